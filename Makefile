@@ -1,0 +1,91 @@
+# netjail - run one command whose traffic leaves by a chosen uplink.
+#   make            build ./netjail
+#   make check      install missing Debian packages, run unit + integration tests
+#                   (plain, then under ASan+UBSan, then a valgrind pass)
+#   make demo       show it in a throwaway lab
+#   make install    PREFIX=/usr/local DESTDIR= ; installs setuid root
+#   make lint       cppcheck + clang-tidy
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+PKGS     := libmnl libnftnl libcap inih
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wno-unused-parameter
+HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection \
+            -fcf-protection -fPIE
+LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Iinclude -DNETJAIL_VERSION='"$(VERSION)"' \
+             $(WARNINGS) $(HARDEN) $(PKG_CFLAGS) $(CFLAGS)
+
+SRCS     := $(wildcard src/*.c)
+OBJS     := $(SRCS:src/%.c=build/%.o)
+ASAN_OBJS := $(SRCS:src/%.c=build/asan/%.o)
+# Pure modules the unit tests link against.
+PURE     := cli util pool log
+UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/*.c))
+SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: all deps check unit integration demo install lint clean
+
+all: netjail
+
+netjail: $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/%.o: src/%.c $(wildcard include/*.h) | build
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/asan/netjail: $(ASAN_OBJS)
+	$(CC) $(ALL_CFLAGS) $(SANITIZE) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
+
+build/asan/%.o: src/%.c $(wildcard include/*.h) | build
+	$(CC) $(ALL_CFLAGS) $(SANITIZE) -c -o $@ $<
+
+build/unit/%: tests/unit/%.c $(PURE:%=src/%.c) $(wildcard include/*.h) | build
+	$(CC) $(ALL_CFLAGS) $(SANITIZE) -o $@ $< $(PURE:%=src/%.c)
+
+build:
+	mkdir -p build/asan build/unit
+
+deps:
+	@sh scripts/deps.sh
+
+unit: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do $$t; done
+
+# The integration suite runs three times: as built, under ASan+UBSan, and with the
+# supervisor under valgrind on the tests that exercise every path of a normal run.
+integration: netjail build/asan/netjail
+	tests/run.sh
+	NETJAIL=$(CURDIR)/build/asan/netjail tests/run.sh
+	NETJAIL_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+		tests/run.sh t-egress.sh t-exit.sh t-badinput.sh
+
+check: deps
+	$(MAKE) all build/asan/netjail $(UNIT_TESTS)
+	$(MAKE) unit
+	$(MAKE) integration
+
+demo: deps
+	$(MAKE) all
+	tests/demo.sh
+
+install: netjail
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 4755 -o root -g root netjail $(DESTDIR)$(BINDIR)/netjail
+	install -m 644 man/netjail.1 $(DESTDIR)$(MANDIR)/man1/netjail.1
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
+		-Iinclude --suppress=missingIncludeSystem src
+	clang-tidy --quiet $(SRCS) -- -std=gnu11 -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS)
+
+clean:
+	rm -rf build netjail

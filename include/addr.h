@@ -1,0 +1,23 @@
+/* addr.h - IPv4 addresses of interfaces through rtnetlink. */
+#ifndef NETJAIL_ADDR_H
+#define NETJAIL_ADDR_H
+
+#include <netinet/in.h>
+
+#include "nl.h"
+
+struct addr_info {
+	int index;
+	unsigned prefix;
+	struct in_addr local;	/* the interface's own address */
+	struct in_addr address;	/* the peer on point-to-point links, else == local */
+};
+
+typedef int (*addr_visit_fn)(const struct addr_info *addr, void *data);
+
+int addr_add(struct nl *nl, int index, struct in_addr local, unsigned prefix);
+
+/* Call @visit for every IPv4 address of every interface; non-zero from it is returned. */
+int addr_for_each(struct nl *nl, addr_visit_fn visit, void *data);
+
+#endif

@@ -1,0 +1,38 @@
+/* cli.h - the command line, parsed without side effects. */
+#ifndef NETJAIL_CLI_H
+#define NETJAIL_CLI_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CLI_MAX_DNS 4
+
+enum cli_action {
+	ACTION_RUN,
+	ACTION_HELP,
+	ACTION_VERSION,
+	ACTION_CLEANUP,
+	ACTION_LIST,
+};
+
+struct cli_options {
+	enum cli_action action;
+	const char *uplink;		/* -i, validated as an interface name */
+	bool has_gateway;
+	struct in_addr gateway;		/* -g */
+	const char *dns[CLI_MAX_DNS];	/* -d, each a valid IPv4 or IPv6 address */
+	size_t dns_count;
+	const char *profile;		/* -p, not interpreted yet */
+	const char *user;		/* -u */
+	bool verbose;
+	char **command;			/* first non-option word and everything after it */
+};
+
+/* Parse argv into @opts.  Returns 0, or -EINVAL with a one-line reason in @why. */
+int cli_parse(int argc, char **argv, struct cli_options *opts, char *why, size_t why_len);
+
+/* The --help text. */
+extern const char cli_usage[];
+
+#endif

@@ -1,0 +1,48 @@
+/* hostnet.h - the host side of one jail: veth, routing table, rules, NAT, uplink settings. */
+#ifndef NETJAIL_HOSTNET_H
+#define NETJAIL_HOSTNET_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "link.h"
+#include "nl.h"
+#include "pool.h"
+#include "state.h"
+
+struct jail_host {
+	struct jail_net net;
+	int slot_fd;			/* held slot lock, -1 if none */
+	int host_index;			/* host end of the veth, 0 until created */
+	struct link_info uplink;
+	bool has_gateway;		/* false on point-to-point uplinks */
+	struct in_addr gateway;
+	struct nl nft;			/* owns the nftables table while open */
+};
+
+/* "netjail pid=P uplink=U", the alias that marks a host veth as a jail's. */
+void jail_alias_format(char *buf, size_t size, pid_t pid, const char *uplink);
+/* 0 with @pid and @uplink if @alias is a jail's, else -EINVAL. */
+int jail_alias_parse(const char *alias, pid_t *pid, char uplink[IFNAMSIZ]);
+
+/* Claim a free slot whose /30 collides with no address or route of the host.  Call with
+ * the state lock held.  0, -ENOSPC if the pool is full, or -errno. */
+int jail_host_claim_slot(struct jail_host *jh, struct nl *nl, struct state *st,
+			 const struct pool_config *cfg);
+
+/* Build the host side for the jail whose network namespace is that of @jail_pid.  With the
+ * state lock held.  0 or -errno, with what failed in @step. */
+int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
+		    const struct pool_config *cfg, pid_t jail_pid, const char **step);
+
+/* Remove everything jail_host_setup() made (whatever part of it exists), and restore the
+ * uplink's settings if no other jail uses it.  With the state lock held. */
+void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
+			const struct pool_config *cfg);
+
+/* Put back the settings recorded for @uplink if no live jail uses it any more. */
+int uplink_release_if_unused(struct nl *nl, struct state *st, const char *uplink);
+
+#endif

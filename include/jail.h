@@ -1,0 +1,42 @@
+/* jail.h - the jailed child and the supervisor that waits for it. */
+#ifndef NETJAIL_JAIL_H
+#define NETJAIL_JAIL_H
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/types.h>
+
+#include "priv.h"
+
+struct jail_child {
+	pid_t pid;
+	int to_child;		/* write end: the jail's addresses, or close to abort */
+	int from_child;		/* read end: one byte once the namespaces exist */
+};
+
+/* What the child needs to configure its side. */
+struct jail_side {
+	struct in_addr jail_addr;
+	struct in_addr host_addr;
+	unsigned prefix;
+};
+
+/* Fork the child: it enters new network and mount namespaces and waits.  @run_mask is the
+ * signal mask COMMAND gets.  0 or -errno. */
+int jail_child_start(struct jail_child *child, const struct target_user *target,
+		     char **command, const sigset_t *run_mask);
+
+/* Wait until the child's namespaces exist.  0, or -ECHILD if it failed (it said why). */
+int jail_child_wait_ready(struct jail_child *child);
+
+/* Let the child configure its side, drop privileges and exec.  0 or -errno. */
+int jail_child_go(struct jail_child *child, const struct jail_side *side);
+
+/* Abort a child that was not let go, and reap it. */
+void jail_child_abort(struct jail_child *child);
+
+/* Forward signals from @signal_fd to the child until it ends.  Returns netjail's exit
+ * status: the child's, or 128+N if signal N killed it. */
+int jail_supervise(struct jail_child *child, int signal_fd);
+
+#endif

@@ -1,0 +1,46 @@
+/* link.h - network interfaces through rtnetlink. */
+#ifndef NETJAIL_LINK_H
+#define NETJAIL_LINK_H
+
+#include <linux/ip.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "nl.h"
+
+#define LINK_ALIAS_MAX 256
+
+struct link_info {
+	int index;
+	unsigned flags;				/* IFF_UP, IFF_LOOPBACK, IFF_POINTOPOINT, ... */
+	char name[IFNAMSIZ];
+	char kind[16];				/* "veth", ... or "" */
+	char alias[LINK_ALIAS_MAX];
+	bool has_inet_conf;
+	uint32_t inet_conf[IPV4_DEVCONF_MAX];	/* indexed by IPV4_DEVCONF_* - 1 */
+};
+
+typedef int (*link_visit_fn)(const struct link_info *link, void *data);
+
+/* Look up interface @name.  0, -ENODEV if there is none, or -errno. */
+int link_find(struct nl *nl, const char *name, struct link_info *link);
+
+/* Call @visit for every interface; a non-zero return from it stops the walk. */
+int link_for_each(struct nl *nl, link_visit_fn visit, void *data);
+
+/* Create veth @host_name whose peer @peer_name is born in the network namespace of
+ * process @peer_pid.  -EEXIST if @host_name is taken. */
+int link_add_veth(struct nl *nl, const char *host_name, const char *peer_name, pid_t peer_pid);
+
+/* Set the interface's alias (the kernel ignores IFLA_IFALIAS when creating a link). */
+int link_set_alias(struct nl *nl, int index, const char *alias);
+
+int link_set_up(struct nl *nl, int index);
+int link_delete(struct nl *nl, int index);
+
+/* Set one IPv4 per-interface setting (net.ipv4.conf.IFACE.*), e.g. IPV4_DEVCONF_FORWARDING. */
+int link_set_inet_conf(struct nl *nl, int index, int key, uint32_t value);
+
+#endif

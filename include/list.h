@@ -1,0 +1,10 @@
+/* list.h - netjail --list. */
+#ifndef NETJAIL_LIST_H
+#define NETJAIL_LIST_H
+
+#include "nl.h"
+
+/* Print one line per running jail to stdout.  0 or -errno. */
+int list_jails(struct nl *nl);
+
+#endif

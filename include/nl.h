@@ -1,0 +1,37 @@
+/* nl.h - one netlink socket and the request/ack and dump helpers around it. */
+#ifndef NETJAIL_NL_H
+#define NETJAIL_NL_H
+
+#include <libmnl/libmnl.h>
+#include <stdint.h>
+
+struct nl {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;
+};
+
+/* Open and bind a close-on-exec netlink socket of @bus with extended acks.  0 or -errno. */
+int nl_open(struct nl *nl, int bus);
+void nl_close(struct nl *nl);
+
+/* Start a request of @type with @flags (NLM_F_REQUEST added) in @buf (MNL_SOCKET_BUFFER_SIZE). */
+struct nlmsghdr *nl_msg(struct nl *nl, char *buf, uint16_t type, uint16_t flags);
+
+/* Send @nlh with NLM_F_ACK and wait for its ack.  0 or -errno; the kernel's text, if it
+ * gave one, is then in nl_error_text(). */
+int nl_request(struct nl *nl, struct nlmsghdr *nlh);
+
+/* Like nl_request, calling @cb for the answer that comes before the ack (a GET). */
+int nl_query(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+
+/* Send dump request @nlh and call @cb for every message of the answer.  0 or -errno. */
+int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+
+/* Read acks for @count messages sent together (nftables batch).  0 or the first -errno. */
+int nl_read_acks(struct nl *nl, uint32_t first_seq, unsigned count);
+
+/* The kernel's extended-ack message for the last failure, or "" if none. */
+const char *nl_error_text(void);
+
+#endif

@@ -1,0 +1,26 @@
+/* rule.h - IPv4 policy routing rules (ip rule) through rtnetlink. */
+#ifndef NETJAIL_RULE_H
+#define NETJAIL_RULE_H
+
+#include <net/if.h>
+#include <stdint.h>
+
+#include "nl.h"
+
+/* "priority P: [iif IIFNAME] [fwmark MARK/MASK] lookup TABLE". */
+struct rule_info {
+	uint32_t priority;
+	uint32_t table;
+	char iifname[IFNAMSIZ];		/* "" for any */
+	uint32_t fwmark, fwmask;	/* fwmask 0 for any mark */
+};
+
+typedef int (*rule_visit_fn)(const struct rule_info *rule, void *data);
+
+int rule_add(struct nl *nl, const struct rule_info *rule);
+int rule_delete(struct nl *nl, const struct rule_info *rule);
+
+/* Call @visit for every IPv4 rule that looks a table up; non-zero from it is returned. */
+int rule_for_each(struct nl *nl, rule_visit_fn visit, void *data);
+
+#endif

@@ -1,0 +1,45 @@
+/* state.h - netjail's small on-disk state: locks and what it changed on uplinks. */
+#ifndef NETJAIL_STATE_H
+#define NETJAIL_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nl.h"
+
+#define STATE_ROOT "/run/netjail"
+
+struct state {
+	int dir_fd;	/* STATE_ROOT/<netns cookie>, root-owned, 0700 */
+	int lock_fd;	/* the network namespace's setup/teardown lock */
+};
+
+/* What netjail found on an uplink before it first changed it. */
+struct uplink_record {
+	uint32_t forwarding;
+	uint32_t src_valid_mark;
+};
+
+/* Open (creating it) the state of the network namespace of @nl's socket.  0 or -errno. */
+int state_open(struct state *st, struct nl *nl);
+void state_close(struct state *st);
+
+/* Serialise changes to host networking between netjail processes.  0 or -errno. */
+int state_lock(struct state *st);
+void state_unlock(struct state *st);
+
+/* Claim slot @slot: returns a held lock fd (>= 0) that stays held while the jail lives and
+ * is released by the kernel when netjail dies, or -EBUSY if a live netjail has it. */
+int state_claim_slot(struct state *st, unsigned slot);
+
+/* Remember @record for @uplink unless one is kept already.  0 or -errno. */
+int state_remember_uplink(struct state *st, const char *uplink, const struct uplink_record *record);
+/* 0 and @record, -ENOENT if nothing is kept, or -errno. */
+int state_recall_uplink(struct state *st, const char *uplink, struct uplink_record *record);
+void state_forget_uplink(struct state *st, const char *uplink);
+
+typedef int (*state_uplink_visit_fn)(const char *uplink, void *data);
+/* Call @visit for every uplink that has a record. */
+int state_for_each_uplink(struct state *st, state_uplink_visit_fn visit, void *data);
+
+#endif

@@ -1,0 +1,21 @@
+/* util.h - strict parsers for untrusted text. */
+#ifndef NETJAIL_UTIL_H
+#define NETJAIL_UTIL_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* 0 if @text is a whole decimal or 0x-hex number in [min, max], else -EINVAL/-ERANGE. */
+int parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out);
+
+/* 0 if @text is a dotted-quad IPv4 address, else -EINVAL. */
+int parse_ipv4(const char *text, struct in_addr *out);
+
+/* 0 if @text is an IPv4 or IPv6 address, else -EINVAL. */
+int parse_ip_any(const char *text);
+
+/* true if @name can be a network interface name (1..15 chars of [A-Za-z0-9_.-], not "." or ".."). */
+bool ifname_is_valid(const char *name);
+
+#endif

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Install the Debian packages that building, testing and the demo need, if missing.
+# Runs as root on a fresh Debian 12; does nothing when everything is there.
+set -e
+packages="gcc make libc6-dev pkg-config libmnl-dev libnftnl-dev libcap-dev libinih-dev
+iproute2 nftables socat iputils-ping procps util-linux valgrind"
+missing=""
+for p in $packages; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "missing Debian packages:$missing (run as root, or apt-get install them)" >&2
+	exit 1
+fi
+echo "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing

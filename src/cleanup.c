@@ -1,0 +1,150 @@
+/* cleanup.c - find and remove the remains of dead jails.
+ *
+ * Most of a jail dies with its netjail: the nftables table is owned by its socket, the
+ * veth pair goes with the jail's namespace.  Rules and routes do not, nor do the uplink
+ * settings.  A slot is dead when its lock can be taken: the kernel released it when the
+ * netjail holding it died, so a running jail (whoever started it) is never touched.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "hostnet.h"
+#include "link.h"
+#include "log.h"
+#include "route.h"
+#include "rule.h"
+#include "util.h"
+
+struct remains {
+	const struct pool_config *cfg;
+	unsigned slots;
+	unsigned char *seen;	/* by slot: something of it exists */
+	int *link_index;	/* by slot: its veth, if still there */
+};
+
+static unsigned slot_of_table(const struct remains *r, uint32_t table)
+{
+	uint32_t base = r->cfg->table_base;
+
+	return table > base && table <= base + r->slots ? table - base : 0;
+}
+
+static int note_rule(const struct rule_info *rule, void *data)
+{
+	struct remains *r = data;
+	unsigned slot = slot_of_table(r, rule->table);
+
+	if (slot && rule->priority == r->cfg->rule_priority)
+		r->seen[slot] = 1;
+	return 0;
+}
+
+static int note_route(const struct route_info *route, void *data)
+{
+	struct remains *r = data;
+	unsigned slot = slot_of_table(r, route->table);
+
+	if (slot)
+		r->seen[slot] = 1;
+	return 0;
+}
+
+static int note_link(const struct link_info *link, void *data)
+{
+	struct remains *r = data;
+	char uplink[IFNAMSIZ], expected[IFNAMSIZ];
+	uint32_t slot;
+	pid_t pid;
+
+	if (strcmp(link->kind, "veth") || jail_alias_parse(link->alias, &pid, uplink) ||
+	    strncmp(link->name, "nj", 2))
+		return 0;
+	if (parse_u32(link->name + 2, 1, r->slots, &slot))
+		return 0;
+	/* Only the canonical spelling: "nj07" or "nj0x7" are not ours. */
+	snprintf(expected, sizeof(expected), "nj%u", slot);
+	if (strcmp(expected, link->name))
+		return 0;
+	r->seen[slot] = 1;
+	r->link_index[slot] = link->index;
+	return 0;
+}
+
+static void remove_slot(struct remains *r, struct nl *nl, unsigned slot)
+{
+	struct jail_net net;
+	struct rule_info rule = { .priority = r->cfg->rule_priority };
+	int err;
+
+	pool_slot(r->cfg, slot, &net);
+	rule.table = net.table;
+	/* Rules are matched by priority and table alone here: whatever selector they had. */
+	while (rule_delete(nl, &rule) == 0)
+		;
+	err = route_flush_table(nl, net.table);
+	if (err)
+		log_error("cannot flush routing table %u: %s", net.table, strerror(-err));
+	if (r->link_index[slot]) {
+		err = link_delete(nl, r->link_index[slot]);
+		if (err && err != -ENODEV)
+			log_error("cannot remove %s: %s", net.host_veth, strerror(-err));
+	}
+	log_verbose("removed the remains of dead jail %s (table %u)", net.host_veth, net.table);
+}
+
+struct release {
+	struct nl *nl;
+	struct state *st;
+};
+
+static int release_uplink(const char *uplink, void *data)
+{
+	struct release *release = data;
+	int err = uplink_release_if_unused(release->nl, release->st, uplink);
+
+	if (err)
+		log_error("cannot restore the settings of %s: %s", uplink, strerror(-err));
+	return 0;
+}
+
+int cleanup_dead_jails(struct nl *nl, struct state *st, const struct pool_config *cfg)
+{
+	struct remains r = { .cfg = cfg, .slots = pool_slot_count(cfg) };
+	struct release release = { nl, st };
+	int err, cleaned = 0;
+
+	r.seen = calloc(r.slots + 1, 1);
+	r.link_index = calloc(r.slots + 1, sizeof(int));
+	err = r.seen && r.link_index ? 0 : -ENOMEM;
+	if (!err)
+		err = rule_for_each(nl, note_rule, &r);
+	if (!err)
+		err = route_for_each(nl, note_route, &r);
+	if (!err)
+		err = link_for_each(nl, note_link, &r);
+	for (unsigned slot = 1; !err && slot <= r.slots; slot++) {
+		int fd;
+
+		if (!r.seen[slot])
+			continue;
+		fd = state_claim_slot(st, slot);
+		if (fd == -EBUSY)
+			continue;	/* alive */
+		if (fd < 0) {
+			err = fd;
+			break;
+		}
+		remove_slot(&r, nl, slot);
+		close(fd);
+		cleaned++;
+	}
+	if (!err)
+		err = state_for_each_uplink(st, release_uplink, &release);
+	free(r.seen);
+	free(r.link_index);
+	return err ? err : cleaned;
+}

@@ -1,0 +1,144 @@
+/* cli.c - command-line parsing.
+ *
+ * Parsing stops at the first word that is not an option, so that nothing after COMMAND
+ * is ever read as netjail's own option (firejail's CVE-2022-31214 class of bug).  The
+ * parser only fills a struct: it opens nothing and changes nothing, which also makes it
+ * safe to fuzz.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "util.h"
+
+enum { OPT_CLEANUP = 256, OPT_LIST };
+
+const char cli_usage[] =
+	"Usage: netjail [OPTIONS] [--] COMMAND [ARG]...\n"
+	"Run COMMAND so that all its network traffic leaves by one uplink.\n"
+	"\n"
+	"  -i, --interface IFACE   uplink the command's traffic must leave by\n"
+	"  -g, --gateway ADDR      next hop on that uplink (default: its lowest-metric\n"
+	"                          default route; none needed on point-to-point links)\n"
+	"  -d, --dns ADDR          nameserver for the jail (repeatable; accepted, not yet used)\n"
+	"  -p, --profile NAME|FILE options from a profile (not yet supported)\n"
+	"  -u, --user USER         run COMMAND as USER (root only)\n"
+	"  -v, --verbose           say what is set up and torn down\n"
+	"  -h, --help              show this help\n"
+	"  -V, --version           show the version\n"
+	"      --list              show the running jails\n"
+	"      --cleanup           remove what jails whose netjail died left behind\n"
+	"\n"
+	"Exit status: COMMAND's own; 128+N if it was killed by signal N; 125 if netjail\n"
+	"failed; 126 if COMMAND cannot be executed; 127 if it was not found.\n";
+
+static const struct option long_options[] = {
+	{ "interface", required_argument, NULL, 'i' },
+	{ "gateway", required_argument, NULL, 'g' },
+	{ "dns", required_argument, NULL, 'd' },
+	{ "profile", required_argument, NULL, 'p' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "cleanup", no_argument, NULL, OPT_CLEANUP },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ NULL, 0, NULL, 0 },
+};
+
+#define FAIL(...) do { snprintf(why, why_len, __VA_ARGS__); return -EINVAL; } while (0)
+
+static int set_action(struct cli_options *opts, enum cli_action action, char *why, size_t why_len)
+{
+	if (opts->action != ACTION_RUN && opts->action != action)
+		FAIL("--cleanup, --list, --help and --version cannot be combined");
+	opts->action = action;
+	return 0;
+}
+
+static int take_option(int opt, const char *arg, char *const *argv, struct cli_options *opts,
+		       char *why, size_t why_len)
+{
+	switch (opt) {
+	case 'i':
+		if (!ifname_is_valid(arg))
+			FAIL("invalid interface name '%.64s': use 1-15 letters, digits, '_', '-' or '.'", arg);
+		opts->uplink = arg;
+		return 0;
+	case 'g':
+		if (parse_ipv4(arg, &opts->gateway))
+			FAIL("invalid gateway '%.64s': expected an IPv4 address", arg);
+		opts->has_gateway = true;
+		return 0;
+	case 'd':
+		if (parse_ip_any(arg))
+			FAIL("invalid nameserver '%.64s': expected an IP address", arg);
+		if (opts->dns_count == CLI_MAX_DNS)
+			FAIL("too many nameservers: at most %d", CLI_MAX_DNS);
+		opts->dns[opts->dns_count++] = arg;
+		return 0;
+	case 'p':
+		if (!arg[0])
+			FAIL("empty profile name");
+		opts->profile = arg;
+		return 0;
+	case 'u':
+		if (!arg[0])
+			FAIL("empty user name");
+		opts->user = arg;
+		return 0;
+	case 'v':
+		opts->verbose = true;
+		return 0;
+	case 'h':
+		return set_action(opts, ACTION_HELP, why, why_len);
+	case 'V':
+		return set_action(opts, ACTION_VERSION, why, why_len);
+	case OPT_CLEANUP:
+		return set_action(opts, ACTION_CLEANUP, why, why_len);
+	case OPT_LIST:
+		return set_action(opts, ACTION_LIST, why, why_len);
+	case ':':
+		if (optopt)
+			FAIL("option '-%c' needs an argument", optopt);
+		FAIL("option '%.64s' needs an argument", argv[optind - 1]);
+	default:
+		if (optopt)
+			FAIL("unknown option '-%c' (see netjail --help)", optopt);
+		FAIL("unknown option '%.64s' (see netjail --help)", argv[optind - 1]);
+	}
+}
+
+int cli_parse(int argc, char **argv, struct cli_options *opts, char *why, size_t why_len)
+{
+	int opt;
+
+	memset(opts, 0, sizeof(*opts));
+	why[0] = '\0';
+	/* optind = 0 makes glibc re-initialise getopt, so the parser can run more than once. */
+	optind = 0;
+	opterr = 0;
+	/* "+": stop at the first non-option; ":": report a missing argument as ':'. */
+	while ((opt = getopt_long(argc, argv, "+:i:g:d:p:u:vhV", long_options, NULL)) != -1) {
+		int err = take_option(opt, optarg, argv, opts, why, why_len);
+
+		if (err)
+			return err;
+	}
+	opts->command = argv + optind;
+
+	switch (opts->action) {
+	case ACTION_RUN:
+		if (!opts->command[0])
+			FAIL("no command given (see netjail --help)");
+		if (!opts->uplink && !opts->profile)
+			FAIL("no uplink given: pass -i IFACE");
+		return 0;
+	default:
+		if (opts->command[0])
+			FAIL("unexpected argument '%.64s'", opts->command[0]);
+		return 0;
+	}
+}

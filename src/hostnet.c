@@ -1,0 +1,350 @@
+/* hostnet.c - the host side of one jail.
+ *
+ *   nj<N> (veth) 10.231.x.y/30  <->  eth0 in the jail
+ *   ip rule pref P iif nj<N> lookup T            (the jail's packets, even without nftables)
+ *   ip rule pref P fwmark M/MASK lookup T        (replies, and rp_filter's reverse lookup)
+ *   table T: 10.231.x.y/30 dev nj<N>; default via GW dev UPLINK; unreachable default metric max
+ *   nftables table netjail<N> (nft.c); net.ipv4.conf.{nj<N>,UPLINK}.forwarding=1 and
+ *   net.ipv4.conf.UPLINK.src_valid_mark=1
+ *
+ * The unreachable default is why the jail fails closed: when the uplink's route goes away,
+ * lookups in T end there instead of falling through to the main table and its default
+ * route.  Forwarding is switched on per interface only (jail link and uplink), never
+ * globally, and the nftables guard keeps the uplink from routing anything but replies.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "hostnet.h"
+#include "log.h"
+#include "nft.h"
+#include "route.h"
+#include "rule.h"
+#include "util.h"
+
+#define JAIL_PEER_NAME "eth0"
+#define ALIAS_PREFIX "netjail pid="
+
+void jail_alias_format(char *buf, size_t size, pid_t pid, const char *uplink)
+{
+	snprintf(buf, size, ALIAS_PREFIX "%d uplink=%s", (int)pid, uplink);
+}
+
+int jail_alias_parse(const char *alias, pid_t *pid, char uplink[IFNAMSIZ])
+{
+	char copy[LINK_ALIAS_MAX], *space;
+	uint32_t value;
+
+	if (strncmp(alias, ALIAS_PREFIX, strlen(ALIAS_PREFIX)))
+		return -EINVAL;
+	snprintf(copy, sizeof(copy), "%s", alias + strlen(ALIAS_PREFIX));
+	space = strchr(copy, ' ');
+	if (!space || strncmp(space, " uplink=", 8))
+		return -EINVAL;
+	*space = '\0';
+	if (parse_u32(copy, 1, 0x7fffffff, &value) || !ifname_is_valid(space + 8))
+		return -EINVAL;
+	*pid = (pid_t)value;
+	snprintf(uplink, IFNAMSIZ, "%s", space + 8);
+	return 0;
+}
+
+/* Prefixes in use on the host, to keep jail subnets clear of them. */
+struct taken {
+	const struct pool_config *cfg;
+	unsigned count, size;
+	struct { struct in_addr prefix; unsigned len; } *items;
+	unsigned char *table_busy;	/* by slot: its routing table has routes */
+};
+
+static int take(struct taken *taken, struct in_addr prefix, unsigned len)
+{
+	if (taken->count == taken->size) {
+		unsigned size = taken->size ? taken->size * 2 : 64;
+		void *items = reallocarray(taken->items, size, sizeof(*taken->items));
+
+		if (!items)
+			return -ENOMEM;
+		taken->items = items;
+		taken->size = size;
+	}
+	taken->items[taken->count].prefix = prefix;
+	taken->items[taken->count++].len = len;
+	return 0;
+}
+
+static int take_address(const struct addr_info *addr, void *data)
+{
+	int err = take(data, addr->local, addr->prefix);
+
+	return err ? err : take(data, addr->address, addr->prefix);
+}
+
+static int take_route(const struct route_info *route, void *data)
+{
+	struct taken *taken = data;
+	uint32_t base = taken->cfg->table_base;
+	unsigned slots = pool_slot_count(taken->cfg);
+
+	if (route->table > base && route->table <= base + slots) {
+		taken->table_busy[route->table - base] = 1;
+		return 0;
+	}
+	/* Default routes cover everything; they say nothing about local subnets. */
+	if (route->dst_len == 0)
+		return 0;
+	return take(taken, route->dst, route->dst_len);
+}
+
+static bool subnet_is_taken(const struct taken *taken, const struct jail_net *net)
+{
+	for (unsigned i = 0; i < taken->count; i++)
+		if (prefixes_overlap(taken->items[i].prefix, taken->items[i].len, net->subnet,
+				     JAIL_PREFIX))
+			return true;
+	return false;
+}
+
+int jail_host_claim_slot(struct jail_host *jh, struct nl *nl, struct state *st,
+			 const struct pool_config *cfg)
+{
+	unsigned slots = pool_slot_count(cfg);
+	struct taken taken = { .cfg = cfg };
+	int err;
+
+	taken.table_busy = calloc(slots + 1, 1);
+	if (!taken.table_busy)
+		return -ENOMEM;
+	err = addr_for_each(nl, take_address, &taken);
+	if (!err)
+		err = route_for_each(nl, take_route, &taken);
+	for (unsigned slot = 1; !err && slot <= slots; slot++) {
+		struct link_info existing;
+		int fd;
+
+		pool_slot(cfg, slot, &jh->net);
+		if (taken.table_busy[slot] || subnet_is_taken(&taken, &jh->net))
+			continue;
+		fd = state_claim_slot(st, slot);
+		if (fd == -EBUSY)
+			continue;
+		if (fd < 0) {
+			err = fd;
+			break;
+		}
+		/* An interface of that name that is not ours: leave it and its slot alone. */
+		if (link_find(nl, jh->net.host_veth, &existing) != -ENODEV) {
+			close(fd);
+			continue;
+		}
+		jh->slot_fd = fd;
+		goto out;
+	}
+	if (!err)
+		err = -ENOSPC;
+out:
+	free(taken.items);
+	free(taken.table_busy);
+	return err;
+}
+
+static void jail_rules(const struct jail_host *jh, const struct pool_config *cfg,
+		       struct rule_info rules[2])
+{
+	memset(rules, 0, 2 * sizeof(rules[0]));
+	rules[0].priority = rules[1].priority = cfg->rule_priority;
+	rules[0].table = rules[1].table = jh->net.table;
+	snprintf(rules[0].iifname, sizeof(rules[0].iifname), "%s", jh->net.host_veth);
+	rules[1].fwmark = jh->net.mark;
+	rules[1].fwmask = cfg->mark_mask;
+}
+
+static int add_jail_routes(struct jail_host *jh, struct nl *nl)
+{
+	struct route_info to_jail = {
+		.table = jh->net.table, .type = RTN_UNICAST, .scope = RT_SCOPE_LINK,
+		.dst = jh->net.subnet, .dst_len = JAIL_PREFIX, .oif = jh->host_index,
+	};
+	struct route_info out = {
+		.table = jh->net.table, .type = RTN_UNICAST, .oif = jh->uplink.index,
+		.has_gateway = jh->has_gateway, .gateway = jh->gateway,
+		.scope = jh->has_gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK,
+	};
+	struct route_info fail_closed = {
+		.table = jh->net.table, .type = RTN_UNREACHABLE, .metric = UINT32_MAX,
+	};
+	int err = route_add(nl, &to_jail);
+
+	if (!err)
+		err = route_add(nl, &out);
+	if (!err)
+		err = route_add(nl, &fail_closed);
+	return err;
+}
+
+/* Turn on what replies on the uplink need, remembering what was there first. */
+static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st, bool *guard)
+{
+	const uint32_t *conf = jh->uplink.inet_conf;
+	struct uplink_record record = {
+		.forwarding = conf[IPV4_DEVCONF_FORWARDING - 1],
+		.src_valid_mark = conf[IPV4_DEVCONF_SRC_VMARK - 1],
+	};
+	int err;
+
+	if (!jh->uplink.has_inet_conf)
+		return -EOPNOTSUPP;
+	err = state_remember_uplink(st, jh->uplink.name, &record);
+	if (!err)
+		err = state_recall_uplink(st, jh->uplink.name, &record);
+	if (err)
+		return err;
+	*guard = record.forwarding == 0;
+	if (!conf[IPV4_DEVCONF_FORWARDING - 1])
+		err = link_set_inet_conf(nl, jh->uplink.index, IPV4_DEVCONF_FORWARDING, 1);
+	if (!err && !conf[IPV4_DEVCONF_SRC_VMARK - 1])
+		err = link_set_inet_conf(nl, jh->uplink.index, IPV4_DEVCONF_SRC_VMARK, 1);
+	return err;
+}
+
+int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
+		    const struct pool_config *cfg, pid_t jail_pid, const char **step)
+{
+	struct nft_jail nft = {
+		.uplink = jh->uplink.name, .jail_addr = jh->net.jail_addr,
+		.mark = jh->net.mark, .mark_mask = cfg->mark_mask,
+	};
+	struct rule_info rules[2];
+	char alias[LINK_ALIAS_MAX];
+	struct link_info host;
+	int err;
+
+	jail_alias_format(alias, sizeof(alias), getpid(), jh->uplink.name);
+	*step = "create the jail's veth pair";
+	err = link_add_veth(nl, jh->net.host_veth, JAIL_PEER_NAME, jail_pid);
+	if (err)
+		return err;
+	err = link_find(nl, jh->net.host_veth, &host);
+	if (err)
+		return err;
+	jh->host_index = host.index;
+	err = link_set_alias(nl, jh->host_index, alias);
+	if (err)
+		return err;
+
+	*step = "configure the jail's veth";
+	err = addr_add(nl, jh->host_index, jh->net.host_addr, JAIL_PREFIX);
+	if (!err)
+		err = link_set_inet_conf(nl, jh->host_index, IPV4_DEVCONF_FORWARDING, 1);
+	if (!err)
+		err = link_set_up(nl, jh->host_index);
+	if (err)
+		return err;
+
+	*step = "add the jail's routes";
+	err = add_jail_routes(jh, nl);
+	if (err)
+		return err;
+
+	*step = "add the jail's routing rules";
+	jail_rules(jh, cfg, rules);
+	for (int i = 0; i < 2 && !err; i++)
+		err = rule_add(nl, &rules[i]);
+	if (err)
+		return err;
+
+	*step = "enable forwarding on the uplink";
+	err = prepare_uplink(jh, nl, st, &nft.guard_uplink);
+	if (err)
+		return err;
+
+	*step = "install the jail's nftables table";
+	snprintf(nft.table, sizeof(nft.table), "netjail%u", jh->net.slot);
+	nft.host_veth_index = jh->host_index;
+	err = nl_open(&jh->nft, NETLINK_NETFILTER);
+	if (!err)
+		err = nft_install_jail(&jh->nft, &nft);
+	return err;
+}
+
+struct uplink_users {
+	const char *uplink;
+	unsigned count;
+};
+
+static int count_uplink_user(const struct link_info *link, void *data)
+{
+	struct uplink_users *users = data;
+	char uplink[IFNAMSIZ];
+	pid_t pid;
+
+	if (!jail_alias_parse(link->alias, &pid, uplink) && !strcmp(uplink, users->uplink))
+		users->count++;
+	return 0;
+}
+
+int uplink_release_if_unused(struct nl *nl, struct state *st, const char *uplink)
+{
+	struct uplink_users users = { .uplink = uplink };
+	struct uplink_record record;
+	struct link_info link;
+	int err = link_for_each(nl, count_uplink_user, &users);
+
+	if (err || users.count)
+		return err;
+	err = state_recall_uplink(st, uplink, &record);
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	/* A vanished uplink took its settings with it; only the record is left to drop. */
+	if (link_find(nl, uplink, &link) == 0) {
+		err = link_set_inet_conf(nl, link.index, IPV4_DEVCONF_FORWARDING, record.forwarding);
+		if (!err)
+			err = link_set_inet_conf(nl, link.index, IPV4_DEVCONF_SRC_VMARK,
+						 record.src_valid_mark);
+		if (err)
+			return err;
+	}
+	log_verbose("restored forwarding=%u src_valid_mark=%u on %s", record.forwarding,
+		    record.src_valid_mark, uplink);
+	state_forget_uplink(st, uplink);
+	return 0;
+}
+
+void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
+			const struct pool_config *cfg)
+{
+	struct rule_info rules[2];
+	int err;
+
+	nl_close(&jh->nft);	/* the kernel deletes the table this socket owns */
+	jail_rules(jh, cfg, rules);
+	for (int i = 0; i < 2; i++) {
+		err = rule_delete(nl, &rules[i]);
+		if (err && err != -ENOENT)
+			log_error("cannot remove routing rule for table %u: %s", rules[i].table,
+				  strerror(-err));
+	}
+	err = route_flush_table(nl, jh->net.table);
+	if (err)
+		log_error("cannot flush routing table %u: %s", jh->net.table, strerror(-err));
+	if (jh->host_index) {
+		/* Deleting our end removes the pair now, without waiting for the kernel to
+		 * tear down the jail's namespace in the background. */
+		err = link_delete(nl, jh->host_index);
+		if (err && err != -ENODEV)
+			log_error("cannot remove %s: %s", jh->net.host_veth, strerror(-err));
+		jh->host_index = 0;
+	}
+	err = uplink_release_if_unused(nl, st, jh->uplink.name);
+	if (err)
+		log_error("cannot restore the settings of %s: %s", jh->uplink.name, strerror(-err));
+	if (jh->slot_fd >= 0)
+		close(jh->slot_fd);
+	jh->slot_fd = -1;
+}

@@ -1,0 +1,236 @@
+/* jail.c - the child that becomes COMMAND, and the supervisor loop.
+ *
+ * Stages of the child, each of which must finish before the next starts:
+ *   1. root, new network + mount namespaces; tells the parent they exist.
+ *   2. waits for the parent to plug the veth pair in, then configures its own side (lo,
+ *      eth0, address, default route) through its own rtnetlink socket.
+ *   3. drops privileges for good (priv_drop), arranges to die with the supervisor, execs.
+ * It must not touch the host namespace, and it never returns to the caller.
+ *
+ * The supervisor forwards signals sent to netjail by someone (kill, systemd).  Signals the
+ * terminal sends (Ctrl-C, SIGWINCH) reach COMMAND directly, since it shares our process
+ * group; forwarding those too would deliver them twice, so they are recognised by
+ * si_code == SI_KERNEL and not forwarded (as sudo does).  SIGTSTP/SIGCONT are left alone:
+ * the terminal stops and continues the whole group, so job control just works.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/rtnetlink.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "jail.h"
+#include "link.h"
+#include "log.h"
+#include "nl.h"
+#include "route.h"
+
+#define JAIL_EXIT_CANNOT_EXEC 126
+#define JAIL_EXIT_NOT_FOUND 127
+
+static int configure_jail_network(const struct jail_side *side)
+{
+	struct route_info gateway = {
+		.table = RT_TABLE_MAIN, .type = RTN_UNICAST,
+		.has_gateway = true, .gateway = side->host_addr,
+	};
+	struct link_info lo, eth0;
+	struct nl nl;
+	int err = nl_open(&nl, NETLINK_ROUTE);
+
+	if (err)
+		return err;
+	err = link_find(&nl, "lo", &lo);
+	if (!err)
+		err = link_set_up(&nl, lo.index);
+	if (!err)
+		err = link_find(&nl, "eth0", &eth0);
+	if (!err)
+		err = addr_add(&nl, eth0.index, side->jail_addr, side->prefix);
+	if (!err)
+		err = link_set_up(&nl, eth0.index);
+	if (!err) {
+		gateway.oif = eth0.index;
+		err = route_add(&nl, &gateway);
+	}
+	nl_close(&nl);
+	return err;
+}
+
+static void set_login_environment(const struct target_user *target)
+{
+	if (!target->set_login_env)
+		return;
+	setenv("HOME", target->home, 1);
+	setenv("USER", target->name, 1);
+	setenv("LOGNAME", target->name, 1);
+}
+
+/* Die with the supervisor: a jailed command must never outlive netjail. */
+static void die_with_parent(pid_t parent)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (getppid() != parent)
+		_exit(EXIT_NETJAIL_FAILED);
+}
+
+__attribute__((noreturn))
+static void child_main(int ready_fd, int go_fd, pid_t parent, const struct target_user *target,
+		       char **command, const sigset_t *run_mask)
+{
+	struct jail_side side;
+	ssize_t got;
+	int err;
+
+	die_with_parent(parent);
+	if (unshare(CLONE_NEWNET | CLONE_NEWNS)) {
+		log_error("cannot create the jail's namespaces: %s", strerror(errno));
+		_exit(EXIT_NETJAIL_FAILED);
+	}
+	/* Mounts made later in the jail (resolv.conf) stay in it; the host's still show. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL)) {
+		log_error("cannot make the jail's mounts private: %s", strerror(errno));
+		_exit(EXIT_NETJAIL_FAILED);
+	}
+	if (write(ready_fd, "r", 1) != 1)
+		_exit(EXIT_NETJAIL_FAILED);
+	close(ready_fd);
+	do
+		got = read(go_fd, &side, sizeof(side));
+	while (got < 0 && errno == EINTR);
+	if (got != (ssize_t)sizeof(side))
+		_exit(EXIT_NETJAIL_FAILED);	/* the supervisor gave up and said why */
+	close(go_fd);
+
+	err = configure_jail_network(&side);
+	if (err) {
+		log_error("cannot configure the jail's network: %s", strerror(-err));
+		_exit(EXIT_NETJAIL_FAILED);
+	}
+	err = priv_drop(target);
+	if (err) {
+		log_error("cannot drop privileges: %s", strerror(-err));
+		_exit(EXIT_NETJAIL_FAILED);
+	}
+	/* Changing credentials cleared the parent-death signal: set it again. */
+	die_with_parent(parent);
+	set_login_environment(target);
+	sigprocmask(SIG_SETMASK, run_mask, NULL);
+	execvp(command[0], command);
+	err = errno;
+	log_error("cannot run '%s': %s", command[0], strerror(err));
+	_exit(err == ENOENT ? JAIL_EXIT_NOT_FOUND : JAIL_EXIT_CANNOT_EXEC);
+}
+
+int jail_child_start(struct jail_child *child, const struct target_user *target,
+		     char **command, const sigset_t *run_mask)
+{
+	int ready[2], go[2];
+	pid_t parent = getpid();
+
+	if (pipe2(ready, O_CLOEXEC))
+		return -errno;
+	if (pipe2(go, O_CLOEXEC)) {
+		int err = -errno;
+
+		close(ready[0]);
+		close(ready[1]);
+		return err;
+	}
+	child->pid = fork();
+	if (child->pid < 0) {
+		int err = -errno;
+
+		close(ready[0]);
+		close(ready[1]);
+		close(go[0]);
+		close(go[1]);
+		return err;
+	}
+	if (child->pid == 0) {
+		close(ready[0]);
+		close(go[1]);
+		child_main(ready[1], go[0], parent, target, command, run_mask);
+	}
+	close(ready[1]);
+	close(go[0]);
+	child->from_child = ready[0];
+	child->to_child = go[1];
+	return 0;
+}
+
+int jail_child_wait_ready(struct jail_child *child)
+{
+	char byte;
+	ssize_t got;
+
+	do
+		got = read(child->from_child, &byte, 1);
+	while (got < 0 && errno == EINTR);
+	close(child->from_child);
+	child->from_child = -1;
+	return got == 1 ? 0 : -ECHILD;
+}
+
+int jail_child_go(struct jail_child *child, const struct jail_side *side)
+{
+	ssize_t sent = write(child->to_child, side, sizeof(*side));
+	int err = sent == (ssize_t)sizeof(*side) ? 0 : -EPIPE;
+
+	close(child->to_child);
+	child->to_child = -1;
+	return err;
+}
+
+void jail_child_abort(struct jail_child *child)
+{
+	if (child->from_child >= 0)
+		close(child->from_child);
+	if (child->to_child >= 0)
+		close(child->to_child);	/* EOF: the child exits */
+	child->from_child = child->to_child = -1;
+	while (waitpid(child->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+static int exit_status_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_NETJAIL_FAILED;
+}
+
+int jail_supervise(struct jail_child *child, int signal_fd)
+{
+	for (;;) {
+		struct signalfd_siginfo info;
+		ssize_t got = read(signal_fd, &info, sizeof(info));
+		int status;
+		pid_t done;
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got != (ssize_t)sizeof(info))
+			return EXIT_NETJAIL_FAILED;
+		if (info.ssi_signo != SIGCHLD) {
+			if (info.ssi_code != SI_KERNEL) {
+				log_verbose("forwarding signal %u to %d", info.ssi_signo, (int)child->pid);
+				kill(child->pid, (int)info.ssi_signo);
+			}
+			continue;
+		}
+		done = waitpid(child->pid, &status, WNOHANG);
+		if (done == child->pid)
+			return exit_status_of(status);
+	}
+}

@@ -1,0 +1,255 @@
+/* main.c - drive one run of netjail.
+ *
+ *   parse (no side effects) -> check the uplink and gateway (read only) -> lock, clean up
+ *   after dead jails, claim a slot -> start the child in its namespaces -> build the host
+ *   side -> unlock, let the child exec COMMAND -> supervise -> lock, tear down, exit with
+ *   COMMAND's status.
+ * Every refusal before the host side exists is one line and exit 125 with nothing changed;
+ * after it exists, a failure tears it down first.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "cleanup.h"
+#include "cli.h"
+#include "hostnet.h"
+#include "jail.h"
+#include "link.h"
+#include "list.h"
+#include "log.h"
+#include "nl.h"
+#include "pool.h"
+#include "priv.h"
+#include "route.h"
+#include "state.h"
+
+#ifndef NETJAIL_VERSION
+#define NETJAIL_VERSION "0.1.0"
+#endif
+
+static const int forwarded_signals[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
+};
+
+static const char *kernel_reason(int err)
+{
+	static char text[320];
+	const char *detail = nl_error_text();
+
+	snprintf(text, sizeof(text), "%s%s%s", strerror(-err), detail[0] ? ": " : "", detail);
+	return text;
+}
+
+static void open_rtnl(struct nl *nl)
+{
+	int err = nl_open(nl, NETLINK_ROUTE);
+
+	if (err)
+		die("cannot open a netlink socket: %s", strerror(-err));
+}
+
+static void open_state(struct state *st, struct nl *nl)
+{
+	int err = state_open(st, nl);
+
+	if (err)
+		die("cannot use the state directory %s: %s", STATE_ROOT, strerror(-err));
+	err = state_lock(st);
+	if (err)
+		die("cannot lock %s: %s", STATE_ROOT, strerror(-err));
+}
+
+/* Check the uplink and settle the next hop, changing nothing. */
+static void choose_uplink(struct nl *nl, const struct cli_options *opts, struct jail_host *jh)
+{
+	char text[INET_ADDRSTRLEN];
+	int err = link_find(nl, opts->uplink, &jh->uplink);
+
+	if (err == -ENODEV)
+		die("no interface named '%s'", opts->uplink);
+	if (err)
+		die("cannot look up interface '%s': %s", opts->uplink, kernel_reason(err));
+	if (jh->uplink.flags & IFF_LOOPBACK)
+		die("'%s' is the loopback interface, not an uplink", opts->uplink);
+	if (!(jh->uplink.flags & IFF_UP))
+		die("interface '%s' is down: bring it up first", opts->uplink);
+
+	if (opts->has_gateway) {
+		inet_ntop(AF_INET, &opts->gateway, text, sizeof(text));
+		if (route_check_onlink(nl, jh->uplink.index, opts->gateway))
+			die("gateway %s is not on-link for '%s'", text, opts->uplink);
+		jh->has_gateway = true;
+		jh->gateway = opts->gateway;
+	} else if (jh->uplink.flags & IFF_POINTOPOINT) {
+		jh->has_gateway = false;	/* wg0, tun0, ppp0: packets just go out */
+	} else {
+		err = route_find_default_gateway(nl, jh->uplink.index, &jh->gateway);
+		if (err == -ENOENT)
+			die("'%s' has no default route to take a gateway from: pass -g GATEWAY",
+			    opts->uplink);
+		if (err)
+			die("cannot read routes: %s", kernel_reason(err));
+		jh->has_gateway = true;
+		inet_ntop(AF_INET, &jh->gateway, text, sizeof(text));
+	}
+	log_verbose("uplink %s (index %d), %s %s", jh->uplink.name, jh->uplink.index,
+		    jh->has_gateway ? "gateway" : "point-to-point", jh->has_gateway ? text : "");
+}
+
+static int open_signals(sigset_t *run_mask)
+{
+	sigset_t blocked;
+	int fd;
+
+	sigemptyset(&blocked);
+	sigaddset(&blocked, SIGCHLD);
+	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+		sigaddset(&blocked, forwarded_signals[i]);
+	if (sigprocmask(SIG_BLOCK, &blocked, run_mask))
+		die("cannot block signals: %s", strerror(errno));
+	fd = signalfd(-1, &blocked, SFD_CLOEXEC);
+	if (fd < 0)
+		die("cannot create a signalfd: %s", strerror(errno));
+	return fd;
+}
+
+static int run(const struct cli_options *opts)
+{
+	const struct pool_config *cfg = &pool_defaults;
+	struct jail_host jh = { .slot_fd = -1 };
+	struct jail_child child = { .from_child = -1, .to_child = -1 };
+	struct target_user target;
+	struct jail_side side;
+	const char *step = "", *why;
+	struct state st;
+	sigset_t run_mask;
+	struct nl nl;
+	int err, signal_fd, status;
+
+	if (priv_require_root(&why))
+		die("%s", why);
+	if (opts->profile)
+		die("profiles are not supported yet (-p %s)", opts->profile);
+	err = priv_resolve_target(opts->user, &target);
+	if (err == -EPERM)
+		die("only root may use -u");
+	if (err == -ENOENT)
+		die("no such user '%s'", opts->user ? opts->user : getenv("SUDO_UID"));
+	if (err)
+		die("cannot resolve the user to run as: %s", strerror(-err));
+
+	open_rtnl(&nl);
+	choose_uplink(&nl, opts, &jh);
+	open_state(&st, &nl);
+	err = cleanup_dead_jails(&nl, &st, cfg);
+	if (err < 0)
+		log_error("cannot clean up after dead jails: %s", kernel_reason(err));
+	err = jail_host_claim_slot(&jh, &nl, &st, cfg);
+	if (err == -ENOSPC)
+		die("no free jail address or mark left: too many jails running");
+	if (err)
+		die("cannot choose the jail's addresses: %s", kernel_reason(err));
+	log_verbose("jail %s: host %s, mark 0x%x, table %u", jh.net.host_veth,
+		    inet_ntoa(jh.net.host_addr), jh.net.mark, jh.net.table);
+
+	signal_fd = open_signals(&run_mask);
+	err = jail_child_start(&child, &target, opts->command, &run_mask);
+	if (err)
+		die("cannot start the jail: %s", strerror(-err));
+	err = jail_child_wait_ready(&child);
+	if (!err)
+		err = jail_host_setup(&jh, &nl, &st, cfg, child.pid, &step);
+	if (err) {
+		if (err != -ECHILD)
+			log_error("cannot %s: %s", step, kernel_reason(err));
+		jail_child_abort(&child);
+		jail_host_teardown(&jh, &nl, &st, cfg);
+		exit(EXIT_NETJAIL_FAILED);
+	}
+	state_unlock(&st);
+	side.jail_addr = jh.net.jail_addr;
+	side.host_addr = jh.net.host_addr;
+	side.prefix = JAIL_PREFIX;
+	jail_child_go(&child, &side);
+	log_verbose("running %s in jail %s", opts->command[0], jh.net.host_veth);
+
+	status = jail_supervise(&child, signal_fd);
+
+	if (state_lock(&st))
+		log_error("cannot lock %s; tearing down anyway", STATE_ROOT);
+	jail_host_teardown(&jh, &nl, &st, cfg);
+	log_verbose("jail %s removed", jh.net.host_veth);
+	state_close(&st);
+	nl_close(&nl);
+	close(signal_fd);
+	return status;
+}
+
+static int cleanup(void)
+{
+	struct state st;
+	struct nl nl;
+	int cleaned;
+
+	open_rtnl(&nl);
+	open_state(&st, &nl);
+	cleaned = cleanup_dead_jails(&nl, &st, &pool_defaults);
+	state_close(&st);
+	nl_close(&nl);
+	if (cleaned < 0)
+		die("cannot clean up: %s", kernel_reason(cleaned));
+	log_verbose("cleaned up after %d dead jail(s)", cleaned);
+	return 0;
+}
+
+static int list(void)
+{
+	struct nl nl;
+	int err;
+
+	open_rtnl(&nl);
+	err = list_jails(&nl);
+	nl_close(&nl);
+	if (err)
+		die("cannot list jails: %s", kernel_reason(err));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_options opts;
+	const char *why;
+	char reason[256];
+
+	if (priv_init(&why))
+		die("%s", why);
+	if (cli_parse(argc, argv, &opts, reason, sizeof(reason)))
+		die("%s", reason);
+	log_verbose_enabled = opts.verbose;
+
+	switch (opts.action) {
+	case ACTION_HELP:
+		fputs(cli_usage, stdout);
+		return 0;
+	case ACTION_VERSION:
+		puts("netjail " NETJAIL_VERSION);
+		return 0;
+	case ACTION_CLEANUP:
+		if (priv_require_root(&why))
+			die("%s", why);
+		return cleanup();
+	case ACTION_LIST:
+		return list();
+	case ACTION_RUN:
+		break;
+	}
+	return run(&opts);
+}

@@ -1,0 +1,347 @@
+/* nft.c - the per-jail nftables table, built with libnftnl and sent as one batch.
+ *
+ * table inet netjail<N> (owned by netjail's netlink socket) {
+ *   chain prerouting { type filter hook prerouting priority mangle;
+ *     iif <host veth> meta mark set mark & ~MASK | M  ct mark set ct mark & ~MASK | M
+ *     iifname <uplink> ct mark & MASK == M  meta mark set mark & ~MASK | M }
+ *   chain postrouting { type nat hook postrouting priority srcnat;
+ *     oifname <uplink> ip saddr <jail> masquerade }
+ *   chain forward { type filter hook forward priority filter;
+ *     oif <host veth> ct state != established,related drop
+ *     [iifname <uplink> ct mark & MASK == 0 drop] }
+ * }
+ * The mark picks the jail's routing table for replies, and restoring it from conntrack is
+ * what lets strict rp_filter on the uplink validate them (with src_valid_mark).  Bits of
+ * the mark outside MASK belong to other tools (VPNs) and are kept.  The uplink is matched
+ * by name so the rules keep working if the interface is re-created.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <net/if.h>
+#include <string.h>
+
+#include "nft.h"
+
+#define CT_STATE_BIT(state) (1u << ((state) + 1))
+
+struct batch {
+	struct mnl_nlmsg_batch *msgs;
+	struct nl *nl;
+	unsigned objects;
+	int err;		/* -ENOMEM once anything could not be built */
+};
+
+static void add_expr(struct nftnl_rule *rule, struct nftnl_expr *expr, struct batch *batch)
+{
+	if (!expr) {
+		batch->err = -ENOMEM;
+		return;
+	}
+	nftnl_rule_add_expr(rule, expr);
+}
+
+static void load_meta(struct nftnl_rule *r, uint32_t key, struct batch *b)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("meta");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	}
+	add_expr(r, e, b);
+}
+
+static void store_meta(struct nftnl_rule *r, uint32_t key, struct batch *b)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("meta");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_SREG, NFT_REG_1);
+	}
+	add_expr(r, e, b);
+}
+
+static void load_ct(struct nftnl_rule *r, uint32_t key, struct batch *b)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("ct");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	}
+	add_expr(r, e, b);
+}
+
+static void store_ct(struct nftnl_rule *r, uint32_t key, struct batch *b)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("ct");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_SREG, NFT_REG_1);
+	}
+	add_expr(r, e, b);
+}
+
+/* reg1 = (reg1 & mask) ^ xor, on 32 bits */
+static void mask_xor(struct nftnl_rule *r, uint32_t mask, uint32_t xor, struct batch *b)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, sizeof(uint32_t));
+		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, &mask, sizeof(mask));
+		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, &xor, sizeof(xor));
+	}
+	add_expr(r, e, b);
+}
+
+static void compare(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len,
+		    struct batch *b)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+		nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+	}
+	add_expr(r, e, b);
+}
+
+static void match_u32(struct nftnl_rule *r, uint32_t value, struct batch *b)
+{
+	compare(r, NFT_CMP_EQ, &value, sizeof(value), b);
+}
+
+static void match_ifname(struct nftnl_rule *r, uint32_t key, const char *name, struct batch *b)
+{
+	char padded[IFNAMSIZ] = { 0 };
+
+	strncpy(padded, name, sizeof(padded) - 1);
+	load_meta(r, key, b);
+	compare(r, NFT_CMP_EQ, padded, sizeof(padded), b);
+}
+
+static void verdict(struct nftnl_rule *r, int code, struct batch *b)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)code);
+	}
+	add_expr(r, e, b);
+}
+
+/* meta mark / ct mark := (old & ~MASK) | M: our bits set, everyone else's kept. */
+static void set_own_mark(struct nftnl_rule *r, const struct nft_jail *jail, bool also_ct,
+			 struct batch *b)
+{
+	load_meta(r, NFT_META_MARK, b);
+	mask_xor(r, ~jail->mark_mask, jail->mark, b);
+	store_meta(r, NFT_META_MARK, b);
+	if (!also_ct)
+		return;
+	load_ct(r, NFT_CT_MARK, b);
+	mask_xor(r, ~jail->mark_mask, jail->mark, b);
+	store_ct(r, NFT_CT_MARK, b);
+}
+
+static void match_ct_mark(struct nftnl_rule *r, const struct nft_jail *jail, uint32_t value,
+			  struct batch *b)
+{
+	load_ct(r, NFT_CT_MARK, b);
+	mask_xor(r, jail->mark_mask, 0, b);
+	match_u32(r, value, b);
+}
+
+static void send_object(struct batch *b, uint16_t type, uint16_t flags,
+			void (*build)(struct nlmsghdr *, const void *), const void *object)
+{
+	struct nlmsghdr *nlh;
+
+	if (b->err)
+		return;
+	nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(b->msgs), type, NFPROTO_INET,
+				    flags | NLM_F_ACK, b->nl->seq++);
+	build(nlh, object);
+	b->objects++;
+	if (!mnl_nlmsg_batch_next(b->msgs))
+		b->err = -ENOBUFS;
+}
+
+static void build_table(struct nlmsghdr *nlh, const void *obj)
+{
+	nftnl_table_nlmsg_build_payload(nlh, (struct nftnl_table *)obj);
+}
+
+static void build_chain(struct nlmsghdr *nlh, const void *obj)
+{
+	nftnl_chain_nlmsg_build_payload(nlh, (struct nftnl_chain *)obj);
+}
+
+static void build_rule(struct nlmsghdr *nlh, const void *obj)
+{
+	nftnl_rule_nlmsg_build_payload(nlh, (struct nftnl_rule *)obj);
+}
+
+static void add_chain(struct batch *b, const char *table, const char *name, const char *type,
+		      uint32_t hook, int32_t priority)
+{
+	struct nftnl_chain *chain = nftnl_chain_alloc();
+
+	if (!chain) {
+		b->err = -ENOMEM;
+		return;
+	}
+	nftnl_chain_set_str(chain, NFTNL_CHAIN_TABLE, table);
+	nftnl_chain_set_str(chain, NFTNL_CHAIN_NAME, name);
+	nftnl_chain_set_str(chain, NFTNL_CHAIN_TYPE, type);
+	nftnl_chain_set_u32(chain, NFTNL_CHAIN_HOOKNUM, hook);
+	nftnl_chain_set_s32(chain, NFTNL_CHAIN_PRIO, priority);
+	nftnl_chain_set_u32(chain, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+	send_object(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL, build_chain, chain);
+	nftnl_chain_free(chain);
+}
+
+static struct nftnl_rule *rule_new(const char *table, const char *chain)
+{
+	struct nftnl_rule *rule = nftnl_rule_alloc();
+
+	if (rule) {
+		nftnl_rule_set_str(rule, NFTNL_RULE_TABLE, table);
+		nftnl_rule_set_str(rule, NFTNL_RULE_CHAIN, chain);
+	}
+	return rule;
+}
+
+static void send_rule(struct batch *b, struct nftnl_rule *rule)
+{
+	if (!rule) {
+		b->err = -ENOMEM;
+		return;
+	}
+	send_object(b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, build_rule, rule);
+	nftnl_rule_free(rule);
+}
+
+static void add_rules(struct batch *b, const struct nft_jail *jail)
+{
+	uint32_t established = CT_STATE_BIT(IP_CT_ESTABLISHED) | CT_STATE_BIT(IP_CT_RELATED);
+	uint8_t ipv4 = NFPROTO_IPV4;
+	struct nftnl_rule *r;
+	struct nftnl_expr *e;
+
+	/* Everything the jail sends gets its mark, remembered by conntrack. */
+	r = rule_new(jail->table, "prerouting");
+	if (r) {
+		load_meta(r, NFT_META_IIF, b);
+		match_u32(r, (uint32_t)jail->host_veth_index, b);
+		set_own_mark(r, jail, true, b);
+	}
+	send_rule(b, r);
+
+	/* Replies get it back before routing and reverse-path filtering look at them. */
+	r = rule_new(jail->table, "prerouting");
+	if (r) {
+		match_ifname(r, NFT_META_IIFNAME, jail->uplink, b);
+		match_ct_mark(r, jail, jail->mark, b);
+		set_own_mark(r, jail, false, b);
+	}
+	send_rule(b, r);
+
+	r = rule_new(jail->table, "postrouting");
+	if (r) {
+		match_ifname(r, NFT_META_OIFNAME, jail->uplink, b);
+		load_meta(r, NFT_META_NFPROTO, b);
+		compare(r, NFT_CMP_EQ, &ipv4, sizeof(ipv4), b);
+		e = nftnl_expr_alloc("payload");
+		if (e) {
+			nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 12);	/* saddr */
+			nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 4);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+		}
+		add_expr(r, e, b);
+		compare(r, NFT_CMP_EQ, &jail->jail_addr, sizeof(jail->jail_addr), b);
+		add_expr(r, nftnl_expr_alloc("masq"), b);
+	}
+	send_rule(b, r);
+
+	/* Nothing opens a connection into the jail. */
+	r = rule_new(jail->table, "forward");
+	if (r) {
+		load_meta(r, NFT_META_OIF, b);
+		match_u32(r, (uint32_t)jail->host_veth_index, b);
+		load_ct(r, NFT_CT_STATE, b);
+		mask_xor(r, established, 0, b);
+		match_u32(r, 0, b);
+		verdict(r, NF_DROP, b);
+	}
+	send_rule(b, r);
+
+	if (!jail->guard_uplink)
+		return;
+	/* Forwarding is on for the uplink only for jails' replies: the host must not become
+	 * a router for its neighbours. */
+	r = rule_new(jail->table, "forward");
+	if (r) {
+		match_ifname(r, NFT_META_IIFNAME, jail->uplink, b);
+		match_ct_mark(r, jail, 0, b);
+		verdict(r, NF_DROP, b);
+	}
+	send_rule(b, r);
+}
+
+int nft_install_jail(struct nl *nl, const struct nft_jail *jail)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE * 2];
+	struct batch b = { .nl = nl };
+	struct nftnl_table *table;
+	uint32_t first_seq;
+
+	b.msgs = mnl_nlmsg_batch_start(buf, sizeof(buf));
+	table = nftnl_table_alloc();
+	if (!b.msgs || !table) {
+		nftnl_table_free(table);
+		if (b.msgs)
+			mnl_nlmsg_batch_stop(b.msgs);
+		return -ENOMEM;
+	}
+	nftnl_batch_begin(mnl_nlmsg_batch_current(b.msgs), nl->seq++);
+	mnl_nlmsg_batch_next(b.msgs);
+	first_seq = nl->seq;
+
+	nftnl_table_set_str(table, NFTNL_TABLE_NAME, jail->table);
+	nftnl_table_set_u32(table, NFTNL_TABLE_FLAGS, NFT_TABLE_F_OWNER);
+	send_object(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL, build_table, table);
+	nftnl_table_free(table);
+
+	add_chain(&b, jail->table, "prerouting", "filter", NF_INET_PRE_ROUTING, -150);
+	add_chain(&b, jail->table, "postrouting", "nat", NF_INET_POST_ROUTING, 100);
+	add_chain(&b, jail->table, "forward", "filter", NF_INET_FORWARD, 0);
+	add_rules(&b, jail);
+
+	nftnl_batch_end(mnl_nlmsg_batch_current(b.msgs), nl->seq++);
+	mnl_nlmsg_batch_next(b.msgs);
+	if (!b.err && mnl_socket_sendto(nl->sock, mnl_nlmsg_batch_head(b.msgs),
+					mnl_nlmsg_batch_size(b.msgs)) < 0)
+		b.err = -errno;
+	mnl_nlmsg_batch_stop(b.msgs);
+	if (b.err)
+		return b.err;
+	return nl_read_acks(nl, first_seq, b.objects);
+}

@@ -1,0 +1,195 @@
+/* nl.c - netlink plumbing shared by rtnetlink (link, addr, route, rule) and nftables.
+ *
+ * Every request asks for an ack, and answers are matched on sequence number and port id
+ * by libmnl, so a stray message can never be taken for our answer.  NETLINK_EXT_ACK makes
+ * the kernel explain its errors ("Nexthop has invalid gateway"); we keep that text for the
+ * one line the caller prints.
+ */
+#include <errno.h>
+#include <linux/netlink.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "nl.h"
+
+/* Large enough for the biggest dump part the kernel sends (32 KiB, libmnl 1.0.5's
+ * MNL_SOCKET_DUMP_SIZE); a smaller buffer would truncate messages. */
+#define NL_RECEIVE_BUFFER 32768
+
+static char error_text[256];
+
+const char *nl_error_text(void)
+{
+	return error_text;
+}
+
+int nl_open(struct nl *nl, int bus)
+{
+	int on = 1;
+
+	nl->sock = mnl_socket_open2(bus, SOCK_CLOEXEC);
+	if (!nl->sock)
+		return -errno;
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int err = -errno;
+
+		nl_close(nl);
+		return err;
+	}
+	/* Both are best effort: old kernels answer without the text, which is fine. */
+	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &on, sizeof(on));
+	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &on, sizeof(on));
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = 1;
+	return 0;
+}
+
+void nl_close(struct nl *nl)
+{
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	nl->sock = NULL;
+}
+
+struct nlmsghdr *nl_msg(struct nl *nl, char *buf, uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = nl->seq++;
+	return nlh;
+}
+
+static int ext_ack_attr(const struct nlattr *attr, void *data)
+{
+	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		*(const char **)data = mnl_attr_get_str(attr);
+	return MNL_CB_OK;
+}
+
+/* The error code of an NLMSG_ERROR message (0 for an ack), keeping the kernel's text. */
+static int error_message_code(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	const char *text = NULL;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
+		return -EBADMSG;
+	if (err->error == 0)
+		return 0;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		/* With NETLINK_CAP_ACK the request is not echoed: TLVs follow the header. */
+		size_t offset = sizeof(*err);
+
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			offset += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
+		mnl_attr_parse(nlh, (unsigned)offset, ext_ack_attr, &text);
+	}
+	snprintf(error_text, sizeof(error_text), "%s", text ? text : "");
+	return err->error;
+}
+
+/* NLMSG_ERROR carries both acks (error 0, the end of a request) and failures. */
+static int on_error_message(const struct nlmsghdr *nlh, void *data)
+{
+	int code = error_message_code(nlh);
+
+	(void)data;
+	if (code == 0)
+		return MNL_CB_STOP;
+	errno = -code;
+	return MNL_CB_ERROR;
+}
+
+static int on_noop(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
+static int on_done(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_STOP;
+}
+
+/* Read answers to @seq until the callbacks stop; 0 or -errno. */
+static int run_answers(struct nl *nl, uint32_t seq, mnl_cb_t cb, void *data)
+{
+	char buf[NL_RECEIVE_BUFFER];
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_NOOP] = on_noop,
+		[NLMSG_ERROR] = on_error_message,
+		[NLMSG_DONE] = on_done,
+	};
+
+	for (;;) {
+		ssize_t len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		int ret;
+
+		if (len < 0)
+			return -errno;
+		ret = mnl_cb_run2(buf, (size_t)len, seq, nl->portid, cb, data, ctl, NLMSG_MIN_TYPE);
+		if (ret < 0)
+			return errno ? -errno : -EPROTO;
+		if (ret == MNL_CB_STOP)
+			return 0;
+	}
+}
+
+int nl_query(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	error_text[0] = '\0';
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	return run_answers(nl, nlh->nlmsg_seq, cb, data);
+}
+
+int nl_request(struct nl *nl, struct nlmsghdr *nlh)
+{
+	return nl_query(nl, nlh, NULL, NULL);
+}
+
+int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	error_text[0] = '\0';
+	nlh->nlmsg_flags |= NLM_F_DUMP;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	return run_answers(nl, nlh->nlmsg_seq, cb, data);
+}
+
+int nl_read_acks(struct nl *nl, uint32_t first_seq, unsigned count)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	unsigned acked = 0;
+
+	error_text[0] = '\0';
+	/* A batch gets one answer per message; a failed batch is aborted whole, and its
+	 * first error is all the caller needs. */
+	while (acked < count) {
+		ssize_t len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+		int remaining = (int)len;
+
+		if (len < 0)
+			return -errno;
+		for (; mnl_nlmsg_ok(nlh, remaining); nlh = mnl_nlmsg_next(nlh, &remaining)) {
+			int code;
+
+			if (!mnl_nlmsg_portid_ok(nlh, nl->portid) || nlh->nlmsg_seq < first_seq ||
+			    nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			code = error_message_code(nlh);
+			if (code)
+				return code;
+			acked++;
+		}
+	}
+	return 0;
+}

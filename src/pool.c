@@ -1,0 +1,67 @@
+/* pool.c - pure arithmetic from a slot number to a jail's network identity.
+ *
+ * A slot is claimed elsewhere (state.c, by a lock file; link.c, by the veth name); here we
+ * only derive what the slot means, so that every process agrees without talking.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+
+#include "pool.h"
+
+const struct pool_config pool_defaults = {
+	.pool_base = { .s_addr = 0 },	/* 0: 10.231.0.0, see pool_base_host_order() */
+	.pool_prefix = 16,
+	.mark_mask = 0xff000000u,
+	.table_base = 0x6e6a0000u,	/* "nj": far from 51820, 52, 0x6d6f6c65 */
+	.rule_priority = 100,
+};
+
+static uint32_t prefix_mask(unsigned len)
+{
+	return len == 0 ? 0 : 0xffffffffu << (32 - len);
+}
+
+static uint32_t pool_base_host_order(const struct pool_config *cfg)
+{
+	/* 10.231.0.0/16 unless configured: rarely used by home routers, VPNs or Docker. */
+	if (cfg->pool_base.s_addr == 0)
+		return 0x0ae70000u;
+	return ntohl(cfg->pool_base.s_addr);
+}
+
+unsigned pool_slot_count(const struct pool_config *cfg)
+{
+	uint32_t mark_values, subnets;
+
+	if (!cfg->mark_mask || cfg->pool_prefix > JAIL_PREFIX)
+		return 0;
+	mark_values = cfg->mark_mask >> __builtin_ctz(cfg->mark_mask);
+	/* Slot 0 would be the pool's network address and mark value 0: unused. */
+	subnets = (1u << (JAIL_PREFIX - cfg->pool_prefix)) - 1;
+	return mark_values < subnets ? mark_values : subnets;
+}
+
+int pool_slot(const struct pool_config *cfg, unsigned slot, struct jail_net *net)
+{
+	uint32_t subnet;
+
+	if (slot == 0 || slot > pool_slot_count(cfg))
+		return -ERANGE;
+	subnet = (pool_base_host_order(cfg) & prefix_mask(cfg->pool_prefix)) + (slot << 2);
+	net->slot = slot;
+	snprintf(net->host_veth, sizeof(net->host_veth), "nj%u", slot);
+	net->subnet.s_addr = htonl(subnet);
+	net->host_addr.s_addr = htonl(subnet + 1);
+	net->jail_addr.s_addr = htonl(subnet + 2);
+	net->mark = (uint32_t)slot << __builtin_ctz(cfg->mark_mask);
+	net->table = cfg->table_base + slot;
+	return 0;
+}
+
+bool prefixes_overlap(struct in_addr a, unsigned alen, struct in_addr b, unsigned blen)
+{
+	uint32_t mask = prefix_mask(alen < blen ? alen : blen);
+
+	return (ntohl(a.s_addr) & mask) == (ntohl(b.s_addr) & mask);
+}

@@ -1,0 +1,213 @@
+/* route.c - IPv4 routes: the jail's table, and the questions netjail asks the kernel's
+ * routing (which gateway does the uplink use, is a given gateway on-link).
+ */
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "route.h"
+
+static void put_route(struct nlmsghdr *nlh, const struct route_info *route)
+{
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = (unsigned char)route->dst_len;
+	/* Tables above 255 only fit in RTA_TABLE. */
+	rtm->rtm_table = RT_TABLE_UNSPEC;
+	rtm->rtm_protocol = route->protocol ? route->protocol : RTPROT_STATIC;
+	rtm->rtm_scope = route->scope;
+	rtm->rtm_type = route->type;
+	mnl_attr_put_u32(nlh, RTA_TABLE, route->table);
+	if (route->dst_len)
+		mnl_attr_put(nlh, RTA_DST, sizeof(route->dst), &route->dst);
+	if (route->has_gateway)
+		mnl_attr_put(nlh, RTA_GATEWAY, sizeof(route->gateway), &route->gateway);
+	if (route->oif)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)route->oif);
+	if (route->metric)
+		mnl_attr_put_u32(nlh, RTA_PRIORITY, route->metric);
+}
+
+int route_add(struct nl *nl, const struct route_info *route)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+
+	put_route(nlh, route);
+	return nl_request(nl, nlh);
+}
+
+int route_delete(struct nl *nl, const struct route_info *route)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_DELROUTE, 0);
+
+	put_route(nlh, route);
+	return nl_request(nl, nlh);
+}
+
+static void parse_route(const struct nlmsghdr *nlh, struct route_info *route)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+
+	memset(route, 0, sizeof(*route));
+	route->table = rtm->rtm_table;
+	route->type = rtm->rtm_type;
+	route->scope = rtm->rtm_scope;
+	route->protocol = rtm->rtm_protocol;
+	route->dst_len = rtm->rtm_dst_len;
+	mnl_attr_for_each(attr, nlh, sizeof(*rtm)) {
+		uint16_t type = mnl_attr_get_type(attr);
+		size_t len = mnl_attr_get_payload_len(attr);
+
+		if (type == RTA_TABLE && len == sizeof(uint32_t))
+			route->table = mnl_attr_get_u32(attr);
+		else if (type == RTA_DST && len == sizeof(route->dst))
+			memcpy(&route->dst, mnl_attr_get_payload(attr), len);
+		else if (type == RTA_GATEWAY && len == sizeof(route->gateway)) {
+			memcpy(&route->gateway, mnl_attr_get_payload(attr), len);
+			route->has_gateway = true;
+		} else if (type == RTA_OIF && len == sizeof(uint32_t))
+			route->oif = (int)mnl_attr_get_u32(attr);
+		else if (type == RTA_PRIORITY && len == sizeof(uint32_t))
+			route->metric = mnl_attr_get_u32(attr);
+	}
+}
+
+struct walk {
+	route_visit_fn visit;
+	void *data;
+	int stopped_with;
+};
+
+static int on_route(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct walk *walk = data;
+	struct route_info route;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != AF_INET || walk->stopped_with)
+		return MNL_CB_OK;
+	parse_route(nlh, &route);
+	walk->stopped_with = walk->visit(&route, walk->data);
+	return MNL_CB_OK;
+}
+
+int route_for_each(struct nl *nl, route_visit_fn visit, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_GETROUTE, 0);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	struct walk walk = { visit, data, 0 };
+	int err;
+
+	rtm->rtm_family = AF_INET;
+	err = nl_dump(nl, nlh, on_route, &walk);
+	return err ? err : walk.stopped_with;
+}
+
+/* A jail's table holds three routes; room for a few more put there by hand. */
+#define FLUSH_MAX 16
+
+struct flush {
+	uint32_t table;
+	unsigned count;
+	struct route_info routes[FLUSH_MAX];
+};
+
+static int collect_table(const struct route_info *route, void *data)
+{
+	struct flush *flush = data;
+
+	if (route->table == flush->table && flush->count < FLUSH_MAX)
+		flush->routes[flush->count++] = *route;
+	return 0;
+}
+
+int route_flush_table(struct nl *nl, uint32_t table)
+{
+	struct flush flush = { .table = table };
+
+	/* Delete after the dump: changing a table while the kernel walks it for us would
+	 * make the dump skip entries.  A full batch means there may be more: look again. */
+	do {
+		int err;
+
+		flush.count = 0;
+		err = route_for_each(nl, collect_table, &flush);
+		if (err)
+			return err;
+		for (unsigned i = 0; i < flush.count; i++) {
+			err = route_delete(nl, &flush.routes[i]);
+			if (err && err != -ESRCH)
+				return err;
+		}
+	} while (flush.count == FLUSH_MAX);
+	return 0;
+}
+
+struct default_search {
+	int oif;
+	bool found;
+	struct route_info best;
+};
+
+static int consider_default(const struct route_info *route, void *data)
+{
+	struct default_search *search = data;
+
+	if (route->dst_len != 0 || route->type != RTN_UNICAST || route->oif != search->oif ||
+	    !route->has_gateway)
+		return 0;
+	if (!search->found || route->metric < search->best.metric) {
+		search->best = *route;
+		search->found = true;
+	}
+	return 0;
+}
+
+int route_find_default_gateway(struct nl *nl, int oif, struct in_addr *gateway)
+{
+	struct default_search search = { .oif = oif };
+	int err = route_for_each(nl, consider_default, &search);
+
+	if (err)
+		return err;
+	if (!search.found)
+		return -ENOENT;
+	*gateway = search.best.gateway;
+	return 0;
+}
+
+static int on_route_answer(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type == RTM_NEWROUTE)
+		parse_route(nlh, data);
+	return MNL_CB_OK;
+}
+
+int route_check_onlink(struct nl *nl, int oif, struct in_addr addr)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_GETROUTE, 0);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	struct route_info answer = { .type = RTN_UNSPEC };
+	int err;
+
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = 32;
+	mnl_attr_put(nlh, RTA_DST, sizeof(addr), &addr);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
+	err = nl_query(nl, nlh, on_route_answer, &answer);
+	if (err == -ENETUNREACH || err == -EHOSTUNREACH)
+		return -ENETUNREACH;
+	if (err)
+		return err;
+	/* On-link means the kernel would send straight to @addr, not via another hop. */
+	if (answer.type != RTN_UNICAST || answer.has_gateway || answer.oif != oif)
+		return -ENETUNREACH;
+	return 0;
+}

@@ -1,0 +1,94 @@
+/* rule.c - the policy routing rules that send a jail's packets to its own table. */
+#include <linux/fib_rules.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "rule.h"
+
+static void put_rule(struct nlmsghdr *nlh, const struct rule_info *rule)
+{
+	struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+
+	frh->family = AF_INET;
+	frh->action = FR_ACT_TO_TBL;
+	frh->table = RT_TABLE_UNSPEC;
+	mnl_attr_put_u32(nlh, FRA_TABLE, rule->table);
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, rule->priority);
+	if (rule->iifname[0])
+		mnl_attr_put_strz(nlh, FRA_IFNAME, rule->iifname);
+	if (rule->fwmask) {
+		mnl_attr_put_u32(nlh, FRA_FWMARK, rule->fwmark);
+		mnl_attr_put_u32(nlh, FRA_FWMASK, rule->fwmask);
+	}
+}
+
+int rule_add(struct nl *nl, const struct rule_info *rule)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL);
+
+	put_rule(nlh, rule);
+	return nl_request(nl, nlh);
+}
+
+int rule_delete(struct nl *nl, const struct rule_info *rule)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_DELRULE, 0);
+
+	put_rule(nlh, rule);
+	return nl_request(nl, nlh);
+}
+
+struct walk {
+	rule_visit_fn visit;
+	void *data;
+	int stopped_with;
+};
+
+static int on_rule(const struct nlmsghdr *nlh, void *data)
+{
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	struct walk *walk = data;
+	struct rule_info rule = { .table = frh->table };
+	const struct nlattr *attr;
+
+	if (nlh->nlmsg_type != RTM_NEWRULE || frh->family != AF_INET ||
+	    frh->action != FR_ACT_TO_TBL || walk->stopped_with)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, nlh, sizeof(*frh)) {
+		uint16_t type = mnl_attr_get_type(attr);
+		bool is_u32 = mnl_attr_get_payload_len(attr) == sizeof(uint32_t);
+
+		if (type == FRA_TABLE && is_u32)
+			rule.table = mnl_attr_get_u32(attr);
+		else if (type == FRA_PRIORITY && is_u32)
+			rule.priority = mnl_attr_get_u32(attr);
+		else if (type == FRA_FWMARK && is_u32)
+			rule.fwmark = mnl_attr_get_u32(attr);
+		else if (type == FRA_FWMASK && is_u32)
+			rule.fwmask = mnl_attr_get_u32(attr);
+		else if (type == FRA_IFNAME && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			snprintf(rule.iifname, sizeof(rule.iifname), "%s", mnl_attr_get_str(attr));
+	}
+	/* The kernel reports a plain "fwmark M" with mask 0xffffffff; no fwmark: mask 0. */
+	if (!rule.fwmark && rule.fwmask == 0xffffffffu)
+		rule.fwmask = 0;
+	walk->stopped_with = walk->visit(&rule, walk->data);
+	return MNL_CB_OK;
+}
+
+int rule_for_each(struct nl *nl, rule_visit_fn visit, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_GETRULE, 0);
+	struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	struct walk walk = { visit, data, 0 };
+	int err;
+
+	frh->family = AF_INET;
+	err = nl_dump(nl, nlh, on_rule, &walk);
+	return err ? err : walk.stopped_with;
+}

@@ -1,0 +1,191 @@
+/* state.c - files under /run/netjail, one directory per network namespace.
+ *
+ * The kernel forgets who changed a sysctl, so netjail writes down what an uplink's settings
+ * were before the first jail changed them, and the last jail on that uplink (or --cleanup)
+ * puts them back.  Slot locks are flock()s: the kernel drops them when netjail dies, which
+ * is how a dead jail is told from a live one without trusting pids.
+ *
+ * The directory is named after the namespace's cookie (SO_NETNS_COOKIE, never reused while
+ * the system runs), so jails of different namespaces never mix.  Everything is opened
+ * relative to a root-owned directory fd with O_NOFOLLOW: no user-controlled path is used.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "state.h"
+#include "util.h"
+
+#define UPLINK_PREFIX "uplink-"
+
+static int open_private_dir(int parent_fd, const char *path, mode_t mode)
+{
+	struct stat st;
+	int fd;
+
+	if (mkdirat(parent_fd, path, mode) && errno != EEXIST)
+		return -errno;
+	fd = openat(parent_fd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* Refuse a directory someone else could have prepared for us. */
+	if (fstat(fd, &st) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
+int state_open(struct state *st, struct nl *nl)
+{
+	uint64_t cookie;
+	socklen_t len = sizeof(cookie);
+	char name[32];
+	int root_fd;
+
+	st->dir_fd = st->lock_fd = -1;
+	if (getsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len))
+		return -errno;
+	snprintf(name, sizeof(name), "%llu", (unsigned long long)cookie);
+	root_fd = open_private_dir(AT_FDCWD, STATE_ROOT, 0755);
+	if (root_fd < 0)
+		return root_fd;
+	st->dir_fd = open_private_dir(root_fd, name, 0700);
+	close(root_fd);
+	if (st->dir_fd < 0)
+		return st->dir_fd;
+	st->lock_fd = openat(st->dir_fd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (st->lock_fd < 0) {
+		int err = -errno;
+
+		state_close(st);
+		return err;
+	}
+	return 0;
+}
+
+void state_close(struct state *st)
+{
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);
+	if (st->dir_fd >= 0)
+		close(st->dir_fd);
+	st->dir_fd = st->lock_fd = -1;
+}
+
+int state_lock(struct state *st)
+{
+	while (flock(st->lock_fd, LOCK_EX))
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
+void state_unlock(struct state *st)
+{
+	flock(st->lock_fd, LOCK_UN);
+}
+
+int state_claim_slot(struct state *st, unsigned slot)
+{
+	char name[32];
+	int fd;
+
+	snprintf(name, sizeof(name), "slot-%u", slot);
+	fd = openat(st->dir_fd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		int err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static void record_name(char *buf, size_t size, const char *uplink)
+{
+	snprintf(buf, size, UPLINK_PREFIX "%s", uplink);
+}
+
+int state_remember_uplink(struct state *st, const char *uplink, const struct uplink_record *record)
+{
+	char name[64], text[64];
+	int fd, len, err = 0;
+
+	record_name(name, sizeof(name), uplink);
+	fd = openat(st->dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -errno;
+	len = snprintf(text, sizeof(text), "%u %u\n", record->forwarding, record->src_valid_mark);
+	if (write(fd, text, (size_t)len) != len)
+		err = -EIO;
+	close(fd);
+	return err;
+}
+
+int state_recall_uplink(struct state *st, const char *uplink, struct uplink_record *record)
+{
+	char name[64], text[64], *space, *newline;
+	ssize_t len;
+	int fd;
+
+	record_name(name, sizeof(name), uplink);
+	fd = openat(st->dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (len <= 0)
+		return -EINVAL;
+	text[len] = '\0';
+	space = strchr(text, ' ');
+	newline = strchr(text, '\n');
+	if (!space || !newline || newline < space)
+		return -EINVAL;
+	*space = *newline = '\0';
+	if (parse_u32(text, 0, 2, &record->forwarding) ||
+	    parse_u32(space + 1, 0, 1, &record->src_valid_mark))
+		return -EINVAL;
+	return 0;
+}
+
+void state_forget_uplink(struct state *st, const char *uplink)
+{
+	char name[64];
+
+	record_name(name, sizeof(name), uplink);
+	unlinkat(st->dir_fd, name, 0);
+}
+
+int state_for_each_uplink(struct state *st, state_uplink_visit_fn visit, void *data)
+{
+	int fd = openat(st->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *entry;
+	DIR *dir;
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -errno;
+	}
+	while (!ret && (entry = readdir(dir))) {
+		const char *uplink = entry->d_name + strlen(UPLINK_PREFIX);
+
+		if (!strncmp(entry->d_name, UPLINK_PREFIX, strlen(UPLINK_PREFIX)) &&
+		    ifname_is_valid(uplink))
+			ret = visit(uplink, data);
+	}
+	closedir(dir);
+	return ret;
+}

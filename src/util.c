@@ -1,0 +1,58 @@
+/* util.c - strict parsers: whole-string matches with range checks, never atoi/sscanf. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+int parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out)
+{
+	unsigned long long value;
+	char *end;
+
+	/* strtoull accepts leading spaces and a minus sign: refuse both. */
+	if (!text || !isdigit((unsigned char)text[0]))
+		return -EINVAL;
+	errno = 0;
+	value = strtoull(text, &end, 0);
+	if (errno || *end != '\0')
+		return -EINVAL;
+	if (value < min || value > max)
+		return -ERANGE;
+	*out = (uint32_t)value;
+	return 0;
+}
+
+int parse_ipv4(const char *text, struct in_addr *out)
+{
+	return inet_pton(AF_INET, text, out) == 1 ? 0 : -EINVAL;
+}
+
+int parse_ip_any(const char *text)
+{
+	struct in6_addr scratch;
+
+	if (inet_pton(AF_INET, text, &scratch) == 1 || inet_pton(AF_INET6, text, &scratch) == 1)
+		return 0;
+	return -EINVAL;
+}
+
+bool ifname_is_valid(const char *name)
+{
+	size_t len = strnlen(name, IFNAMSIZ);
+
+	/* The kernel refuses "/", ":" and spaces; we also refuse everything a shell or a
+	 * log reader could misread, since names end up in messages and in link aliases. */
+	if (len == 0 || len >= IFNAMSIZ || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (!isalnum(c) && c != '_' && c != '-' && c != '.')
+			return false;
+	}
+	return true;
+}
