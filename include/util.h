@@ -4,6 +4,7 @@
 
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* 0 if @text is a whole decimal or 0x-hex number in [min, max], else -EINVAL/-ERANGE. */
@@ -17,5 +18,9 @@ int parse_ip_any(const char *text);
 
 /* true if @name can be a network interface name (1..15 chars of [A-Za-z0-9_.-], not "." or ".."). */
 bool ifname_is_valid(const char *name);
+
+/* Copy @text into @buf for a one-line message: at most 64 characters, every control or
+ * non-ASCII byte shown as '?', so user input can never break or forge a line.  Returns @buf. */
+const char *printable(const char *text, char *buf, size_t size);
 
 #endif

@@ -5,6 +5,7 @@
  * parser only fills a struct: it opens nothing and changes nothing, which also makes it
  * safe to fuzz.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -50,6 +51,9 @@ static const struct option long_options[] = {
 
 #define FAIL(...) do { snprintf(why, why_len, __VA_ARGS__); return -EINVAL; } while (0)
 
+/* User text in a message, made safe to print on one line. */
+#define SHOW(text) printable((text), shown, sizeof(shown))
+
 static int set_action(struct cli_options *opts, enum cli_action action, char *why, size_t why_len)
 {
 	if (opts->action != ACTION_RUN && opts->action != action)
@@ -61,20 +65,22 @@ static int set_action(struct cli_options *opts, enum cli_action action, char *wh
 static int take_option(int opt, const char *arg, char *const *argv, struct cli_options *opts,
 		       char *why, size_t why_len)
 {
+	char shown[72];
+
 	switch (opt) {
 	case 'i':
 		if (!ifname_is_valid(arg))
-			FAIL("invalid interface name '%.64s': use 1-15 letters, digits, '_', '-' or '.'", arg);
+			FAIL("invalid interface name '%s': use 1-15 letters, digits, '_', '-' or '.'", SHOW(arg));
 		opts->uplink = arg;
 		return 0;
 	case 'g':
 		if (parse_ipv4(arg, &opts->gateway))
-			FAIL("invalid gateway '%.64s': expected an IPv4 address", arg);
+			FAIL("invalid gateway '%s': expected an IPv4 address", SHOW(arg));
 		opts->has_gateway = true;
 		return 0;
 	case 'd':
 		if (parse_ip_any(arg))
-			FAIL("invalid nameserver '%.64s': expected an IP address", arg);
+			FAIL("invalid nameserver '%s': expected an IP address", SHOW(arg));
 		if (opts->dns_count == CLI_MAX_DNS)
 			FAIL("too many nameservers: at most %d", CLI_MAX_DNS);
 		opts->dns[opts->dns_count++] = arg;
@@ -102,17 +108,18 @@ static int take_option(int opt, const char *arg, char *const *argv, struct cli_o
 		return set_action(opts, ACTION_LIST, why, why_len);
 	case ':':
 		if (optopt)
-			FAIL("option '-%c' needs an argument", optopt);
-		FAIL("option '%.64s' needs an argument", argv[optind - 1]);
+			FAIL("option '-%c' needs an argument", isprint(optopt) ? optopt : '?');
+		FAIL("option '%s' needs an argument", SHOW(argv[optind - 1]));
 	default:
 		if (optopt)
-			FAIL("unknown option '-%c' (see netjail --help)", optopt);
-		FAIL("unknown option '%.64s' (see netjail --help)", argv[optind - 1]);
+			FAIL("unknown option '-%c' (see netjail --help)", isprint(optopt) ? optopt : '?');
+		FAIL("unknown option '%s' (see netjail --help)", SHOW(argv[optind - 1]));
 	}
 }
 
 int cli_parse(int argc, char **argv, struct cli_options *opts, char *why, size_t why_len)
 {
+	char shown[72];
 	int opt;
 
 	memset(opts, 0, sizeof(*opts));
@@ -138,7 +145,7 @@ int cli_parse(int argc, char **argv, struct cli_options *opts, char *why, size_t
 		return 0;
 	default:
 		if (opts->command[0])
-			FAIL("unexpected argument '%.64s'", opts->command[0]);
+			FAIL("unexpected argument '%s'", SHOW(opts->command[0]));
 		return 0;
 	}
 }

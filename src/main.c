@@ -30,6 +30,7 @@
 #include "priv.h"
 #include "route.h"
 #include "state.h"
+#include "util.h"
 
 #ifndef NETJAIL_VERSION
 #define NETJAIL_VERSION "0.1.0"
@@ -129,6 +130,7 @@ static int run(const struct cli_options *opts)
 	struct target_user target;
 	struct jail_side side;
 	const char *step = "", *why;
+	char shown[72];
 	struct state st;
 	sigset_t run_mask;
 	struct nl nl;
@@ -137,12 +139,13 @@ static int run(const struct cli_options *opts)
 	if (priv_require_root(&why))
 		die("%s", why);
 	if (opts->profile)
-		die("profiles are not supported yet (-p %s)", opts->profile);
+		die("profiles are not supported yet (-p %s)", printable(opts->profile, shown, sizeof(shown)));
 	err = priv_resolve_target(opts->user, &target);
 	if (err == -EPERM)
 		die("only root may use -u");
 	if (err == -ENOENT)
-		die("no such user '%s'", opts->user ? opts->user : getenv("SUDO_UID"));
+		die("no such user '%s'", printable(opts->user ? opts->user : getenv("SUDO_UID"),
+						   shown, sizeof(shown)));
 	if (err)
 		die("cannot resolve the user to run as: %s", strerror(-err));
 

@@ -313,6 +313,7 @@ int nft_install_jail(struct nl *nl, const struct nft_jail *jail)
 	struct nftnl_table *table;
 	uint32_t first_seq;
 
+	memset(buf, 0, sizeof(buf));	/* padding between attributes is sent as it is */
 	b.msgs = mnl_nlmsg_batch_start(buf, sizeof(buf));
 	table = nftnl_table_alloc();
 	if (!b.msgs || !table) {

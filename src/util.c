@@ -56,3 +56,13 @@ bool ifname_is_valid(const char *name)
 	}
 	return true;
 }
+
+const char *printable(const char *text, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; text[i] && i < 64 && i + 1 < size; i++)
+		buf[i] = text[i] >= 0x20 && text[i] < 0x7f ? text[i] : '?';
+	buf[i] = '\0';
+	return buf;
+}

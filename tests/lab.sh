@@ -1,0 +1,351 @@
+# shellcheck shell=bash
+# lab.sh - hermetic network lab for netjail's integration tests.  Sourced, not run.
+#
+# Theory of operation
+#   Every test (and the demo) calls lab_enter first.  Unless NJ_IN_LAB is set, lab_enter re-executes
+#   the calling script under
+#       unshare --net --mount --propagation private --pid --kill-child --mount-proc
+#   so the lab gets its own network, mount and pid namespaces: nothing it does can reach this
+#   machine's real network, and when the script ends (or is killed) the kernel kills every process
+#   the lab started.  Inside, /run is a fresh tmpfs (so `ip netns add` bind mounts and netjail's
+#   /run/netjail stay in the lab) and /sys a fresh sysfs (so /sys/class/net shows the lab's links).
+#
+#   The lab's own netns plays "the host".  lab_up builds:
+#
+#       host up0 192.0.2.2/24    --- ra-h 192.0.2.1/24    [ra]  ra-s 10.9.1.1/30 --- s-a 10.9.1.2/30 [srv]
+#       host up1 198.51.100.2/24 --- rb-h 198.51.100.1/24 [rb]  rb-s 10.9.2.1/30 --- s-b 10.9.2.2/30 [srv]
+#       srv: 203.0.113.10/32 on lo; TCP and UDP port 7 answer with the peer address they saw.
+#
+#   The host has a default route via 192.0.2.1 (up0) only, strict rp_filter, ip_forward 0.
+#   The routers forward and do not NAT, so srv sees the host's uplink address; they only know
+#   203.0.113.0/24 and their own subnets, so a packet from an un-NATed jail address is lost.
+#
+# Functions
+#   lab_enter "$@"              first call of every script: re-exec inside the lab (see above)
+#   lab_up                      build the topology, start the servers, wait until they answer
+#   lab_down                    kill the lab's processes by pid, delete its netns (also run at EXIT)
+#   lab_bg CMD...               run CMD in the background, remember its pid for lab_down
+#   seen_source [PREFIX...]     TCP to 203.0.113.10:7, optionally through PREFIX (e.g. `nj -i up1 --`);
+#                               prints the source address the server saw (empty on failure)
+#   seen_source_udp [PREFIX...] the same over UDP
+#   host_state                  normalized snapshot of the host's network configuration
+#   assert_host_unchanged FILE [TEXT]   TAP assertion: host_state equals the snapshot in FILE
+#   jail_links                  names of the host-side jail veths (nj<N>) now present
+#   jail_links_at_least N, no_jail_links    predicates on the same, for wait_for
+#   wait_for SECONDS CMD...     retry CMD every 0.1 s until it succeeds or SECONDS pass
+#   nj ARGS...                  run $NETJAIL_WRAP $NETJAIL ARGS under a timeout (NJ_TIMEOUT, 30 s)
+#   nj_bg ARGS...               start netjail in the background (no timeout); pid in NJ_PID
+#   finish PID SECONDS          wait for a background PID; RC=its status, or "hung" (then killed)
+#   require_netjail             TAP "Bail out!" (one `not ok`) unless $NETJAIL is executable
+#   quiet CMD...                run CMD with stdout and stderr discarded
+#   fails CMD...                succeed if CMD fails (for check)
+#   TAP: ok TEXT, not_ok TEXT, skip TEXT REASON, diag TEXT, check TEXT CMD..., is GOT WANT TEXT,
+#        tap_done (prints the plan, exits 1 if anything failed)
+#
+# Environment
+#   NETJAIL       binary under test (default: ../netjail next to this directory, made absolute)
+#   NETJAIL_WRAP  optional command prefix for it, e.g. "valgrind -q --error-exitcode=99"
+#   NJ_TIMEOUT    seconds before a netjail run counts as hung (default 30)
+#   LAB_TMP       scratch directory of the running test (created by lab_enter, removed at exit)
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# ---------------------------------------------------------------------------- TAP
+
+TAP_N=0
+TAP_FAILED=0
+
+ok()     { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $*"; }
+not_ok() { TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_N - $*"; }
+skip()   { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1 # SKIP $2"; }
+diag()   { printf '%s\n' "$@" | sed 's/^/#   /'; }
+quiet()  { "$@" >/dev/null 2>&1; }
+fails()  { ! "$@"; }
+
+# check TEXT CMD...: ok if CMD succeeds.
+check() {
+	local text=$1; shift
+	if "$@"; then ok "$text"; else not_ok "$text"; fi
+}
+
+# is GOT WANT TEXT: ok if the strings are equal; shows both otherwise.
+is() {
+	if [[ "$1" == "$2" ]]; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "want: '$2'" "got:  '$1'"
+	fi
+}
+
+tap_done() {
+	echo "1..$TAP_N"
+	[[ $TAP_FAILED -eq 0 ]]
+	exit
+}
+
+# ---------------------------------------------------------------------------- entering the lab
+
+: "${NETJAIL:=$LAB_DIR/../netjail}"
+[[ $NETJAIL == /* ]] || NETJAIL=$PWD/$NETJAIL
+NETJAIL=$(realpath -m "$NETJAIL")
+export NETJAIL
+
+lab_enter() {
+	if [[ -z ${NJ_IN_LAB:-} ]]; then
+		if [[ $(id -u) -ne 0 ]]; then
+			echo "1..0 # SKIP the lab needs root (unshare, ip netns)"
+			exit 0
+		fi
+		export NJ_IN_LAB=1
+		exec unshare --net --mount --propagation private --pid --kill-child --mount-proc \
+			-- "$BASH" "$0" "$@"
+	fi
+	# Belt and braces: refuse to build anything unless we really are in a fresh netns, i.e. one
+	# whose only link is lo.  This is what keeps a mistaken NJ_IN_LAB=1 from touching the host.
+	if [[ $$ -ne 1 ]] || [[ $(ip -o link show | grep -vc ': lo:') -ne 0 ]]; then
+		echo "Bail out! NJ_IN_LAB is set but this is not a fresh lab namespace; refusing to run"
+		exit 1
+	fi
+	mount -t tmpfs -o mode=0755 tmpfs /run || exit 1
+	mount -t sysfs sysfs /sys || exit 1
+	LAB_TMP=$(mktemp -d /tmp/njlab.XXXXXX) || exit 1
+	chmod 0755 "$LAB_TMP"
+	trap lab_down EXIT
+}
+
+# ---------------------------------------------------------------------------- topology
+
+LAB_PIDS=()
+LAB_NETNS=()
+
+lab_bg() {
+	"$@" <&0 &
+	LAB_PIDS+=($!)
+}
+
+lab_ns_add() {
+	ip netns add "$1" || return 1
+	LAB_NETNS+=("$1")
+	ip -n "$1" link set lo up
+	# Routers see asymmetric paths on purpose; don't let an inherited rp_filter drop them.
+	ip netns exec "$1" sh -c 'for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > $f; done'
+}
+
+# wait_for SECONDS CMD...
+wait_for() {
+	local tries=$(($1 * 10)); shift
+	while ! "$@"; do
+		tries=$((tries - 1))
+		[[ $tries -gt 0 ]] || return 1
+		sleep 0.1
+	done
+}
+
+lab_up() {
+	trap 'echo "Bail out! lab_up failed: $BASH_COMMAND"' ERR
+	set -e
+	# Stable `ip addr` snapshots: no IPv6 "tentative" flag flipping while DAD runs.
+	sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0
+	ip link set lo up
+
+	lab_ns_add ra
+	lab_ns_add rb
+	lab_ns_add srv
+
+	# host <-> ra <-> srv
+	ip link add up0 type veth peer name ra-h netns ra
+	ip -n ra link add ra-s type veth peer name s-a netns srv
+	ip addr add 192.0.2.2/24 dev up0
+	ip -n ra addr add 192.0.2.1/24 dev ra-h
+	ip -n ra addr add 10.9.1.1/30 dev ra-s
+	ip -n srv addr add 10.9.1.2/30 dev s-a
+
+	# host <-> rb <-> srv
+	ip link add up1 type veth peer name rb-h netns rb
+	ip -n rb link add rb-s type veth peer name s-b netns srv
+	ip addr add 198.51.100.2/24 dev up1
+	ip -n rb addr add 198.51.100.1/24 dev rb-h
+	ip -n rb addr add 10.9.2.1/30 dev rb-s
+	ip -n srv addr add 10.9.2.2/30 dev s-b
+
+	ip link set up0 up
+	ip link set up1 up
+	ip -n ra link set ra-h up
+	ip -n ra link set ra-s up
+	ip -n rb link set rb-h up
+	ip -n rb link set rb-s up
+	ip -n srv link set s-a up
+	ip -n srv link set s-b up
+
+	ip -n srv addr add 203.0.113.10/32 dev lo
+	ip -n srv route add 192.0.2.0/24 via 10.9.1.1 src 203.0.113.10
+	ip -n srv route add 198.51.100.0/24 via 10.9.2.1 src 203.0.113.10
+	ip -n ra route add 203.0.113.0/24 via 10.9.1.2
+	ip -n rb route add 203.0.113.0/24 via 10.9.2.2
+	ip netns exec ra sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec rb sysctl -qw net.ipv4.ip_forward=1
+
+	ip route add default via 192.0.2.1 dev up0
+	sysctl -qw net.ipv4.ip_forward=0
+	local i
+	for i in all default up0 up1; do
+		sysctl -qw "net.ipv4.conf.$i.rp_filter=1"
+	done
+	set +e
+	trap - ERR
+
+	# The "internet" server: reply with the peer address it saw.
+	# shellcheck disable=SC2016  # $SOCAT_PEERADDR is for the server's shell
+	lab_bg ip netns exec srv socat -t5 TCP-LISTEN:7,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR'
+	# shellcheck disable=SC2016
+	lab_bg ip netns exec srv socat UDP-RECVFROM:7,bind=203.0.113.10,fork SYSTEM:'echo $SOCAT_PEERADDR'
+
+	if ! wait_for 5 _lab_answers; then
+		echo "Bail out! lab did not come up (server unreachable)"
+		ip -br addr; ip route
+		exit 1
+	fi
+}
+
+_lab_answers() {
+	[[ $(seen_source) == 192.0.2.2 ]] &&
+		ping -c1 -W1 -q 198.51.100.1 >/dev/null 2>&1 &&
+		ip netns exec rb ping -c1 -W1 -q -I 198.51.100.1 203.0.113.10 >/dev/null 2>&1
+}
+
+lab_down() {
+	local pid ns
+	for pid in "${LAB_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${LAB_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	LAB_PIDS=()
+	for ns in "${LAB_NETNS[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	LAB_NETNS=()
+	[[ -n ${LAB_TMP:-} && -d $LAB_TMP ]] && rm -rf "$LAB_TMP"
+	LAB_TMP=
+}
+
+# ---------------------------------------------------------------------------- observations
+
+# _run_prefixed PREFIX... CMD...: run under `timeout` unless the first word is a shell function
+# (like nj, which has its own timeout).
+_run_prefixed() {
+	if declare -F "$1" >/dev/null; then
+		"$@"
+	else
+		timeout -k 2 20 "$@"
+	fi
+}
+
+seen_source() {
+	_run_prefixed "$@" socat -T3 -t3 - TCP:203.0.113.10:7 </dev/null 2>/dev/null | tr -d '\r' | head -n1
+}
+
+seen_source_udp() {
+	# The probe is made inside, so this does not depend on stdin reaching the command.
+	_run_prefixed "$@" sh -c 'echo probe | socat -T1 -t1 - UDP:203.0.113.10:7' </dev/null 2>/dev/null |
+		tr -d '\r' | head -n1
+}
+
+host_state() {
+	echo "== link"
+	ip -d -o link show | sed -E 's/^[0-9]+: //; s/@if[0-9]+/@if/; s/ link-netns(id)? [^ ]+//g'
+	echo "== addr"
+	ip -o addr show | sed -E 's/^[0-9]+: //; s/ (tentative|dadfailed)//g; s/\\ +valid_lft.*//'
+	echo "== rule"
+	ip rule show
+	ip -6 rule show
+	echo "== route"
+	ip route show table all
+	ip -6 route show table all
+	echo "== nft"
+	nft list ruleset
+	echo "== sysctl"
+	local f name
+	for f in /proc/sys/net/ipv4/ip_forward \
+		/proc/sys/net/ipv4/conf/*/forwarding \
+		/proc/sys/net/ipv4/conf/*/rp_filter \
+		/proc/sys/net/ipv4/conf/*/src_valid_mark \
+		/proc/sys/net/ipv6/conf/*/forwarding; do
+		name=${f#/proc/sys/}
+		echo "${name//\//.} = $(cat "$f")"
+	done
+}
+
+# assert_host_unchanged FILE [TEXT]
+# A dead jail's netns (and so its veth) is torn down by the kernel asynchronously, so allow the
+# state 3 s to settle before calling it a difference.
+_host_state_is() {
+	host_state >"$LAB_TMP/state.now" 2>&1
+	cmp -s "$1" "$LAB_TMP/state.now"
+}
+assert_host_unchanged() {
+	if wait_for 3 _host_state_is "$1"; then
+		ok "${2:-host state unchanged}"
+	else
+		not_ok "${2:-host state unchanged}"
+		diag "$(diff -u "$1" "$LAB_TMP/state.now" | tail -n +3 | head -n 40)"
+	fi
+}
+
+jail_links() {
+	ip -o link show | sed -nE 's/^[0-9]+: (nj[0-9]+)[@:].*/\1/p'
+}
+
+# jail_links_at_least N: at least N jail links exist (for wait_for)
+jail_links_at_least() { [[ $(jail_links | wc -l) -ge $1 ]]; }
+no_jail_links() { [[ -z $(jail_links) ]]; }
+
+# ---------------------------------------------------------------------------- the binary under test
+
+nj() {
+	# shellcheck disable=SC2086  # NETJAIL_WRAP is a command line, split on purpose
+	timeout -k 3 "${NJ_TIMEOUT:-30}" ${NETJAIL_WRAP:-} "$NETJAIL" "$@"
+}
+
+# nj_bg ARGS...: start netjail in the background, with no timeout wrapper so that signals can go
+# to netjail itself; its pid is in NJ_PID (and is killed by lab_down if still there).
+nj_bg() {
+	# <&0: an async command's stdin is otherwise /dev/null in a non-interactive shell, which
+	# would ignore the caller's redirection of nj_bg.
+	# shellcheck disable=SC2086
+	${NETJAIL_WRAP:-} "$NETJAIL" "$@" <&0 &
+	NJ_PID=$!
+	LAB_PIDS+=("$NJ_PID")
+}
+
+# finish PID SECONDS: wait up to SECONDS for background PID to exit; set RC to its status, or
+# to "hung" (then it is SIGKILLed).  kill -0 succeeds on zombies, so look at the state instead.
+# Not in $(...): only the shell that started PID can wait for it.
+finish() {
+	local tries=$(($2 * 10)) st
+	while :; do
+		st=$(ps -o stat= -p "$1" 2>/dev/null)
+		[[ -z $st || $st == Z* ]] && break
+		tries=$((tries - 1))
+		if [[ $tries -le 0 ]]; then
+			kill -KILL "$1" 2>/dev/null
+			wait "$1" 2>/dev/null
+			RC=hung
+			return
+		fi
+		sleep 0.1
+	done
+	wait "$1"
+	RC=$?
+}
+
+require_netjail() {
+	if [[ ! -x $NETJAIL ]]; then
+		not_ok "netjail binary is present at $NETJAIL"
+		echo "Bail out! no netjail binary (build it, or set NETJAIL=/path/to/netjail)"
+		echo "1..$TAP_N"
+		exit 1
+	fi
+}

@@ -1,0 +1,55 @@
+#!/bin/bash
+# t-vpn.sh - with wg-quick's policy routing on the host (all traffic into "wg0" unless marked
+# 51820), a jail on up1 still leaves by up1, and the VPN's rules are intact afterwards.
+set -u
+. "$(dirname "$0")/lab.sh"
+lab_enter "$@"
+lab_up
+require_netjail
+
+# The fake VPN: wg0 is a veth whose peer sits in netns vpn, which routes to srv by a third path
+# and answers ARP for everything it can route (wg0 is point-to-point in real life; here the
+# route has no gateway, exactly as wg-quick writes it).
+lab_ns_add vpn
+ip link add wg0 type veth peer name wgp netns vpn
+ip -n vpn link add vpn-s type veth peer name s-c netns srv
+ip addr add 10.66.0.2/24 dev wg0
+ip -n vpn addr add 10.66.0.1/24 dev wgp
+ip -n vpn addr add 10.9.3.1/30 dev vpn-s
+ip -n srv addr add 10.9.3.2/30 dev s-c
+ip link set wg0 up
+ip -n vpn link set wgp up
+ip -n vpn link set vpn-s up
+ip -n srv link set s-c up
+ip -n vpn route add 203.0.113.0/24 via 10.9.3.2
+ip -n srv route add 10.66.0.0/24 via 10.9.3.1 src 203.0.113.10
+ip netns exec vpn sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.wgp.proxy_arp=1
+sysctl -qw net.ipv4.conf.wg0.rp_filter=1
+
+# What wg-quick up does for AllowedIPs = 0.0.0.0/0 with fwmark 51820.
+ip route add default dev wg0 table 51820
+ip rule add not fwmark 51820 table 51820
+ip rule add table main suppress_prefixlength 0
+sysctl -qw net.ipv4.conf.all.src_valid_mark=1
+
+before=$LAB_TMP/state.before
+host_state >"$before"
+
+is "$(seen_source)" 10.66.0.2 "host direct with the VPN up: server sees the VPN address 10.66.0.2"
+is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "jail on up1 bypasses the VPN: server sees 198.51.100.2"
+is "$(seen_source_udp nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "... also over UDP"
+is "$(seen_source nj -i up0 --)" 192.0.2.2 "jail on up0 (auto gateway) bypasses the VPN: server sees 192.0.2.2"
+
+nj_bg -i up1 -g 198.51.100.1 -- sleep 30 >/dev/null 2>&1 </dev/null
+jail=$NJ_PID
+wait_for 10 jail_links_at_least 1
+is "$(seen_source)" 10.66.0.2 "host direct while a jail runs: still through the VPN"
+kill -TERM "$jail"
+finish "$jail" 5
+
+rules=$(ip rule show)
+check "wg-quick rule 'not fwmark 51820 lookup 51820' intact" quiet grep -q 'not from all fwmark 0xca6c lookup 51820' <<<"$rules"
+check "wg-quick rule 'lookup main suppress_prefixlength 0' intact" quiet grep -q 'from all lookup main suppress_prefixlength 0' <<<"$rules"
+assert_host_unchanged "$before" "host state (with VPN) unchanged after the jails"
+is "$(seen_source)" 10.66.0.2 "host direct after the jails: still through the VPN"
+tap_done

@@ -1,0 +1,160 @@
+/* Unit tests for the pure parts: strict parsers, the command line, the address pool. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "pool.h"
+#include "util.h"
+
+static int passed, failed;
+
+#define CHECK(cond) do {						\
+	if (cond) {							\
+		passed++;						\
+	} else {							\
+		failed++;						\
+		printf("not ok - %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+	}								\
+} while (0)
+
+static void test_parse_u32(void)
+{
+	uint32_t v = 0;
+
+	CHECK(parse_u32("42", 0, 100, &v) == 0 && v == 42);
+	CHECK(parse_u32("0x10", 0, 100, &v) == 0 && v == 16);
+	CHECK(parse_u32("101", 0, 100, &v) == -ERANGE);
+	CHECK(parse_u32("", 0, 100, &v) == -EINVAL);
+	CHECK(parse_u32(" 1", 0, 100, &v) == -EINVAL);
+	CHECK(parse_u32("-1", 0, 100, &v) == -EINVAL);
+	CHECK(parse_u32("1x", 0, 100, &v) == -EINVAL);
+	CHECK(parse_u32("99999999999999999999", 0, 0xffffffffu, &v) == -EINVAL);
+}
+
+static void test_ifname(void)
+{
+	CHECK(ifname_is_valid("wlan0"));
+	CHECK(ifname_is_valid("enp0s31f6"));
+	CHECK(ifname_is_valid("wg-mullvad.1_x"));
+	CHECK(ifname_is_valid("abcdefghijklmno"));	/* 15 */
+	CHECK(!ifname_is_valid("abcdefghijklmnop"));	/* 16 */
+	CHECK(!ifname_is_valid(""));
+	CHECK(!ifname_is_valid("."));
+	CHECK(!ifname_is_valid(".."));
+	CHECK(!ifname_is_valid("a/b"));
+	CHECK(!ifname_is_valid("a b"));
+	CHECK(!ifname_is_valid("a:b"));
+	CHECK(!ifname_is_valid("a\nb"));
+	CHECK(!ifname_is_valid("wlan0$(id)"));
+}
+
+static void test_printable(void)
+{
+	char buf[80];
+
+	CHECK(!strcmp(printable("a\nb\x1b", buf, sizeof(buf)), "a?b?"));
+	CHECK(strlen(printable("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+			       buf, sizeof(buf))) == 64);
+}
+
+static int parse(struct cli_options *o, char *why, char **argv)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	return cli_parse(argc, argv, o, why, 256);
+}
+
+static void test_cli(void)
+{
+	struct cli_options o;
+	char why[256];
+
+	char *ok1[] = { "netjail", "-i", "wlan0", "steam", "-i", "x", NULL };
+	CHECK(parse(&o, why, ok1) == 0 && o.action == ACTION_RUN && !strcmp(o.uplink, "wlan0"));
+	/* Parsing stops at COMMAND: its own options are left alone. */
+	CHECK(!strcmp(o.command[0], "steam") && !strcmp(o.command[1], "-i"));
+
+	char *ok2[] = { "netjail", "--interface=wg0", "-g", "10.0.0.1", "-d", "::1", "-v", "--",
+			"-weird-command", NULL };
+	CHECK(parse(&o, why, ok2) == 0 && o.has_gateway && o.verbose && o.dns_count == 1 &&
+	      !strcmp(o.command[0], "-weird-command"));
+
+	char *help[] = { "netjail", "--help", NULL };
+	CHECK(parse(&o, why, help) == 0 && o.action == ACTION_HELP);
+	char *list[] = { "netjail", "--list", NULL };
+	CHECK(parse(&o, why, list) == 0 && o.action == ACTION_LIST);
+	char *both[] = { "netjail", "--list", "--cleanup", NULL };
+	CHECK(parse(&o, why, both) == -EINVAL);
+	char *extra[] = { "netjail", "--cleanup", "x", NULL };
+	CHECK(parse(&o, why, extra) == -EINVAL && strstr(why, "unexpected"));
+
+	char *nocmd[] = { "netjail", "-i", "wlan0", NULL };
+	CHECK(parse(&o, why, nocmd) == -EINVAL && strstr(why, "no command"));
+	char *noif[] = { "netjail", "true", NULL };
+	CHECK(parse(&o, why, noif) == -EINVAL && strstr(why, "-i"));
+	char *badif[] = { "netjail", "-i", "a/b", "true", NULL };
+	CHECK(parse(&o, why, badif) == -EINVAL && strstr(why, "interface name"));
+	char *badgw[] = { "netjail", "-i", "x", "-g", "1.2.3", "true", NULL };
+	CHECK(parse(&o, why, badgw) == -EINVAL && strstr(why, "gateway"));
+	char *v6gw[] = { "netjail", "-i", "x", "-g", "fe80::1", "true", NULL };
+	CHECK(parse(&o, why, v6gw) == -EINVAL);
+	char *baddns[] = { "netjail", "-i", "x", "-d", "resolver", "true", NULL };
+	CHECK(parse(&o, why, baddns) == -EINVAL && strstr(why, "nameserver"));
+	char *unknown[] = { "netjail", "--bogus", "true", NULL };
+	CHECK(parse(&o, why, unknown) == -EINVAL && strstr(why, "--bogus"));
+	char *unknown_short[] = { "netjail", "-x", "true", NULL };
+	CHECK(parse(&o, why, unknown_short) == -EINVAL && strstr(why, "'-x'"));
+	char *noarg[] = { "netjail", "-i", NULL };
+	CHECK(parse(&o, why, noarg) == -EINVAL && strstr(why, "needs an argument"));
+	char *newline[] = { "netjail", "--bogus\nnetjail: forged", "true", NULL };
+	CHECK(parse(&o, why, newline) == -EINVAL && !strchr(why, '\n'));
+}
+
+static void test_pool(void)
+{
+	struct pool_config cfg = pool_defaults;
+	struct jail_net net;
+	char text[INET_ADDRSTRLEN];
+
+	CHECK(pool_slot_count(&cfg) == 255);
+	CHECK(pool_slot(&cfg, 0, &net) == -ERANGE);
+	CHECK(pool_slot(&cfg, 256, &net) == -ERANGE);
+	CHECK(pool_slot(&cfg, 1, &net) == 0);
+	CHECK(!strcmp(net.host_veth, "nj1"));
+	CHECK(!strcmp(inet_ntop(AF_INET, &net.host_addr, text, sizeof(text)), "10.231.0.5"));
+	CHECK(!strcmp(inet_ntop(AF_INET, &net.jail_addr, text, sizeof(text)), "10.231.0.6"));
+	CHECK(net.mark == 0x01000000u && net.table == 0x6e6a0001u);
+	CHECK(pool_slot(&cfg, 255, &net) == 0);
+	CHECK(!strcmp(inet_ntop(AF_INET, &net.subnet, text, sizeof(text)), "10.231.3.252"));
+	CHECK((net.mark & ~cfg.mark_mask) == 0);
+
+	/* A small pool limits the slots before the mark bits do. */
+	inet_pton(AF_INET, "192.168.77.0", &cfg.pool_base);
+	cfg.pool_prefix = 28;
+	CHECK(pool_slot_count(&cfg) == 3);
+
+	struct in_addr a, b;
+	inet_pton(AF_INET, "10.231.0.4", &a);
+	inet_pton(AF_INET, "10.0.0.0", &b);
+	CHECK(prefixes_overlap(a, 30, b, 8));
+	CHECK(!prefixes_overlap(a, 30, b, 16));
+	inet_pton(AF_INET, "10.231.0.6", &b);
+	CHECK(prefixes_overlap(a, 30, b, 32));
+	inet_pton(AF_INET, "10.231.0.8", &b);
+	CHECK(!prefixes_overlap(a, 30, b, 32));
+}
+
+int main(void)
+{
+	test_parse_u32();
+	test_ifname();
+	test_printable();
+	test_cli();
+	test_pool();
+	printf("unit: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
