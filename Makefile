@@ -15,7 +15,7 @@ PKGS     := libmnl libnftnl libcap inih
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
-            -Wmissing-prototypes -Wno-unused-parameter
+            -Wmissing-prototypes
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection \
             -fcf-protection -fPIE
 LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
