@@ -60,14 +60,14 @@ static int note_link(const struct link_info *link, void *data)
 	uint32_t slot;
 	pid_t pid;
 
-	if (strcmp(link->kind, "veth") || jail_alias_parse(link->alias, &pid, uplink) ||
-	    strncmp(link->name, "nj", 2))
+	if (strcmp(link->kind, "veth") != 0 || jail_alias_parse(link->alias, &pid, uplink) ||
+	    strncmp(link->name, "nj", 2) != 0)
 		return 0;
 	if (parse_u32(link->name + 2, 1, r->slots, &slot))
 		return 0;
 	/* Only the canonical spelling: "nj07" or "nj0x7" are not ours. */
 	snprintf(expected, sizeof(expected), "nj%u", slot);
-	if (strcmp(expected, link->name))
+	if (strcmp(expected, link->name) != 0)
 		return 0;
 	r->seen[slot] = 1;
 	r->link_index[slot] = link->index;

@@ -41,11 +41,11 @@ int jail_alias_parse(const char *alias, pid_t *pid, char uplink[IFNAMSIZ])
 	char copy[LINK_ALIAS_MAX], *space;
 	uint32_t value;
 
-	if (strncmp(alias, ALIAS_PREFIX, strlen(ALIAS_PREFIX)))
+	if (strncmp(alias, ALIAS_PREFIX, strlen(ALIAS_PREFIX)) != 0)
 		return -EINVAL;
 	snprintf(copy, sizeof(copy), "%s", alias + strlen(ALIAS_PREFIX));
 	space = strchr(copy, ' ');
-	if (!space || strncmp(space, " uplink=", 8))
+	if (!space || strncmp(space, " uplink=", 8) != 0)
 		return -EINVAL;
 	*space = '\0';
 	if (parse_u32(copy, 1, 0x7fffffff, &value) || !ifname_is_valid(space + 8))

@@ -42,7 +42,7 @@ static int configure_jail_network(const struct jail_side *side)
 		.table = RT_TABLE_MAIN, .type = RTN_UNICAST,
 		.has_gateway = true, .gateway = side->host_addr,
 	};
-	struct link_info lo, eth0;
+	struct link_info lo = { 0 }, eth0 = { 0 };
 	struct nl nl;
 	int err = nl_open(&nl, NETLINK_ROUTE);
 

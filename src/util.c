@@ -61,8 +61,11 @@ const char *printable(const char *text, char *buf, size_t size)
 {
 	size_t i;
 
-	for (i = 0; text[i] && i < 64 && i + 1 < size; i++)
-		buf[i] = text[i] >= 0x20 && text[i] < 0x7f ? text[i] : '?';
+	for (i = 0; i < 64 && i + 1 < size && text[i]; i++) {
+		buf[i] = '?';
+		if (text[i] >= 0x20 && text[i] < 0x7f)
+			buf[i] = text[i];
+	}
 	buf[i] = '\0';
 	return buf;
 }
