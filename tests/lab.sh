@@ -36,6 +36,7 @@
 #   nj ARGS...                  run $NETJAIL_WRAP $NETJAIL ARGS under a timeout (NJ_TIMEOUT, 30 s)
 #   nj_bg ARGS...               start netjail in the background (no timeout); pid in NJ_PID
 #   finish PID SECONDS          wait for a background PID; RC=its status, or "hung" (then killed)
+#   lab_start_test              lab_up + require_netjail + host_state snapshot in $before
 #   require_netjail             TAP "Bail out!" (one `not ok`) unless $NETJAIL is executable
 #   quiet CMD...                run CMD with stdout and stderr discarded
 #   fails CMD...                succeed if CMD fails (for check)
@@ -339,6 +340,15 @@ finish() {
 	done
 	wait "$1"
 	RC=$?
+}
+
+# lab_start_test: the usual start of a test: build the lab, insist on the binary, and keep
+# the host's state in $before for assert_host_unchanged.
+lab_start_test() {
+	lab_up
+	require_netjail
+	before=$LAB_TMP/state.before
+	host_state >"$before"
 }
 
 require_netjail() {

@@ -4,11 +4,7 @@
 set -u
 . "$(dirname "$0")/lab.sh"
 lab_enter "$@"
-lab_up
-require_netjail
-
-before=$LAB_TMP/state.before
-host_state >"$before"
+lab_start_test
 
 # --list with two jails running.
 nj_bg -i up0 -- sleep 60 >/dev/null 2>&1 </dev/null

@@ -4,11 +4,7 @@
 set -u
 . "$(dirname "$0")/lab.sh"
 lab_enter "$@"
-lab_up
-require_netjail
-
-before=$LAB_TMP/state.before
-host_state >"$before"
+lab_start_test
 
 is "$(seen_source)" 192.0.2.2 "host direct: server sees 192.0.2.2 (up0)"
 is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 \

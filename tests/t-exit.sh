@@ -4,11 +4,7 @@
 set -u
 . "$(dirname "$0")/lab.sh"
 lab_enter "$@"
-lab_up
-require_netjail
-
-before=$LAB_TMP/state.before
-host_state >"$before"
+lab_start_test
 
 # status CMD...: netjail's exit status running CMD in a jail on up0.
 status() {

@@ -5,11 +5,7 @@
 set -u
 . "$(dirname "$0")/lab.sh"
 lab_enter "$@"
-lab_up
-require_netjail
-
-before=$LAB_TMP/state.before
-host_state >"$before"
+lab_start_test
 
 # A setuid-root copy on the lab's own /run (a tmpfs without nosuid).
 mkdir -p /run/njsuid

@@ -4,11 +4,7 @@
 set -u
 . "$(dirname "$0")/lab.sh"
 lab_enter "$@"
-lab_up
-require_netjail
-
-before=$LAB_TMP/state.before
-host_state >"$before"
+lab_start_test
 
 # start_jail OUT CMD...: a jail on up0 in the background; netjail's pid in NJ_PID.
 start_jail() {
