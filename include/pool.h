@@ -38,6 +38,12 @@ unsigned pool_slot_count(const struct pool_config *cfg);
 /* Fill @net for slot @slot (1..pool_slot_count).  Returns 0 or -ERANGE. */
 int pool_slot(const struct pool_config *cfg, unsigned slot, struct jail_net *net);
 
+/* The slot whose routing table is @table, or 0 if @table is not a jail's. */
+unsigned pool_slot_of_table(const struct pool_config *cfg, uint32_t table);
+
+/* The slot whose host veth is named @name ("nj<N>", exactly as pool_slot() spells it), or 0. */
+unsigned pool_slot_of_veth(const struct pool_config *cfg, const char *name);
+
 /* true if the prefixes a/alen and b/blen share any address. */
 bool prefixes_overlap(struct in_addr a, unsigned alen, struct in_addr b, unsigned blen);
 

@@ -17,7 +17,6 @@
 #include "log.h"
 #include "route.h"
 #include "rule.h"
-#include "util.h"
 
 struct remains {
 	const struct pool_config *cfg;
@@ -26,17 +25,10 @@ struct remains {
 	int *link_index;	/* by slot: its veth, if still there */
 };
 
-static unsigned slot_of_table(const struct remains *r, uint32_t table)
-{
-	uint32_t base = r->cfg->table_base;
-
-	return table > base && table <= base + r->slots ? table - base : 0;
-}
-
 static int note_rule(const struct rule_info *rule, void *data)
 {
 	struct remains *r = data;
-	unsigned slot = slot_of_table(r, rule->table);
+	unsigned slot = pool_slot_of_table(r->cfg, rule->table);
 
 	if (slot && rule->priority == r->cfg->rule_priority)
 		r->seen[slot] = 1;
@@ -46,7 +38,7 @@ static int note_rule(const struct rule_info *rule, void *data)
 static int note_route(const struct route_info *route, void *data)
 {
 	struct remains *r = data;
-	unsigned slot = slot_of_table(r, route->table);
+	unsigned slot = pool_slot_of_table(r->cfg, route->table);
 
 	if (slot)
 		r->seen[slot] = 1;
@@ -56,18 +48,12 @@ static int note_route(const struct route_info *route, void *data)
 static int note_link(const struct link_info *link, void *data)
 {
 	struct remains *r = data;
-	char uplink[IFNAMSIZ], expected[IFNAMSIZ];
-	uint32_t slot;
+	unsigned slot = pool_slot_of_veth(r->cfg, link->name);
+	char uplink[IFNAMSIZ];
 	pid_t pid;
 
-	if (strcmp(link->kind, "veth") != 0 || jail_alias_parse(link->alias, &pid, uplink) ||
-	    strncmp(link->name, "nj", 2) != 0)
-		return 0;
-	if (parse_u32(link->name + 2, 1, r->slots, &slot))
-		return 0;
-	/* Only the canonical spelling: "nj07" or "nj0x7" are not ours. */
-	snprintf(expected, sizeof(expected), "nj%u", slot);
-	if (strcmp(expected, link->name) != 0)
+	/* Only our veths: the right name, kind and alias (a user's "nj3" is left alone). */
+	if (!slot || strcmp(link->kind, "veth") != 0 || jail_alias_parse(link->alias, &pid, uplink))
 		return 0;
 	r->seen[slot] = 1;
 	r->link_index[slot] = link->index;
@@ -81,6 +67,13 @@ static void remove_slot(struct remains *r, struct nl *nl, unsigned slot)
 	int err;
 
 	pool_slot(r->cfg, slot, &net);
+	/* The link first, as in jail_host_teardown(): processes left in a dead jail must not
+	 * send through its routes once they are half gone. */
+	if (r->link_index[slot]) {
+		err = link_delete(nl, r->link_index[slot]);
+		if (err && err != -ENODEV)
+			log_error("cannot remove %s: %s", net.host_veth, strerror(-err));
+	}
 	rule.table = net.table;
 	/* Rules are matched by priority and table alone here: whatever selector they had. */
 	while (rule_delete(nl, &rule) == 0)
@@ -88,11 +81,6 @@ static void remove_slot(struct remains *r, struct nl *nl, unsigned slot)
 	err = route_flush_table(nl, net.table);
 	if (err)
 		log_error("cannot flush routing table %u: %s", net.table, strerror(-err));
-	if (r->link_index[slot]) {
-		err = link_delete(nl, r->link_index[slot]);
-		if (err && err != -ENODEV)
-			log_error("cannot remove %s: %s", net.host_veth, strerror(-err));
-	}
 	log_verbose("removed the remains of dead jail %s (table %u)", net.host_veth, net.table);
 }
 

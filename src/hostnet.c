@@ -89,11 +89,10 @@ static int take_address(const struct addr_info *addr, void *data)
 static int take_route(const struct route_info *route, void *data)
 {
 	struct taken *taken = data;
-	uint32_t base = taken->cfg->table_base;
-	unsigned slots = pool_slot_count(taken->cfg);
+	unsigned slot = pool_slot_of_table(taken->cfg, route->table);
 
-	if (route->table > base && route->table <= base + slots) {
-		taken->table_busy[route->table - base] = 1;
+	if (slot) {
+		taken->table_busy[slot] = 1;
 		return 0;
 	}
 	/* Default routes cover everything; they say nothing about local subnets. */
@@ -322,6 +321,16 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 	struct rule_info rules[2];
 	int err;
 
+	/* Cut the jail off first: while its link exists, a process left in it could still
+	 * send, and without the nftables table that would leave the uplink un-NATed.
+	 * Deleting our end also removes the pair now, without waiting for the kernel to
+	 * tear down the jail's namespace in the background. */
+	if (jh->host_index) {
+		err = link_delete(nl, jh->host_index);
+		if (err && err != -ENODEV)
+			log_error("cannot remove %s: %s", jh->net.host_veth, strerror(-err));
+		jh->host_index = 0;
+	}
 	nl_close(&jh->nft);	/* the kernel deletes the table this socket owns */
 	jail_rules(jh, cfg, rules);
 	for (int i = 0; i < 2; i++) {
@@ -333,14 +342,6 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 	err = route_flush_table(nl, jh->net.table);
 	if (err)
 		log_error("cannot flush routing table %u: %s", jh->net.table, strerror(-err));
-	if (jh->host_index) {
-		/* Deleting our end removes the pair now, without waiting for the kernel to
-		 * tear down the jail's namespace in the background. */
-		err = link_delete(nl, jh->host_index);
-		if (err && err != -ENODEV)
-			log_error("cannot remove %s: %s", jh->net.host_veth, strerror(-err));
-		jh->host_index = 0;
-	}
 	err = uplink_release_if_unused(nl, st, jh->uplink.name);
 	if (err)
 		log_error("cannot restore the settings of %s: %s", jh->uplink.name, strerror(-err));

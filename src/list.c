@@ -1,5 +1,6 @@
 /* list.c - describe the running jails from what the kernel shows: each jail's host veth
- * carries its netjail's pid and uplink in its alias, and its address says the jail's.
+ * carries its netjail's pid and uplink in its alias, and its name gives the slot, from which
+ * the pool derives the jail's address.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -8,19 +9,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "addr.h"
 #include "hostnet.h"
 #include "link.h"
 #include "list.h"
+#include "pool.h"
 
 #define LIST_MAX 1024
 
 struct jail_entry {
 	pid_t pid;
-	int index;
-	char name[IFNAMSIZ];
 	char uplink[IFNAMSIZ];
-	struct in_addr jail_addr;
+	struct jail_net net;
 };
 
 struct listing {
@@ -32,23 +31,13 @@ static int collect_jail(const struct link_info *link, void *data)
 {
 	struct listing *listing = data;
 	struct jail_entry *jail = &listing->jails[listing->count];
+	unsigned slot = pool_slot_of_veth(&pool_defaults, link->name);
 
-	if (listing->count == LIST_MAX || jail_alias_parse(link->alias, &jail->pid, jail->uplink))
+	if (listing->count == LIST_MAX || !slot ||
+	    jail_alias_parse(link->alias, &jail->pid, jail->uplink))
 		return 0;
-	jail->index = link->index;
-	snprintf(jail->name, sizeof(jail->name), "%s", link->name);
+	pool_slot(&pool_defaults, slot, &jail->net);
 	listing->count++;
-	return 0;
-}
-
-static int collect_address(const struct addr_info *addr, void *data)
-{
-	struct listing *listing = data;
-
-	/* The jail's address is the one after the host end's in the /30. */
-	for (unsigned i = 0; i < listing->count; i++)
-		if (listing->jails[i].index == addr->index)
-			listing->jails[i].jail_addr.s_addr = htonl(ntohl(addr->local.s_addr) + 1);
 	return 0;
 }
 
@@ -69,9 +58,12 @@ static void read_command_line(pid_t pid, char *buf, size_t size)
 		return;
 	}
 	buf[len] = '\0';
+	/* Arguments are the jail owner's text, shown to another user: no escape sequences. */
 	for (ssize_t i = 0; i < len - 1; i++)
 		if (buf[i] == '\0')
 			buf[i] = ' ';
+		else if (buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = '?';
 }
 
 int list_jails(struct nl *nl)
@@ -79,11 +71,9 @@ int list_jails(struct nl *nl)
 	static struct listing listing;
 	int err;
 
-	/* One dump at a time per socket: links first, then addresses. */
+	/* Collect first: reading /proc inside the dump callback would stall the dump. */
 	listing.count = 0;
 	err = link_for_each(nl, collect_jail, &listing);
-	if (!err)
-		err = addr_for_each(nl, collect_address, &listing);
 	if (err)
 		return err;
 	if (listing.count)
@@ -92,10 +82,10 @@ int list_jails(struct nl *nl)
 		const struct jail_entry *jail = &listing.jails[i];
 		char command[512], address[INET_ADDRSTRLEN];
 
-		inet_ntop(AF_INET, &jail->jail_addr, address, sizeof(address));
+		inet_ntop(AF_INET, &jail->net.jail_addr, address, sizeof(address));
 		read_command_line(jail->pid, command, sizeof(command));
-		printf("%-8d %-6s %-15s %-16s %s\n", (int)jail->pid, jail->name, jail->uplink,
-		       address, command);
+		printf("%-8d %-6s %-15s %-16s %s\n", (int)jail->pid, jail->net.host_veth,
+		       jail->uplink, address, command);
 	}
 	return 0;
 }

@@ -6,8 +6,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "pool.h"
+#include "util.h"
 
 const struct pool_config pool_defaults = {
 	.pool_base = { .s_addr = 0 },	/* 0: 10.231.0.0, see pool_base_host_order() */
@@ -57,6 +59,27 @@ int pool_slot(const struct pool_config *cfg, unsigned slot, struct jail_net *net
 	net->mark = (uint32_t)slot << __builtin_ctz(cfg->mark_mask);
 	net->table = cfg->table_base + slot;
 	return 0;
+}
+
+unsigned pool_slot_of_table(const struct pool_config *cfg, uint32_t table)
+{
+	unsigned slots = pool_slot_count(cfg);
+
+	if (table <= cfg->table_base || table - cfg->table_base > slots)
+		return 0;
+	return table - cfg->table_base;
+}
+
+unsigned pool_slot_of_veth(const struct pool_config *cfg, const char *name)
+{
+	struct jail_net net;
+	uint32_t slot;
+
+	if (strncmp(name, "nj", 2) != 0 || parse_u32(name + 2, 1, pool_slot_count(cfg), &slot))
+		return 0;
+	/* Only the canonical spelling: "nj07" or "nj0x7" are somebody else's. */
+	pool_slot(cfg, slot, &net);
+	return strcmp(net.host_veth, name) == 0 ? slot : 0;
 }
 
 bool prefixes_overlap(struct in_addr a, unsigned alen, struct in_addr b, unsigned blen)

@@ -132,6 +132,18 @@ static void test_pool(void)
 	CHECK(!strcmp(inet_ntop(AF_INET, &net.subnet, text, sizeof(text)), "10.231.3.252"));
 	CHECK((net.mark & ~cfg.mark_mask) == 0);
 
+	CHECK(pool_slot_of_table(&cfg, 0x6e6a0000u) == 0);
+	CHECK(pool_slot_of_table(&cfg, 0x6e6a0001u) == 1);
+	CHECK(pool_slot_of_table(&cfg, 0x6e6a00ffu) == 255);
+	CHECK(pool_slot_of_table(&cfg, 0x6e6a0100u) == 0);
+	CHECK(pool_slot_of_table(&cfg, 254) == 0);
+	CHECK(pool_slot_of_veth(&cfg, "nj7") == 7);
+	CHECK(pool_slot_of_veth(&cfg, "nj07") == 0);
+	CHECK(pool_slot_of_veth(&cfg, "nj0x7") == 0);
+	CHECK(pool_slot_of_veth(&cfg, "nj0") == 0);
+	CHECK(pool_slot_of_veth(&cfg, "nj256") == 0);
+	CHECK(pool_slot_of_veth(&cfg, "eth0") == 0);
+
 	/* A small pool limits the slots before the mark bits do. */
 	inet_pton(AF_INET, "192.168.77.0", &cfg.pool_base);
 	cfg.pool_prefix = 28;
