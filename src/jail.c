@@ -32,6 +32,7 @@
 #include "log.h"
 #include "nl.h"
 #include "route.h"
+#include "util.h"
 
 #define JAIL_EXIT_CANNOT_EXEC 126
 #define JAIL_EXIT_NOT_FOUND 127
@@ -87,6 +88,7 @@ static void child_main(int ready_fd, int go_fd, pid_t parent, const struct targe
 		       char **command, const sigset_t *run_mask)
 {
 	struct jail_side side;
+	char shown[72];
 	ssize_t got;
 	int err;
 
@@ -127,7 +129,7 @@ static void child_main(int ready_fd, int go_fd, pid_t parent, const struct targe
 	sigprocmask(SIG_SETMASK, run_mask, NULL);
 	execvp(command[0], command);
 	err = errno;
-	log_error("cannot run '%s': %s", command[0], strerror(err));
+	log_error("cannot run '%s': %s", printable(command[0], shown, sizeof(shown)), strerror(err));
 	_exit(err == ENOENT ? JAIL_EXIT_NOT_FOUND : JAIL_EXIT_CANNOT_EXEC);
 }
 

@@ -182,7 +182,8 @@ static int run(const struct cli_options *opts)
 	side.host_addr = jh.net.host_addr;
 	side.prefix = JAIL_PREFIX;
 	jail_child_go(&child, &side);
-	log_verbose("running %s in jail %s", opts->command[0], jh.net.host_veth);
+	log_verbose("running %s in jail %s", printable(opts->command[0], shown, sizeof(shown)),
+		    jh.net.host_veth);
 
 	status = jail_supervise(&child, signal_fd);
 
@@ -213,11 +214,25 @@ static int cleanup(void)
 	return 0;
 }
 
+/* For what needs no privilege: become the caller for good before doing anything. */
+static void drop_privileges_now(void)
+{
+	struct target_user caller;
+	int err = priv_resolve_target(NULL, &caller);
+
+	if (!err)
+		err = priv_drop(&caller);
+	if (err)
+		die("cannot drop privileges: %s", strerror(-err));
+}
+
 static int list(void)
 {
 	struct nl nl;
 	int err;
 
+	/* Listing reads rtnetlink and /proc as any user may: no root needed, none kept. */
+	drop_privileges_now();
 	open_rtnl(&nl);
 	err = list_jails(&nl);
 	nl_close(&nl);

@@ -35,5 +35,18 @@ err=$(timeout 30 setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-pri
 is "$rc" 125 "under no_new_privs the setuid binary refuses with 125"
 check "... and says no_new_privs is why" grep -q '^netjail: .*no_new_privs' <<<"$err"
 
+# --list needs no privilege: an ordinary user sees root's jail, with its arguments made safe.
+nj_bg -i up0 -- sh -c 'sleep 30' $'\e[31mred' >/dev/null 2>&1 </dev/null
+if wait_for 10 jail_links_at_least 1; then
+	list=$(as_nobody /run/njsuid/netjail --list 2>&1)
+	check "--list run by uid 65534 shows root's jail on up0" grep -q ' up0 .*sleep 30' <<<"$list"
+	check "... with control characters in its arguments shown as '?'" grep -q 'sleep 30 ?\[31mred$' <<<"$list"
+	[[ $TAP_FAILED -eq 0 ]] || diag "$list"
+else
+	not_ok "a root jail for --list came up"
+fi
+kill -TERM "$NJ_PID"
+finish "$NJ_PID" 5
+
 assert_host_unchanged "$before"
 tap_done
