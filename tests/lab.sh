@@ -154,38 +154,9 @@ lab_up() {
 	lab_ns_add rb
 	lab_ns_add srv
 
-	# host <-> ra <-> srv
-	ip link add up0 type veth peer name ra-h netns ra
-	ip -n ra link add ra-s type veth peer name s-a netns srv
-	ip addr add 192.0.2.2/24 dev up0
-	ip -n ra addr add 192.0.2.1/24 dev ra-h
-	ip -n ra addr add 10.9.1.1/30 dev ra-s
-	ip -n srv addr add 10.9.1.2/30 dev s-a
-
-	# host <-> rb <-> srv
-	ip link add up1 type veth peer name rb-h netns rb
-	ip -n rb link add rb-s type veth peer name s-b netns srv
-	ip addr add 198.51.100.2/24 dev up1
-	ip -n rb addr add 198.51.100.1/24 dev rb-h
-	ip -n rb addr add 10.9.2.1/30 dev rb-s
-	ip -n srv addr add 10.9.2.2/30 dev s-b
-
-	ip link set up0 up
-	ip link set up1 up
-	ip -n ra link set ra-h up
-	ip -n ra link set ra-s up
-	ip -n rb link set rb-h up
-	ip -n rb link set rb-s up
-	ip -n srv link set s-a up
-	ip -n srv link set s-b up
-
 	ip -n srv addr add 203.0.113.10/32 dev lo
-	ip -n srv route add 192.0.2.0/24 via 10.9.1.1 src 203.0.113.10
-	ip -n srv route add 198.51.100.0/24 via 10.9.2.1 src 203.0.113.10
-	ip -n ra route add 203.0.113.0/24 via 10.9.1.2
-	ip -n rb route add 203.0.113.0/24 via 10.9.2.2
-	ip netns exec ra sysctl -qw net.ipv4.ip_forward=1
-	ip netns exec rb sysctl -qw net.ipv4.ip_forward=1
+	_lab_uplink up0 ra 192.0.2 s-a 10.9.1
+	_lab_uplink up1 rb 198.51.100 s-b 10.9.2
 
 	ip route add default via 192.0.2.1 dev up0
 	sysctl -qw net.ipv4.ip_forward=0
@@ -207,6 +178,25 @@ lab_up() {
 		ip -br addr; ip route
 		exit 1
 	fi
+}
+
+# _lab_uplink UPLINK ROUTER NET SRV_IF LINK_NET: host UPLINK NET.2/24 <-> ROUTER NET.1/24, and
+# ROUTER LINK_NET.1/30 <-> srv's SRV_IF LINK_NET.2/30; the router forwards, without NAT.
+_lab_uplink() {
+	local up=$1 router=$2 net=$3 srv_if=$4 link_net=$5
+	ip link add "$up" type veth peer name "$router-h" netns "$router"
+	ip -n "$router" link add "$router-s" type veth peer name "$srv_if" netns srv
+	ip addr add "$net.2/24" dev "$up"
+	ip -n "$router" addr add "$net.1/24" dev "$router-h"
+	ip -n "$router" addr add "$link_net.1/30" dev "$router-s"
+	ip -n srv addr add "$link_net.2/30" dev "$srv_if"
+	ip link set "$up" up
+	ip -n "$router" link set "$router-h" up
+	ip -n "$router" link set "$router-s" up
+	ip -n srv link set "$srv_if" up
+	ip -n srv route add "$net.0/24" via "$link_net.1" src 203.0.113.10
+	ip -n "$router" route add 203.0.113.0/24 via "$link_net.2"
+	ip netns exec "$router" sysctl -qw net.ipv4.ip_forward=1
 }
 
 _lab_answers() {
