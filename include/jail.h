@@ -8,6 +8,9 @@
 
 #include "priv.h"
 
+/* The alias of eth0 inside every jail: how netjail knows it is being run from a jail. */
+#define JAIL_INSIDE_ALIAS "netjail jail"
+
 struct jail_child {
 	pid_t pid;
 	int to_child;		/* write end: the jail's addresses, or close to abort */

@@ -29,6 +29,8 @@ struct jail_net {
 };
 
 #define JAIL_PREFIX 30
+/* Keeps table_base + slot inside 32 bits for any table_base netjail.conf accepts. */
+#define POOL_MAX_SLOTS 65535u
 
 extern const struct pool_config pool_defaults;
 

@@ -19,12 +19,29 @@ struct target_user {
 	char home[PATH_MAX];
 };
 
-/* First thing in main: make fds 0-2 valid and close every other inherited fd, and keep
- * the process out of reach of debuggers.  0, or -EPERM with the reason in @why. */
+/* First thing in main: make fds 0-2 valid and close every other inherited fd, become
+ * non-dumpable, and hold only the capabilities setup needs, as the calling user's uid (so
+ * files are opened with the caller's rights).  0, or -EPERM with the reason in @why. */
 int priv_init(const char **why);
 
-/* Refuse to half-work without privilege (not setuid, or no_new_privs).  0 or -EPERM. */
-int priv_require_root(const char **why);
+/* Refuse to half-work without privilege (not installed setuid or with file capabilities,
+ * or started under no_new_privs).  0 or -EPERM with the reason in @why. */
+int priv_require_setup(const char **why);
+
+/* In the supervisor once the child is forked: keep only what teardown needs (NET_ADMIN,
+ * SETUID/SETGID for the state files) and, where CAP_SETPCAP allows, the same bounding set.
+ * 0 or -errno. */
+int priv_narrow_to_supervisor(void);
+
+/* Open netjail's own fixed, root-owned paths (never a user's) as root: fsuid/fsgid 0
+ * between these two calls.  Needs CAP_SETUID/CAP_SETGID; without them access stays the
+ * caller's and fails closed. */
+struct priv_files {
+	uid_t uid;
+	gid_t gid;
+};
+void priv_files_as_root(struct priv_files *saved);
+void priv_files_restore(const struct priv_files *saved);
 
 /* Decide who COMMAND runs as: the invoking user; for root, -u USER or sudo's caller.
  * 0, -EPERM (-u by non-root), -ENOENT (unknown user) or -errno. */

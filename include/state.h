@@ -24,7 +24,10 @@ struct uplink_record {
 int state_open(struct state *st, struct nl *nl);
 void state_close(struct state *st);
 
-/* Serialise changes to host networking between netjail processes.  0 or -errno. */
+#define STATE_LOCK_WAIT_SECONDS 10
+
+/* Serialise changes to host networking between netjail processes.  0, -ETIMEDOUT after
+ * STATE_LOCK_WAIT_SECONDS, or -errno. */
 int state_lock(struct state *st);
 void state_unlock(struct state *st);
 

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "env.h"
 #include "jail.h"
 #include "link.h"
 #include "log.h"
@@ -54,6 +55,9 @@ static int configure_jail_network(const struct jail_side *side)
 		err = link_set_up(&nl, lo.index);
 	if (!err)
 		err = link_find(&nl, "eth0", &eth0);
+	/* Marks this namespace as a jail: a user inside cannot start netjail again (main.c). */
+	if (!err)
+		err = link_set_alias(&nl, eth0.index, JAIL_INSIDE_ALIAS);
 	if (!err)
 		err = addr_add(&nl, eth0.index, side->jail_addr, side->prefix);
 	if (!err)
@@ -83,15 +87,30 @@ static void die_with_parent(pid_t parent)
 		_exit(EXIT_NETJAIL_FAILED);
 }
 
+/* The child keeps none of the supervisor's descriptors (netlink sockets, state locks):
+ * only 0-2 and its two pipes. */
+static void close_all_but(int first, int second)
+{
+	int low = first < second ? first : second, high = first < second ? second : first;
+
+	if (low > 3)
+		close_range(3, (unsigned)low - 1, 0);
+	if (high > low + 1)
+		close_range((unsigned)low + 1, (unsigned)high - 1, 0);
+	close_range((unsigned)high + 1, ~0u, 0);
+}
+
 __attribute__((noreturn))
 static void child_main(int ready_fd, int go_fd, pid_t parent, const struct target_user *target,
 		       char **command, const sigset_t *run_mask)
 {
 	struct jail_side side;
+	struct env_saved environment;
 	char shown[72];
 	ssize_t got;
 	int err;
 
+	close_all_but(ready_fd, go_fd);
 	die_with_parent(parent);
 	if (unshare(CLONE_NEWNET | CLONE_NEWNS)) {
 		log_error("cannot create the jail's namespaces: %s", strerror(errno));
@@ -118,6 +137,7 @@ static void child_main(int ready_fd, int go_fd, pid_t parent, const struct targe
 		log_error("cannot configure the jail's network: %s", strerror(-err));
 		_exit(EXIT_NETJAIL_FAILED);
 	}
+	env_save_stripped(&environment);
 	err = priv_drop(target);
 	if (err) {
 		log_error("cannot drop privileges: %s", strerror(-err));
@@ -125,6 +145,7 @@ static void child_main(int ready_fd, int go_fd, pid_t parent, const struct targe
 	}
 	/* Changing credentials cleared the parent-death signal: set it again. */
 	die_with_parent(parent);
+	env_restore_stripped(&environment);
 	set_login_environment(target);
 	sigprocmask(SIG_SETMASK, run_mask, NULL);
 	execvp(command[0], command);

@@ -23,6 +23,7 @@ struct jail_entry {
 };
 
 struct listing {
+	const struct pool_config *cfg;
 	unsigned count;
 	struct jail_entry jails[LIST_MAX];
 };
@@ -31,12 +32,12 @@ static int collect_jail(const struct link_info *link, void *data)
 {
 	struct listing *listing = data;
 	struct jail_entry *jail = &listing->jails[listing->count];
-	unsigned slot = pool_slot_of_veth(&pool_defaults, link->name);
+	unsigned slot = pool_slot_of_veth(listing->cfg, link->name);
 
 	if (listing->count == LIST_MAX || !slot ||
 	    jail_alias_parse(link->alias, &jail->pid, jail->uplink))
 		return 0;
-	pool_slot(&pool_defaults, slot, &jail->net);
+	pool_slot(listing->cfg, slot, &jail->net);
 	listing->count++;
 	return 0;
 }
@@ -66,11 +67,12 @@ static void read_command_line(pid_t pid, char *buf, size_t size)
 			buf[i] = '?';
 }
 
-int list_jails(struct nl *nl)
+int list_jails(struct nl *nl, const struct pool_config *cfg)
 {
 	static struct listing listing;
 	int err;
 
+	listing.cfg = cfg;
 	/* Collect first: reading /proc inside the dump callback would stall the dump. */
 	listing.count = 0;
 	err = link_for_each(nl, collect_jail, &listing);

@@ -20,6 +20,7 @@
 #include "addr.h"
 #include "cleanup.h"
 #include "cli.h"
+#include "conf.h"
 #include "hostnet.h"
 #include "jail.h"
 #include "link.h"
@@ -64,16 +65,34 @@ static void open_state(struct state *st, struct nl *nl)
 	if (err)
 		die("cannot use the state directory %s: %s", STATE_ROOT, strerror(-err));
 	err = state_lock(st);
+	if (err == -ETIMEDOUT)
+		die("another netjail has held the lock on %s for %d s (is it stopped?): try again",
+		    STATE_ROOT, STATE_LOCK_WAIT_SECONDS);
 	if (err)
 		die("cannot lock %s: %s", STATE_ROOT, strerror(-err));
 }
 
-/* Check the uplink and settle the next hop, changing nothing. */
-static void choose_uplink(struct nl *nl, const struct cli_options *opts, struct jail_host *jh)
+static void load_conf(struct netjail_conf *conf)
 {
-	char text[INET_ADDRSTRLEN];
-	int err = link_find(nl, opts->uplink, &jh->uplink);
+	char why[256];
 
+	if (conf_load(conf, why, sizeof(why)))
+		die("%s", why);
+}
+
+/* Check the uplink and settle the next hop, changing nothing. */
+static void choose_uplink(struct nl *nl, const struct cli_options *opts,
+			  const struct netjail_conf *conf, struct jail_host *jh)
+{
+	bool by_root = getuid() == 0;
+	char text[INET_ADDRSTRLEN];
+	int err;
+
+	/* Before the lookup, so that the policy does not reveal which interfaces exist. */
+	if (!by_root && !conf_allows_interface(conf, opts->uplink))
+		die("the administrator's policy (%s/%s) does not let users choose '%s'",
+		    NETJAIL_CONF_DIR, NETJAIL_CONF_NAME, opts->uplink);
+	err = link_find(nl, opts->uplink, &jh->uplink);
 	if (err == -ENODEV)
 		die("no interface named '%s'", opts->uplink);
 	if (err)
@@ -82,6 +101,12 @@ static void choose_uplink(struct nl *nl, const struct cli_options *opts, struct 
 		die("'%s' is the loopback interface, not an uplink", opts->uplink);
 	if (!(jh->uplink.flags & IFF_UP))
 		die("interface '%s' is down: bring it up first", opts->uplink);
+	if (pool_slot_of_veth(&conf->pool, jh->uplink.name) && strcmp(jh->uplink.kind, "veth") == 0)
+		die("'%s' is a jail's own link, not an uplink", opts->uplink);
+	/* A jailed user must not use netjail to leave the jail (a kill-switch bypass). */
+	if (!by_root && strcmp(jh->uplink.alias, JAIL_INSIDE_ALIAS) == 0)
+		die("already inside a jail: '%s' is the jail's own link, and only root may "
+		    "start a jail from inside one", opts->uplink);
 
 	if (opts->has_gateway) {
 		inet_ntop(AF_INET, &opts->gateway, text, sizeof(text));
@@ -124,7 +149,8 @@ static int open_signals(sigset_t *run_mask)
 
 static int run(const struct cli_options *opts)
 {
-	const struct pool_config *cfg = &pool_defaults;
+	const struct pool_config *cfg;
+	struct netjail_conf conf;
 	struct jail_host jh = { .slot_fd = -1 };
 	struct jail_child child = { .from_child = -1, .to_child = -1 };
 	struct target_user target;
@@ -136,8 +162,10 @@ static int run(const struct cli_options *opts)
 	struct nl nl;
 	int err, signal_fd, status;
 
-	if (priv_require_root(&why))
+	if (priv_require_setup(&why))
 		die("%s", why);
+	load_conf(&conf);
+	cfg = &conf.pool;
 	if (opts->profile)
 		die("profiles are not supported yet (-p %s)", printable(opts->profile, shown, sizeof(shown)));
 	err = priv_resolve_target(opts->user, &target);
@@ -150,7 +178,7 @@ static int run(const struct cli_options *opts)
 		die("cannot resolve the user to run as: %s", strerror(-err));
 
 	open_rtnl(&nl);
-	choose_uplink(&nl, opts, &jh);
+	choose_uplink(&nl, opts, &conf, &jh);
 	open_state(&st, &nl);
 	err = cleanup_dead_jails(&nl, &st, cfg);
 	if (err < 0)
@@ -167,6 +195,11 @@ static int run(const struct cli_options *opts)
 	err = jail_child_start(&child, &target, opts->command, &run_mask);
 	if (err)
 		die("cannot start the jail: %s", strerror(-err));
+	err = priv_narrow_to_supervisor();
+	if (err) {
+		jail_child_abort(&child);
+		die("cannot give up the capabilities teardown does not need: %s", strerror(-err));
+	}
 	err = jail_child_wait_ready(&child);
 	if (!err)
 		err = jail_host_setup(&jh, &nl, &st, cfg, child.pid, &step);
@@ -199,13 +232,15 @@ static int run(const struct cli_options *opts)
 
 static int cleanup(void)
 {
+	struct netjail_conf conf;
 	struct state st;
 	struct nl nl;
 	int cleaned;
 
+	load_conf(&conf);
 	open_rtnl(&nl);
 	open_state(&st, &nl);
-	cleaned = cleanup_dead_jails(&nl, &st, &pool_defaults);
+	cleaned = cleanup_dead_jails(&nl, &st, &conf.pool);
 	state_close(&st);
 	nl_close(&nl);
 	if (cleaned < 0)
@@ -228,13 +263,16 @@ static void drop_privileges_now(void)
 
 static int list(void)
 {
+	struct netjail_conf conf;
 	struct nl nl;
 	int err;
 
-	/* Listing reads rtnetlink and /proc as any user may: no root needed, none kept. */
+	/* The pool settings (an admin may keep the file 0600), then no privilege at all:
+	 * listing reads rtnetlink and /proc as any user may. */
+	load_conf(&conf);
 	drop_privileges_now();
 	open_rtnl(&nl);
-	err = list_jails(&nl);
+	err = list_jails(&nl, &conf.pool);
 	nl_close(&nl);
 	if (err)
 		die("cannot list jails: %s", kernel_reason(err));
@@ -261,7 +299,7 @@ int main(int argc, char **argv)
 		puts("netjail " NETJAIL_VERSION);
 		return 0;
 	case ACTION_CLEANUP:
-		if (priv_require_root(&why))
+		if (priv_require_setup(&why))
 			die("%s", why);
 		return cleanup();
 	case ACTION_LIST:

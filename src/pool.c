@@ -41,6 +41,8 @@ unsigned pool_slot_count(const struct pool_config *cfg)
 	mark_values = cfg->mark_mask >> __builtin_ctz(cfg->mark_mask);
 	/* Slot 0 would be the pool's network address and mark value 0: unused. */
 	subnets = (1u << (JAIL_PREFIX - cfg->pool_prefix)) - 1;
+	if (subnets > POOL_MAX_SLOTS)
+		subnets = POOL_MAX_SLOTS;
 	return mark_values < subnets ? mark_values : subnets;
 }
 

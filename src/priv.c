@@ -1,9 +1,15 @@
 /* priv.c - privilege handling, all of it.
  *
- * netjail runs setuid root (or with file capabilities).  It needs root's network powers
- * for setup and teardown only; COMMAND must get exactly the invoking user's identity.  The
- * drop happens once, in the child, before exec, with setres[ug]id so no saved id stays
- * root, and is verified afterwards (bubblewrap's drop_privs, OpenDoas's setresuid).
+ * netjail is installed setuid root or with file capabilities; both end up in the same
+ * place within the first lines of main (priv_init):
+ *   - the real user again as uid (setuid mode: one setresuid with keep-caps, never back),
+ *     and so the fsuid too: every file is opened with the user's rights unless it is one
+ *     of netjail's own fixed paths, opened between priv_files_as_root/_restore;
+ *   - only the capabilities setup needs (SETUP_CAPS), non-dumpable, inheritable and
+ *     ambient sets empty.
+ * The supervisor narrows to what teardown needs once the child exists.  The child drops
+ * everything once, before exec, with setres[ug]id and checks that it cannot be undone
+ * (bubblewrap's drop_privs, OpenDoas's setresuid).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,41 +27,166 @@
 #include "priv.h"
 #include "util.h"
 
-int priv_init(const char **why)
+/* unshare + mount (SYS_ADMIN), netlink and nftables (NET_ADMIN), fsuid 0 for the state
+ * under /run/netjail and the final setgroups/setres[ug]id (SETUID, SETGID). */
+static const cap_value_t setup_caps[] = {
+	CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID,
+};
+/* Teardown only talks netlink and touches the state directory. */
+static const cap_value_t supervisor_caps[] = {
+	CAP_NET_ADMIN, CAP_SETUID, CAP_SETGID,
+};
+#define COUNT(array) ((int)(sizeof(array) / sizeof((array)[0])))
+
+static int make_std_fds_valid(void)
 {
 	for (int fd = 0; fd <= 2; fd++) {
 		struct stat st;
 
 		/* A missing 0-2 would make our first open() the command's stdout. */
-		if (fstat(fd, &st) && errno == EBADF) {
-			int null_fd = open("/dev/null", O_RDWR);
+		if (fstat(fd, &st) && errno == EBADF && open("/dev/null", O_RDWR) != fd)
+			return -EBADF;
+	}
+	return 0;
+}
 
-			if (null_fd != fd) {
-				*why = "cannot open /dev/null for a closed standard fd";
-				return -EPERM;
-			}
-		}
+/* Effective = @caps (plus CAP_SETPCAP if @keep_setpcap), inheritable and ambient empty;
+ * permitted the same, or left as it is if @keep_permitted. */
+static int set_capabilities(const cap_value_t *caps, int count, bool keep_setpcap,
+			    bool keep_permitted)
+{
+	static const cap_value_t setpcap[] = { CAP_SETPCAP };
+	cap_t set = keep_permitted ? cap_get_proc() : cap_init();
+	int err = 0;
+
+	if (!set)
+		return -ENOMEM;
+	if (cap_clear_flag(set, CAP_EFFECTIVE) || cap_clear_flag(set, CAP_INHERITABLE) ||
+	    cap_set_flag(set, CAP_EFFECTIVE, count, caps, CAP_SET) ||
+	    (!keep_permitted && cap_set_flag(set, CAP_PERMITTED, count, caps, CAP_SET)) ||
+	    (keep_setpcap && (cap_set_flag(set, CAP_PERMITTED, 1, setpcap, CAP_SET) ||
+			      cap_set_flag(set, CAP_EFFECTIVE, 1, setpcap, CAP_SET))) ||
+	    cap_set_proc(set))
+		err = -errno;
+	cap_free(set);
+	if (!err && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
+		err = -errno;
+	return err;
+}
+
+static bool has_permitted(const cap_value_t *caps, int count)
+{
+	cap_t now = cap_get_proc();
+	bool all = now != NULL;
+
+	for (int i = 0; all && i < count; i++) {
+		cap_flag_value_t value = CAP_CLEAR;
+
+		all = !cap_get_flag(now, caps[i], CAP_PERMITTED, &value) && value == CAP_SET;
+	}
+	cap_free(now);
+	return all;
+}
+
+/* Setuid mode: from euid 0 to the real uid with the permitted set kept.  Effective is
+ * emptied by the uid change and raised again by the caller. */
+static int become_caller_keeping_caps(void)
+{
+	uid_t uid = getuid(), ruid, euid, suid;
+
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) || setresuid(uid, uid, uid) ||
+	    prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) || getresuid(&ruid, &euid, &suid))
+		return -errno;
+	if (ruid != uid || euid != uid || suid != uid || (uid_t)setfsuid((uid_t)-1) != uid)
+		return -EPERM;
+	return 0;
+}
+
+int priv_init(const char **why)
+{
+	bool setuid_root = getuid() != 0 && geteuid() == 0;
+	bool root = getuid() == 0 && geteuid() == 0;
+
+	if (make_std_fds_valid()) {
+		*why = "cannot open /dev/null for a closed standard fd";
+		return -EPERM;
 	}
 	closefrom(3);
+	/* Before anything else: no core dump or ptrace of a process that holds privilege. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) {
 		*why = "cannot make the process non-dumpable";
+		return -EPERM;
+	}
+	if (!root && !setuid_root && !has_permitted(setup_caps, COUNT(setup_caps)))
+		return 0;	/* no privilege at all: priv_require_setup says why, if it matters */
+	/* CAP_SETPCAP is kept (where we have it) only to narrow the supervisor's bounding set
+	 * after the child, whose COMMAND keeps the caller's bounding set, is forked.  Root
+	 * keeps its permitted set for its own child: a root COMMAND that gained capabilities
+	 * at exec would lose its parent-death signal (commit_creds) and outlive netjail. */
+	if (set_capabilities(setup_caps, COUNT(setup_caps), root || setuid_root, root)) {
+		*why = "cannot reduce capabilities to those setup needs";
+		return -EPERM;
+	}
+	if (setuid_root && (become_caller_keeping_caps() ||
+			    set_capabilities(setup_caps, COUNT(setup_caps), true, false))) {
+		*why = "cannot switch to the calling user's uid";
 		return -EPERM;
 	}
 	return 0;
 }
 
-int priv_require_root(const char **why)
+int priv_require_setup(const char **why)
 {
-	if (geteuid() != 0) {
-		/* Under no_new_privs the kernel ignores the setuid bit: say so, do nothing. */
-		if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
-			*why = "started with no_new_privs set (e.g. systemd NoNewPrivileges=), "
-			       "which disables the setuid bit netjail needs";
-		else
-			*why = "needs root privileges: install it setuid root (make install)";
-		return -EPERM;
+	if (has_permitted(setup_caps, COUNT(setup_caps)))
+		return 0;
+	/* Under no_new_privs the kernel ignores the setuid bit and file capabilities. */
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
+		*why = "started with no_new_privs set (e.g. systemd NoNewPrivileges=), "
+		       "which disables the setuid bit netjail needs";
+	else
+		*why = "needs privileges: install it setuid root (make install) or with file "
+		       "capabilities (make install-caps)";
+	return -EPERM;
+}
+
+int priv_narrow_to_supervisor(void)
+{
+	cap_t now = cap_get_proc();
+	cap_flag_value_t setpcap = CAP_CLEAR;
+	int err = 0;
+
+	if (!now)
+		return -ENOMEM;
+	cap_get_flag(now, CAP_SETPCAP, CAP_EFFECTIVE, &setpcap);
+	cap_free(now);
+	if (setpcap == CAP_SET) {
+		for (cap_value_t cap = 0; !err && cap <= (cap_value_t)cap_max_bits() - 1; cap++) {
+			bool keep = false;
+
+			for (int i = 0; i < COUNT(supervisor_caps); i++)
+				keep |= supervisor_caps[i] == cap;
+			if (!keep && cap_get_bound(cap) == 1 && cap_drop_bound(cap))
+				err = -errno;
+		}
 	}
-	return 0;
+	if (!err)
+		err = set_capabilities(supervisor_caps, COUNT(supervisor_caps), false, false);
+	return err;
+}
+
+void priv_files_as_root(struct priv_files *saved)
+{
+	saved->uid = (uid_t)setfsuid(0);
+	saved->gid = (gid_t)setfsgid(0);
+}
+
+void priv_files_restore(const struct priv_files *saved)
+{
+	setfsgid(saved->gid);
+	setfsuid(saved->uid);
+	/* Going back to one's own ids cannot fail; if it did, nothing may run on as root. */
+	if ((uid_t)setfsuid((uid_t)-1) != saved->uid || (gid_t)setfsgid((gid_t)-1) != saved->gid)
+		abort();
 }
 
 static int fill_from_passwd(const struct passwd *pw, struct target_user *target)
@@ -149,13 +281,24 @@ static int verify_capabilities_empty(void)
 	return differ ? -EPERM : 0;
 }
 
+/* true if the process's supplementary groups are already @target's (the caller's own),
+ * in which case setgroups(), which needs CAP_SETGID, has nothing to do. */
+static bool has_groups(const struct target_user *target)
+{
+	gid_t now[PRIV_MAX_GROUPS];
+	int count = getgroups(PRIV_MAX_GROUPS, now);
+
+	return count == target->group_count &&
+	       (count == 0 || memcmp(now, target->groups, (size_t)count * sizeof(gid_t)) == 0);
+}
+
 int priv_drop(const struct target_user *target)
 {
 	uid_t ruid, euid, suid;
 	gid_t rgid, egid, sgid;
 	int err;
 
-	if (setgroups((size_t)target->group_count, target->groups))
+	if (!has_groups(target) && setgroups((size_t)target->group_count, target->groups))
 		return -errno;
 	if (setresgid(target->gid, target->gid, target->gid))
 		return -errno;

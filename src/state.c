@@ -7,31 +7,71 @@
  *
  * The directory is named after the namespace's cookie (SO_NETNS_COOKIE, never reused while
  * the system runs), so jails of different namespaces never mix.  Everything is opened
- * relative to a root-owned directory fd with O_NOFOLLOW: no user-controlled path is used.
+ * relative to a root-owned directory fd with O_NOFOLLOW: no user-controlled path is used,
+ * and so these are the only files netjail opens with fsuid 0 (see priv.h).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "priv.h"
 #include "state.h"
 #include "util.h"
 
 #define UPLINK_PREFIX "uplink-"
+
+/* openat/mkdirat/unlinkat as root, errno kept: the files must be root's, not the caller's. */
+static int root_openat(int dir_fd, const char *name, int flags, mode_t mode)
+{
+	struct priv_files saved;
+	int fd, err;
+
+	priv_files_as_root(&saved);
+	fd = openat(dir_fd, name, flags, mode);
+	err = errno;
+	priv_files_restore(&saved);
+	errno = err;
+	return fd;
+}
+
+static int root_mkdirat(int dir_fd, const char *name, mode_t mode)
+{
+	struct priv_files saved;
+	int ret, err;
+
+	priv_files_as_root(&saved);
+	ret = mkdirat(dir_fd, name, mode);
+	err = errno;
+	priv_files_restore(&saved);
+	errno = err;
+	return ret;
+}
+
+static void root_unlinkat(int dir_fd, const char *name)
+{
+	struct priv_files saved;
+
+	priv_files_as_root(&saved);
+	unlinkat(dir_fd, name, 0);
+	priv_files_restore(&saved);
+}
 
 static int open_private_dir(int parent_fd, const char *path, mode_t mode)
 {
 	struct stat st;
 	int fd;
 
-	if (mkdirat(parent_fd, path, mode) && errno != EEXIST)
+	if (root_mkdirat(parent_fd, path, mode) && errno != EEXIST)
 		return -errno;
-	fd = openat(parent_fd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = root_openat(parent_fd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	/* Refuse a directory someone else could have prepared for us. */
@@ -60,7 +100,7 @@ int state_open(struct state *st, struct nl *nl)
 	close(root_fd);
 	if (st->dir_fd < 0)
 		return st->dir_fd;
-	st->lock_fd = openat(st->dir_fd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	st->lock_fd = root_openat(st->dir_fd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (st->lock_fd < 0) {
 		int err = -errno;
 
@@ -79,12 +119,32 @@ void state_close(struct state *st)
 	st->dir_fd = st->lock_fd = -1;
 }
 
+static void on_alarm(int signo)
+{
+	(void)signo;	/* only here to interrupt flock() */
+}
+
 int state_lock(struct state *st)
 {
-	while (flock(st->lock_fd, LOCK_EX))
-		if (errno != EINTR)
-			return -errno;
-	return 0;
+	/* No SA_RESTART: the alarm makes flock() fail with EINTR instead of waiting on. */
+	struct sigaction wake = { .sa_handler = on_alarm }, previous;
+	struct itimerval limit = { .it_value = { .tv_sec = STATE_LOCK_WAIT_SECONDS } };
+	struct itimerval off = { 0 };
+	int err = 0;
+
+	if (flock(st->lock_fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno != EWOULDBLOCK)
+		return -errno;
+	/* The holder may be a user's netjail they stopped (SIGSTOP is theirs to send): wait
+	 * a bounded time rather than hang every netjail on the host. */
+	sigaction(SIGALRM, &wake, &previous);
+	setitimer(ITIMER_REAL, &limit, NULL);
+	if (flock(st->lock_fd, LOCK_EX))
+		err = errno == EINTR ? -ETIMEDOUT : -errno;
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &previous, NULL);
+	return err;
 }
 
 void state_unlock(struct state *st)
@@ -98,7 +158,7 @@ int state_claim_slot(struct state *st, unsigned slot)
 	int fd;
 
 	snprintf(name, sizeof(name), "slot-%u", slot);
-	fd = openat(st->dir_fd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = root_openat(st->dir_fd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
@@ -121,7 +181,7 @@ int state_remember_uplink(struct state *st, const char *uplink, const struct upl
 	int fd, len, err = 0;
 
 	record_name(name, sizeof(name), uplink);
-	fd = openat(st->dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = root_openat(st->dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return errno == EEXIST ? 0 : -errno;
 	len = snprintf(text, sizeof(text), "%u %u\n", record->forwarding, record->src_valid_mark);
@@ -138,7 +198,7 @@ int state_recall_uplink(struct state *st, const char *uplink, struct uplink_reco
 	int fd;
 
 	record_name(name, sizeof(name), uplink);
-	fd = openat(st->dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = root_openat(st->dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	len = read(fd, text, sizeof(text) - 1);
@@ -162,12 +222,12 @@ void state_forget_uplink(struct state *st, const char *uplink)
 	char name[64];
 
 	record_name(name, sizeof(name), uplink);
-	unlinkat(st->dir_fd, name, 0);
+	root_unlinkat(st->dir_fd, name);
 }
 
 int state_for_each_uplink(struct state *st, state_uplink_visit_fn visit, void *data)
 {
-	int fd = openat(st->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = root_openat(st->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	struct dirent *entry;
 	DIR *dir;
 	int ret = 0;

@@ -1,0 +1,45 @@
+/* conf.h - the admin's policy file, netjail.conf(5): parsed without side effects. */
+#ifndef NETJAIL_CONF_H
+#define NETJAIL_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pool.h"
+
+#ifndef NETJAIL_CONF_DIR
+#define NETJAIL_CONF_DIR "/etc/netjail"
+#endif
+#define NETJAIL_CONF_NAME "netjail.conf"
+
+#define CONF_MAX_INTERFACES 64
+#define CONF_GLOB_MAX 32	/* a pattern such as "wlp*" or "enp[0-9]s0", NUL included */
+#define CONF_MAX_BYTES 65536
+
+struct netjail_conf {
+	struct pool_config pool;
+	/* [policy] interfaces: the uplinks unprivileged users may choose.  Without the key any
+	 * uplink that is up and not loopback is allowed; with an empty value, none is. */
+	bool restricts_interfaces;
+	unsigned interface_count;
+	char interfaces[CONF_MAX_INTERFACES][CONF_GLOB_MAX];
+};
+
+/* No file: no restriction, the built-in pool. */
+void conf_defaults(struct netjail_conf *conf);
+
+/* Parse @text, the contents of the file @name (for messages), over @conf's current values.
+ * 0, or -EINVAL with "NAME:LINE: reason" in @why.  Unknown sections and keys, bad values
+ * and keys given twice are errors. */
+int conf_parse(const char *text, const char *name, struct netjail_conf *conf,
+	       char *why, size_t why_len);
+
+/* true if an unprivileged user may use @ifname as an uplink. */
+bool conf_allows_interface(const struct netjail_conf *conf, const char *ifname);
+
+/* Read NETJAIL_CONF_DIR/NETJAIL_CONF_NAME into @conf (defaults if it does not exist).  The
+ * file and its directory must be root's and not writable by group or others, the file a
+ * regular file (not a symlink) of at most CONF_MAX_BYTES.  0, or -errno with @why. */
+int conf_load(struct netjail_conf *conf, char *why, size_t why_len);
+
+#endif

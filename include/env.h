@@ -1,0 +1,21 @@
+/* env.h - COMMAND gets the caller's environment, including what glibc hid from netjail. */
+#ifndef NETJAIL_ENV_H
+#define NETJAIL_ENV_H
+
+#include <stddef.h>
+
+/* The caller's environment as exec'd, kept only while glibc ran netjail in secure mode. */
+struct env_saved {
+	char *block;	/* NAME=VALUE\0NAME=VALUE\0..., or NULL */
+	size_t len;
+};
+
+/* Before the drop: if glibc removed LD_LIBRARY_PATH, TMPDIR, ... from netjail's environment
+ * (AT_SECURE: setuid or file capabilities), keep the original from /proc/self/environ. */
+void env_save_stripped(struct env_saved *saved);
+
+/* After the drop, in the unprivileged child: set again every saved variable that is missing,
+ * so COMMAND sees what it would have seen without netjail. */
+void env_restore_stripped(struct env_saved *saved);
+
+#endif
