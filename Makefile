@@ -4,12 +4,17 @@
 #                   (plain, then under ASan+UBSan, then a valgrind pass)
 #   make demo       show it in a throwaway lab
 #   make install    PREFIX=/usr/local DESTDIR= ; installs setuid root
+#   make install-caps  the same, but with file capabilities instead of setuid
 #   make lint       cppcheck + clang-tidy
 
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+# What install-caps grants (see SECURITY.md): namespaces and mounts, netlink/nftables,
+# and fsuid 0 for /run/netjail plus the final setgroups/setres[ug]id.
+FILE_CAPS := cap_net_admin,cap_sys_admin,cap_setuid,cap_setgid=p
 PKGS     := libmnl libnftnl libcap inih
 
 CC       ?= cc
@@ -22,6 +27,7 @@ LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Iinclude -DNETJAIL_VERSION='"$(VERSION)"' \
+             -DNETJAIL_CONF_DIR='"$(SYSCONFDIR)/netjail"' \
              $(WARNINGS) $(HARDEN) $(PKG_CFLAGS) $(CFLAGS)
 
 SRCS     := $(wildcard src/*.c)
@@ -32,7 +38,7 @@ PURE     := cli util pool log
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/*.c))
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps check unit integration demo install lint clean
+.PHONY: all deps check unit integration demo install install-caps install-files lint clean
 
 all: netjail
 
@@ -77,12 +83,20 @@ demo: deps
 	$(MAKE) all
 	tests/demo.sh
 
-install: netjail
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	install -m 4755 -o root -g root netjail $(DESTDIR)$(BINDIR)/netjail
+install-files: netjail
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 -o root -g root netjail $(DESTDIR)$(BINDIR)/netjail
 	install -m 644 man/netjail.1 $(DESTDIR)$(MANDIR)/man1/netjail.1
+	install -m 644 man/netjail.conf.5 $(DESTDIR)$(MANDIR)/man5/netjail.conf.5
+
+install: install-files
+	chmod 4755 $(DESTDIR)$(BINDIR)/netjail
+
+install-caps: install-files
+	setcap $(FILE_CAPS) $(DESTDIR)$(BINDIR)/netjail
 
 lint:
+	@sh scripts/deps.sh cppcheck clang-tidy
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
 		-Iinclude --suppress=missingIncludeSystem src
 	clang-tidy --quiet $(SRCS) -- -std=gnu11 -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS)

@@ -1,9 +1,11 @@
 #!/bin/sh
 # Install the Debian packages that building, testing and the demo need, if missing.
 # Runs as root on a fresh Debian 12; does nothing when everything is there.
+# With arguments, installs those packages instead (make lint, make fuzz).
 set -e
 packages="gcc make libc6-dev pkg-config libmnl-dev libnftnl-dev libcap-dev libinih-dev
-iproute2 nftables socat iputils-ping procps util-linux valgrind"
+iproute2 nftables socat iputils-ping procps util-linux valgrind libcap2-bin"
+[ $# -gt 0 ] && packages="$*"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
