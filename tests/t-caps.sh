@@ -1,0 +1,32 @@
+#!/bin/bash
+# t-caps.sh - netjail installed with file capabilities instead of setuid (make install-caps):
+# the same guarantees for an ordinary user as t-setuid.sh, with exactly the capabilities the
+# Makefile grants.
+set -u
+. "$(dirname "$0")/lab.sh"
+. "$(dirname "$0")/unprivileged.sh"
+lab_enter "$@"
+lab_start_test
+
+# What `make install-caps` grants, read off a real install into a scratch DESTDIR.
+dest=$LAB_TMP/dest
+if make -s -C "$LAB_DIR/.." install-caps DESTDIR="$dest" PREFIX=/usr >"$LAB_TMP/install.log" 2>&1; then
+	granted=$(getcap "$dest/usr/bin/netjail" | awk '{print $2}')
+	is "$granted" "cap_setgid,cap_setuid,cap_net_admin,cap_sys_admin=p" \
+		"make install-caps grants NET_ADMIN, SYS_ADMIN, SETUID, SETGID (permitted only)"
+	check "... and does not set the setuid bit" test ! -u "$dest/usr/bin/netjail"
+else
+	not_ok "make install-caps into a scratch DESTDIR"
+	diag "$(cat "$LAB_TMP/install.log")"
+	granted=cap_setgid,cap_setuid,cap_net_admin,cap_sys_admin=p
+fi
+
+mkdir -p /run/njpriv
+cp "$NETJAIL" /run/njpriv/netjail
+chmod 0755 /run/njpriv/netjail
+setcap "$granted" /run/njpriv/netjail
+
+check_unprivileged_use /run/njpriv/netjail
+
+assert_host_unchanged "$before"
+tap_done
