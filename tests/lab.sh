@@ -37,6 +37,8 @@
 #   nj_bg ARGS...               start netjail in the background (no timeout); pid in NJ_PID
 #   finish PID SECONDS          wait for a background PID; RC=its status, or "hung" (then killed)
 #   lab_start_test              lab_up + require_netjail + host_state snapshot in $before
+#   lab_writable_etc            make /etc writable in the lab's mount namespace only (an overlay
+#                               whose upper layer is a tmpfs), for /etc/netjail/netjail.conf
 #   require_netjail             TAP "Bail out!" (one `not ok`) unless $NETJAIL is executable
 #   quiet CMD...                run CMD with stdout and stderr discarded
 #   fails CMD...                succeed if CMD fails (for check)
@@ -339,6 +341,13 @@ lab_start_test() {
 	require_netjail
 	before=$LAB_TMP/state.before
 	host_state >"$before"
+}
+
+lab_writable_etc() {
+	# On the lab's /run tmpfs, which goes with the lab's mount namespace.
+	mkdir -p /run/lab-etc/upper /run/lab-etc/work &&
+		mount -t overlay overlay \
+			-o lowerdir=/etc,upperdir=/run/lab-etc/upper,workdir=/run/lab-etc/work /etc
 }
 
 require_netjail() {
