@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "conf.h"
 #include "util.h"
 
 enum { OPT_CLEANUP = 256, OPT_LIST };
@@ -32,6 +33,7 @@ const char cli_usage[] =
 	"      --list              show the running jails\n"
 	"      --cleanup           remove what jails whose netjail died left behind\n"
 	"\n"
+	"Admin policy: " NETJAIL_CONF_DIR "/" NETJAIL_CONF_NAME ", see netjail.conf(5).\n"
 	"Exit status: COMMAND's own; 128+N if it was killed by signal N; 125 if netjail\n"
 	"failed; 126 if COMMAND cannot be executed; 127 if it was not found.\n";
 

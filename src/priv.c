@@ -88,6 +88,13 @@ static bool has_permitted(const cap_value_t *caps, int count)
 	return all;
 }
 
+/* Every change of euid or fsuid resets "dumpable" to fs.suid_dumpable, which an admin may
+ * have set to 1: say 0 again, so no core dump or ptrace ever sees a privileged netjail. */
+static int stay_undumpable(void)
+{
+	return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) ? -errno : 0;
+}
+
 /* Setuid mode: from euid 0 to the real uid with the permitted set kept.  Effective is
  * emptied by the uid change and raised again by the caller. */
 static int become_caller_keeping_caps(void)
@@ -99,7 +106,7 @@ static int become_caller_keeping_caps(void)
 		return -errno;
 	if (ruid != uid || euid != uid || suid != uid || (uid_t)setfsuid((uid_t)-1) != uid)
 		return -EPERM;
-	return 0;
+	return stay_undumpable();
 }
 
 int priv_init(const char **why)
@@ -113,7 +120,7 @@ int priv_init(const char **why)
 	}
 	closefrom(3);
 	/* Before anything else: no core dump or ptrace of a process that holds privilege. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) {
+	if (stay_undumpable()) {
 		*why = "cannot make the process non-dumpable";
 		return -EPERM;
 	}
@@ -185,7 +192,8 @@ void priv_files_restore(const struct priv_files *saved)
 	setfsgid(saved->gid);
 	setfsuid(saved->uid);
 	/* Going back to one's own ids cannot fail; if it did, nothing may run on as root. */
-	if ((uid_t)setfsuid((uid_t)-1) != saved->uid || (gid_t)setfsgid((gid_t)-1) != saved->gid)
+	if ((uid_t)setfsuid((uid_t)-1) != saved->uid || (gid_t)setfsgid((gid_t)-1) != saved->gid ||
+	    stay_undumpable())
 		abort();
 }
 
