@@ -6,6 +6,7 @@
 #   make install    PREFIX=/usr/local DESTDIR= ; installs setuid root
 #   make install-caps  the same, but with file capabilities instead of setuid
 #   make lint       cppcheck + clang-tidy
+#   make fuzz       libFuzzer on the command line and netjail.conf parsers, FUZZ_SECONDS each
 
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
@@ -34,11 +35,20 @@ SRCS     := $(wildcard src/*.c)
 OBJS     := $(SRCS:src/%.c=build/%.o)
 ASAN_OBJS := $(SRCS:src/%.c=build/asan/%.o)
 # Pure modules the unit tests link against.
-PURE     := cli util pool log
+PURE     := cli util pool log conf
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/*.c))
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# Fuzzing needs clang's libFuzzer; `make check` replays the shipped corpus with $(CC) instead.
+FUZZERS  := cli conf
+FUZZ_CC  ?= clang
+FUZZ_SECONDS ?= 60
+# The parsers and what they call; log.c is left out: nothing fuzzed logs, and clang's
+# -Wformat-nonliteral does not follow its va_list the way gcc's does.
+FUZZ_SRCS := $(patsubst %,src/%.c,cli util pool conf)
+FUZZ_HARNESS := tests/fuzz/fuzz.h $(FUZZ_SRCS) $(wildcard include/*.h)
 
-.PHONY: all deps check unit integration demo install install-caps install-files lint clean
+.PHONY: all deps check unit fuzz-replay integration demo install install-caps install-files \
+        lint fuzz clean
 
 all: netjail
 
@@ -55,16 +65,44 @@ build/asan/%.o: src/%.c $(wildcard include/*.h) | build
 	$(CC) $(ALL_CFLAGS) $(SANITIZE) -c -o $@ $<
 
 build/unit/%: tests/unit/%.c $(PURE:%=src/%.c) $(wildcard include/*.h) | build
-	$(CC) $(ALL_CFLAGS) $(SANITIZE) -o $@ $< $(PURE:%=src/%.c)
+	$(CC) $(ALL_CFLAGS) $(SANITIZE) -o $@ $< $(PURE:%=src/%.c) $(PKG_LIBS)
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_HARNESS) | build/fuzz
+	$(FUZZ_CC) $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Itests/fuzz -o $@ $< $(FUZZ_SRCS) $(PKG_LIBS)
+
+build/fuzz/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(FUZZ_HARNESS) | build/fuzz
+	$(CC) $(ALL_CFLAGS) $(SANITIZE) -Itests/fuzz -o $@ $< tests/fuzz/fuzz_$*.c \
+		$(FUZZ_SRCS) $(PKG_LIBS)
 
 build:
 	mkdir -p build/asan build/unit
 
+build/fuzz:
+	mkdir -p $@
+
 deps:
 	@sh scripts/deps.sh
 
-unit: $(UNIT_TESTS)
+unit: $(UNIT_TESTS) fuzz-replay
 	@set -e; for t in $(UNIT_TESTS); do $$t; done
+
+# The shipped fuzz corpus, crash regressions included, under ASan+UBSan.
+fuzz-replay: $(FUZZERS:%=build/fuzz/replay_%)
+	@set -e; for f in $(FUZZERS); do build/fuzz/replay_$$f tests/fuzz/corpus/$$f; done
+
+# Each harness for FUZZ_SECONDS: new inputs go to build/fuzz/corpus/, crashes to
+# build/fuzz/crash/; fails if any harness found one.
+fuzz:
+	@sh scripts/deps.sh clang libclang-rt-14-dev
+	$(MAKE) $(FUZZERS:%=build/fuzz/fuzz_%)
+	@status=0; for f in $(FUZZERS); do \
+		mkdir -p build/fuzz/corpus/$$f build/fuzz/crash/$$f; \
+		echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+		build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=build/fuzz/crash/$$f/ \
+			build/fuzz/corpus/$$f tests/fuzz/corpus/$$f || status=1; \
+	done; exit $$status
 
 # The integration suite runs three times: as built, under ASan+UBSan, and with the
 # supervisor under valgrind on the tests that exercise every path of a normal run.

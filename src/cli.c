@@ -108,13 +108,16 @@ static int take_option(int opt, const char *arg, char *const *argv, struct cli_o
 		return set_action(opts, ACTION_CLEANUP, why, why_len);
 	case OPT_LIST:
 		return set_action(opts, ACTION_LIST, why, why_len);
+	/* optopt: a short option's char (negative above 0x7f), or 0, or the value of a long
+	 * option given an argument it does not take ("--list=x": OPT_LIST, not a char). */
 	case ':':
-		if (optopt)
-			FAIL("option '-%c' needs an argument", isprint(optopt) ? optopt : '?');
+		if (optopt && optopt < OPT_CLEANUP)
+			FAIL("option '-%c' needs an argument", isprint((unsigned char)optopt) ? optopt : '?');
 		FAIL("option '%s' needs an argument", SHOW(argv[optind - 1]));
 	default:
-		if (optopt)
-			FAIL("unknown option '-%c' (see netjail --help)", isprint(optopt) ? optopt : '?');
+		if (optopt && optopt < OPT_CLEANUP)
+			FAIL("unknown option '-%c' (see netjail --help)",
+			     isprint((unsigned char)optopt) ? optopt : '?');
 		FAIL("unknown option '%s' (see netjail --help)", SHOW(argv[optind - 1]));
 	}
 }

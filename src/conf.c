@@ -35,8 +35,10 @@ static const struct {
 
 struct parse_state {
 	struct netjail_conf *conf;
+	const char *unread;	/* the text inih has not read yet */
+	int line;		/* the last line inih read: the error's, once one stops the reading */
 	bool seen[KEY_COUNT];
-	char error[160];	/* the first error; inih gives its line number */
+	char error[160];	/* the first error */
 };
 
 #define REFUSE(...) do { snprintf(ps->error, sizeof(ps->error), __VA_ARGS__); return -EINVAL; } while (0)
@@ -91,6 +93,9 @@ static int take_pool(struct parse_state *ps, const char *value)
 	address[slash - value] = '\0';
 	if (parse_ipv4(address, &base) || parse_u32(slash + 1, 8, 28, &prefix))
 		REFUSE("invalid pool '%s': expected an IPv4 network from /8 to /28", SHOW(value));
+	/* "This network" (RFC 1122); and pool.c reads a zero base as "the default pool". */
+	if ((ntohl(base.s_addr) >> 24) == 0)
+		REFUSE("pool '%s' is inside 0.0.0.0/8", SHOW(value));
 	if (ntohl(base.s_addr) & ~(0xffffffffu << (32 - prefix)))
 		REFUSE("pool '%s' has host bits set", SHOW(value));
 	ps->conf->pool.pool_base = base;
@@ -161,7 +166,7 @@ static int take(struct parse_state *ps, enum conf_key key, const char *value)
 static int on_pair(void *data, const char *section, const char *name, const char *value)
 {
 	struct parse_state *ps = data;
-	char shown[72];
+	char shown[72], shown_section[72];
 	int key;
 
 	for (key = 0; key < KEY_COUNT; key++)
@@ -170,8 +175,8 @@ static int on_pair(void *data, const char *section, const char *name, const char
 	if (ps->error[0])
 		return 0;	/* keep the first error; inih would go on */
 	if (key == KEY_COUNT) {
-		snprintf(ps->error, sizeof(ps->error), "unknown key '%s' in section [%s]",
-			 SHOW(name), section[0] ? section : "none");
+		snprintf(ps->error, sizeof(ps->error), "unknown key '%s' in section [%s]", SHOW(name),
+			 section[0] ? printable(section, shown_section, sizeof(shown_section)) : "none");
 		return 0;
 	}
 	if (ps->seen[key]) {
@@ -180,6 +185,29 @@ static int on_pair(void *data, const char *section, const char *name, const char
 	}
 	ps->seen[key] = true;
 	return take(ps, (enum conf_key)key, value) == 0;
+}
+
+/* inih's reader, fgets(3)-like: one line per call, counted, since inih tells the handler
+ * no line number; reading stops at our first error, so ps->line is then its line.  A line
+ * longer than inih's buffer is refused: inih would read the rest as a line of its own, and
+ * the end of a long comment could be taken as a setting. */
+static char *read_line(char *buf, int size, void *data)
+{
+	struct parse_state *ps = data;
+	size_t len = strcspn(ps->unread, "\n");
+
+	if (!ps->unread[0] || ps->error[0])
+		return NULL;
+	ps->line++;
+	if (len + 2 > (size_t)size) {
+		snprintf(ps->error, sizeof(ps->error), "line too long: at most %d characters", size - 2);
+		return NULL;
+	}
+	len += ps->unread[len] == '\n';
+	memcpy(buf, ps->unread, len);
+	buf[len] = '\0';
+	ps->unread += len;
+	return buf;
 }
 
 void conf_defaults(struct netjail_conf *conf)
@@ -191,20 +219,21 @@ void conf_defaults(struct netjail_conf *conf)
 int conf_parse(const char *text, const char *name, struct netjail_conf *conf,
 	       char *why, size_t why_len)
 {
-	struct parse_state ps = { .conf = conf };
-	int line = ini_parse_string(text, on_pair, &ps);
+	struct parse_state ps = { .conf = conf, .unread = text };
+	int line = ini_parse_stream(read_line, &ps, on_pair, &ps);
 
-	if (line == 0 && pool_slot_count(&conf->pool) == 0) {
-		snprintf(why, why_len, "%s: pool and fwmark_mask leave room for no jail", name);
-		return -EINVAL;
-	}
-	if (line == 0)
-		return 0;
+	/* inih returns its first bad line: a syntax error, or ours if none came before it. */
 	if (line < 0)
 		snprintf(why, why_len, "%s: cannot be parsed", name);
+	else if (ps.error[0] && (line == 0 || line == ps.line))
+		snprintf(why, why_len, "%s:%d: %s", name, ps.line, ps.error);
+	else if (line > 0)
+		snprintf(why, why_len, "%s:%d: syntax error: expected [section] or key = value",
+			 name, line);
+	else if (pool_slot_count(&conf->pool) == 0)
+		snprintf(why, why_len, "%s: pool and fwmark_mask leave room for no jail", name);
 	else
-		snprintf(why, why_len, "%s:%d: %s", name, line, ps.error[0] ? ps.error :
-			 "syntax error: expected [section] or key = value");
+		return 0;
 	return -EINVAL;
 }
 
