@@ -37,6 +37,13 @@ int jail_host_claim_slot(struct jail_host *jh, struct nl *nl, struct state *st,
 int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 		    const struct pool_config *cfg, pid_t jail_pid, const char **step);
 
+/* While the jail runs: put back what the kernel or another tool removed (routes flushed
+ * when the uplink went down, rules deleted by `ip rule flush`), follow a re-created uplink
+ * and, unless the user gave one (@gateway_given), a new default gateway.  Returns how many
+ * things it changed (0 when all was in place or the uplink is still down). */
+int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg,
+		     bool gateway_given);
+
 /* Remove everything jail_host_setup() made (whatever part of it exists), and restore the
  * uplink's settings if no other jail uses it.  With the state lock held. */
 void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,

@@ -38,8 +38,16 @@ int jail_child_go(struct jail_child *child, const struct jail_side *side);
 /* Abort a child that was not let go, and reap it. */
 void jail_child_abort(struct jail_child *child);
 
-/* Forward signals from @signal_fd to the child until it ends.  Returns netjail's exit
- * status: the child's, or 128+N if signal N killed it. */
-int jail_supervise(struct jail_child *child, int signal_fd);
+/* Something else the supervisor waits on: when @fd is readable, @changed is called. */
+struct jail_watch {
+	int fd;
+	void (*changed)(void *data);
+	void *data;
+};
+
+/* Forward signals from @signal_fd to the child until it ends, and call @watch (may be NULL)
+ * whenever its fd is readable.  Returns netjail's exit status: the child's, or 128+N if
+ * signal N killed it. */
+int jail_supervise(struct jail_child *child, int signal_fd, const struct jail_watch *watch);
 
 #endif

@@ -18,9 +18,24 @@ struct nft_jail {
 	bool guard_uplink;
 };
 
+/* Comments of the rules whose counters netjail --list shows. */
+#define NFT_COUNTER_EGRESS "egress"
+#define NFT_COUNTER_FAIL_CLOSED "fail-closed"
+#define NFT_COUNTER_INBOUND "inbound"
+
+struct nft_counters {
+	uint64_t egress_packets, egress_bytes;	/* forwarded from the jail out of the uplink */
+	uint64_t fail_closed_packets;		/* from the jail towards anything else */
+	uint64_t inbound_packets;		/* new connections into the jail, refused */
+};
+
 /* Install the jail's table in one atomic batch on @nl (a NETLINK_NETFILTER socket).  The
  * table is owned by that socket: the kernel deletes it when the socket closes, so it
  * cannot outlive netjail even if netjail is killed.  0 or -errno. */
 int nft_install_jail(struct nl *nl, const struct nft_jail *jail);
+
+/* Read the counters of table @table (e.g. "netjail3") through @nl.  0, -ENOENT if there is
+ * no such table, or -errno (-EPERM without CAP_NET_ADMIN). */
+int nft_read_counters(struct nl *nl, const char *table, struct nft_counters *counters);
 
 #endif

@@ -3,6 +3,7 @@
 #define NETJAIL_NL_H
 
 #include <libmnl/libmnl.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct nl {
@@ -30,6 +31,12 @@ int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
 /* Read acks for @count messages sent together (nftables batch).  0 or the first -errno. */
 int nl_read_acks(struct nl *nl, uint32_t first_seq, unsigned count);
+
+/* Join multicast @groups (RTNLGRP_*) to hear of changes.  0 or -errno. */
+int nl_subscribe(struct nl *nl, const unsigned *groups, size_t count);
+/* Read and discard every event waiting on a subscribed socket, without blocking.  true if
+ * there was any (or the kernel had to drop some). */
+bool nl_drain_events(struct nl *nl);
 
 /* The kernel's extended-ack message for the last failure, or "" if none. */
 const char *nl_error_text(void);

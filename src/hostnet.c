@@ -164,26 +164,34 @@ static void jail_rules(const struct jail_host *jh, const struct pool_config *cfg
 	rules[1].fwmask = cfg->mark_mask;
 }
 
-static int add_jail_routes(struct jail_host *jh, struct nl *nl)
+/* Table T: the way back to the jail, out by the uplink, and unreachable when that is gone. */
+enum { ROUTE_TO_JAIL, ROUTE_OUT, ROUTE_FAIL_CLOSED, JAIL_ROUTES };
+
+static void jail_routes(const struct jail_host *jh, struct route_info routes[JAIL_ROUTES])
 {
-	struct route_info to_jail = {
+	memset(routes, 0, JAIL_ROUTES * sizeof(routes[0]));
+	routes[ROUTE_TO_JAIL] = (struct route_info){
 		.table = jh->net.table, .type = RTN_UNICAST, .scope = RT_SCOPE_LINK,
 		.dst = jh->net.subnet, .dst_len = JAIL_PREFIX, .oif = jh->host_index,
 	};
-	struct route_info out = {
+	routes[ROUTE_OUT] = (struct route_info){
 		.table = jh->net.table, .type = RTN_UNICAST, .oif = jh->uplink.index,
 		.has_gateway = jh->has_gateway, .gateway = jh->gateway,
 		.scope = jh->has_gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK,
 	};
-	struct route_info fail_closed = {
+	routes[ROUTE_FAIL_CLOSED] = (struct route_info){
 		.table = jh->net.table, .type = RTN_UNREACHABLE, .metric = UINT32_MAX,
 	};
-	int err = route_add(nl, &to_jail);
+}
 
-	if (!err)
-		err = route_add(nl, &out);
-	if (!err)
-		err = route_add(nl, &fail_closed);
+static int add_jail_routes(struct jail_host *jh, struct nl *nl)
+{
+	struct route_info routes[JAIL_ROUTES];
+	int err = 0;
+
+	jail_routes(jh, routes);
+	for (int i = 0; i < JAIL_ROUTES && !err; i++)
+		err = route_add(nl, &routes[i]);
 	return err;
 }
 
@@ -270,6 +278,63 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 	if (!err)
 		err = nft_install_jail(&jh->nft, &nft);
 	return err;
+}
+
+/* The uplink came back, maybe re-created, with a new gateway: follow it. */
+static int follow_uplink(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg,
+			 const struct link_info *now, bool gateway_given)
+{
+	struct route_info routes[JAIL_ROUTES];
+	struct in_addr gateway;
+	int changes = 0;
+
+	if (now->index != jh->uplink.index) {
+		/* A re-created interface starts with the kernel's defaults. */
+		if (now->has_inet_conf && !now->inet_conf[IPV4_DEVCONF_FORWARDING - 1])
+			link_set_inet_conf(nl, now->index, IPV4_DEVCONF_FORWARDING, 1);
+		if (now->has_inet_conf && !now->inet_conf[IPV4_DEVCONF_SRC_VMARK - 1])
+			link_set_inet_conf(nl, now->index, IPV4_DEVCONF_SRC_VMARK, 1);
+		jh->uplink = *now;
+		changes++;
+	}
+	if (gateway_given || !jh->has_gateway)
+		return changes;
+	if (route_find_default_gateway(nl, now->index, cfg->table_base + 1,
+				       cfg->table_base + pool_slot_count(cfg), &gateway) == 0 &&
+	    gateway.s_addr != jh->gateway.s_addr) {
+		char text[INET_ADDRSTRLEN];
+
+		jh->gateway = gateway;
+		jail_routes(jh, routes);
+		if (route_replace(nl, &routes[ROUTE_OUT]) == 0) {
+			log_verbose("%s: new gateway %s", jh->uplink.name,
+				    inet_ntop(AF_INET, &gateway, text, sizeof(text)));
+			changes++;
+		}
+	}
+	return changes;
+}
+
+int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg,
+		     bool gateway_given)
+{
+	struct route_info routes[JAIL_ROUTES];
+	struct rule_info rules[2];
+	struct link_info now;
+	int changes;
+
+	/* Gone or down: the unreachable route and the kill switch hold until it is back. */
+	if (link_find(nl, jh->uplink.name, &now) || !(now.flags & IFF_UP))
+		return 0;
+	changes = follow_uplink(jh, nl, cfg, &now, gateway_given);
+	/* NLM_F_EXCL: what is in place answers EEXIST and makes no event, so this converges. */
+	jail_routes(jh, routes);
+	for (int i = 0; i < JAIL_ROUTES; i++)
+		changes += route_add(nl, &routes[i]) == 0;
+	jail_rules(jh, cfg, rules);
+	for (int i = 0; i < 2; i++)
+		changes += rule_add(nl, &rules[i]) == 0;
+	return changes;
 }
 
 struct uplink_users {

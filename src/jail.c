@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/rtnetlink.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,27 +235,48 @@ static int exit_status_of(int status)
 	return EXIT_NETJAIL_FAILED;
 }
 
-int jail_supervise(struct jail_child *child, int signal_fd)
+/* A signal for the child, or its end: -1 to go on, else netjail's exit status. */
+static int on_signal(struct jail_child *child, int signal_fd)
 {
-	for (;;) {
-		struct signalfd_siginfo info;
-		ssize_t got = read(signal_fd, &info, sizeof(info));
-		int status;
-		pid_t done;
+	struct signalfd_siginfo info;
+	ssize_t got = read(signal_fd, &info, sizeof(info));
+	int status;
 
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got != (ssize_t)sizeof(info))
-			return EXIT_NETJAIL_FAILED;
-		if (info.ssi_signo != SIGCHLD) {
-			if (info.ssi_code != SI_KERNEL) {
-				log_verbose("forwarding signal %u to %d", info.ssi_signo, (int)child->pid);
-				kill(child->pid, (int)info.ssi_signo);
-			}
-			continue;
+	if (got < 0 && (errno == EINTR || errno == EAGAIN))
+		return -1;
+	if (got != (ssize_t)sizeof(info))
+		return EXIT_NETJAIL_FAILED;
+	if (info.ssi_signo != SIGCHLD) {
+		if (info.ssi_code != SI_KERNEL) {
+			log_verbose("forwarding signal %u to %d", info.ssi_signo, (int)child->pid);
+			kill(child->pid, (int)info.ssi_signo);
 		}
-		done = waitpid(child->pid, &status, WNOHANG);
-		if (done == child->pid)
-			return exit_status_of(status);
+		return -1;
+	}
+	if (waitpid(child->pid, &status, WNOHANG) == child->pid)
+		return exit_status_of(status);
+	return -1;
+}
+
+int jail_supervise(struct jail_child *child, int signal_fd, const struct jail_watch *watch)
+{
+	struct pollfd fds[2] = {
+		{ .fd = signal_fd, .events = POLLIN },
+		{ .fd = watch ? watch->fd : -1, .events = POLLIN },
+	};
+
+	/* Blocks until something happens: no timer, no wake-up while all is quiet. */
+	for (;;) {
+		int status;
+
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return EXIT_NETJAIL_FAILED;
+		}
+		if (fds[1].revents)
+			watch->changed(watch->data);
+		if (fds[0].revents && (status = on_signal(child, signal_fd)) >= 0)
+			return status;
 	}
 }

@@ -1,6 +1,8 @@
 /* list.c - describe the running jails from what the kernel shows: each jail's host veth
  * carries its netjail's pid and uplink in its alias, and its name gives the slot, from which
- * the pool derives the jail's address.
+ * the pool derives the jail's address; the traffic figures are the counters of the jail's
+ * nftables table.  Three steps, so that main can drop privileges between the counters
+ * (which need CAP_NET_ADMIN) and /proc (which must be read as the caller).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include "hostnet.h"
 #include "link.h"
 #include "list.h"
+#include "nft.h"
 #include "pool.h"
 
 #define LIST_MAX 1024
@@ -20,6 +23,8 @@ struct jail_entry {
 	pid_t pid;
 	char uplink[IFNAMSIZ];
 	struct jail_net net;
+	bool has_counters;
+	struct nft_counters counters;
 };
 
 struct listing {
@@ -67,27 +72,54 @@ static void read_command_line(pid_t pid, char *buf, size_t size)
 			buf[i] = '?';
 }
 
-int list_jails(struct nl *nl, const struct pool_config *cfg)
+int list_collect(struct nl *nl, const struct pool_config *cfg, struct listing **out)
 {
 	static struct listing listing;
 	int err;
 
-	listing.cfg = cfg;
 	/* Collect first: reading /proc inside the dump callback would stall the dump. */
-	listing.count = 0;
+	memset(&listing, 0, sizeof(listing));
+	listing.cfg = cfg;
 	err = link_for_each(nl, collect_jail, &listing);
-	if (err)
-		return err;
-	if (listing.count)
-		printf("%-8s %-6s %-15s %-16s %s\n", "PID", "JAIL", "UPLINK", "ADDRESS", "COMMAND");
-	for (unsigned i = 0; i < listing.count; i++) {
-		const struct jail_entry *jail = &listing.jails[i];
+	*out = &listing;
+	return err;
+}
+
+void list_read_counters(struct nl *nft, struct listing *listing)
+{
+	for (unsigned i = 0; i < listing->count; i++) {
+		struct jail_entry *jail = &listing->jails[i];
+		char table[32];
+
+		snprintf(table, sizeof(table), "netjail%u", jail->net.slot);
+		jail->has_counters = nft_read_counters(nft, table, &jail->counters) == 0;
+	}
+}
+
+static void print_count(uint64_t value, bool known)
+{
+	if (known)
+		printf(" %10llu", (unsigned long long)value);
+	else
+		printf(" %10s", "-");
+}
+
+void list_print(const struct listing *listing)
+{
+	if (listing->count)
+		printf("%-8s %-6s %-15s %-16s %10s %10s %10s %s\n", "PID", "JAIL", "UPLINK",
+		       "ADDRESS", "OUT-PKTS", "OUT-BYTES", "DROPPED", "COMMAND");
+	for (unsigned i = 0; i < listing->count; i++) {
+		const struct jail_entry *jail = &listing->jails[i];
 		char command[512], address[INET_ADDRSTRLEN];
 
 		inet_ntop(AF_INET, &jail->net.jail_addr, address, sizeof(address));
 		read_command_line(jail->pid, command, sizeof(command));
-		printf("%-8d %-6s %-15s %-16s %s\n", (int)jail->pid, jail->net.host_veth,
-		       jail->uplink, address, command);
+		printf("%-8d %-6s %-15s %-16s", (int)jail->pid, jail->net.host_veth, jail->uplink,
+		       address);
+		print_count(jail->counters.egress_packets, jail->has_counters);
+		print_count(jail->counters.egress_bytes, jail->has_counters);
+		print_count(jail->counters.fail_closed_packets, jail->has_counters);
+		printf(" %s\n", command);
 	}
-	return 0;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/rtnetlink.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -117,7 +118,9 @@ static void choose_uplink(struct nl *nl, const struct cli_options *opts,
 	} else if (jh->uplink.flags & IFF_POINTOPOINT) {
 		jh->has_gateway = false;	/* wg0, tun0, ppp0: packets just go out */
 	} else {
-		err = route_find_default_gateway(nl, jh->uplink.index, &jh->gateway);
+		err = route_find_default_gateway(nl, jh->uplink.index, conf->pool.table_base + 1,
+						 conf->pool.table_base + pool_slot_count(&conf->pool),
+						 &jh->gateway);
 		if (err == -ENOENT)
 			die("'%s' has no default route to take a gateway from: pass -g GATEWAY",
 			    opts->uplink);
@@ -147,12 +150,66 @@ static int open_signals(sigset_t *run_mask)
 	return fd;
 }
 
+/* The supervisor's watch on the host's links, addresses, routes and rules. */
+struct keeper {
+	struct nl events;
+	struct jail_host *jh;
+	struct nl *nl;
+	const struct pool_config *cfg;
+	bool gateway_given;
+};
+
+static void repair_jail_host(struct keeper *k)
+{
+	int changes = jail_host_repair(k->jh, k->nl, k->cfg, k->gateway_given);
+
+	if (changes)
+		log_verbose("put back %d thing(s) of jail %s on %s", changes, k->jh->net.host_veth,
+			    k->jh->uplink.name);
+}
+
+static void keep_jail_host(void *data)
+{
+	struct keeper *k = data;
+
+	if (nl_drain_events(&k->events))
+		repair_jail_host(k);
+}
+
+static void open_watch(struct keeper *k, struct jail_host *jh, struct nl *nl,
+		       const struct pool_config *cfg, bool gateway_given, struct jail_watch *watch)
+{
+	static const unsigned groups[] = {
+		RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV4_RULE,
+	};
+	int err;
+
+	*k = (struct keeper){ .jh = jh, .nl = nl, .cfg = cfg, .gateway_given = gateway_given };
+	err = nl_open(&k->events, NETLINK_ROUTE);
+	if (!err)
+		err = nl_subscribe(&k->events, groups, sizeof(groups) / sizeof(groups[0]));
+	/* Without the watch the jail still fails closed; it just does not recover. */
+	if (err) {
+		log_error("cannot watch the uplink (%s): the jail will not recover if it drops",
+			  strerror(-err));
+		*watch = (struct jail_watch){ .fd = -1 };
+		return;
+	}
+	*watch = (struct jail_watch){
+		.fd = mnl_socket_get_fd(k->events.sock), .changed = keep_jail_host, .data = k,
+	};
+	/* Anything that changed between setup and now. */
+	repair_jail_host(k);
+}
+
 static int run(const struct cli_options *opts)
 {
 	const struct pool_config *cfg;
 	struct netjail_conf conf;
 	struct jail_host jh = { .slot_fd = -1 };
 	struct jail_child child = { .from_child = -1, .to_child = -1 };
+	struct jail_watch watch;
+	struct keeper keeper;
 	struct target_user target;
 	struct jail_side side;
 	const char *step = "", *why;
@@ -210,6 +267,7 @@ static int run(const struct cli_options *opts)
 		jail_host_teardown(&jh, &nl, &st, cfg);
 		exit(EXIT_NETJAIL_FAILED);
 	}
+	open_watch(&keeper, &jh, &nl, cfg, opts->has_gateway, &watch);
 	state_unlock(&st);
 	side.jail_addr = jh.net.jail_addr;
 	side.host_addr = jh.net.host_addr;
@@ -218,7 +276,8 @@ static int run(const struct cli_options *opts)
 	log_verbose("running %s in jail %s", printable(opts->command[0], shown, sizeof(shown)),
 		    jh.net.host_veth);
 
-	status = jail_supervise(&child, signal_fd);
+	status = jail_supervise(&child, signal_fd, &watch);
+	nl_close(&keeper.events);
 
 	if (state_lock(&st))
 		log_error("cannot lock %s; tearing down anyway", STATE_ROOT);
@@ -264,18 +323,25 @@ static void drop_privileges_now(void)
 static int list(void)
 {
 	struct netjail_conf conf;
-	struct nl nl;
+	struct listing *listing;
+	struct nl nl, nft;
+	const char *why;
 	int err;
 
-	/* The pool settings (an admin may keep the file 0600), then no privilege at all:
-	 * listing reads rtnetlink and /proc as any user may. */
+	/* The pool settings (an admin may keep the file 0600) and, with CAP_NET_ADMIN, the
+	 * counters; then no privilege at all to read /proc as the caller. */
 	load_conf(&conf);
-	drop_privileges_now();
 	open_rtnl(&nl);
-	err = list_jails(&nl, &conf.pool);
+	err = list_collect(&nl, &conf.pool, &listing);
 	nl_close(&nl);
 	if (err)
 		die("cannot list jails: %s", kernel_reason(err));
+	if (priv_require_setup(&why) == 0 && nl_open(&nft, NETLINK_NETFILTER) == 0) {
+		list_read_counters(&nft, listing);
+		nl_close(&nft);
+	}
+	drop_privileges_now();
+	list_print(listing);
 	return 0;
 }
 

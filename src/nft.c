@@ -7,9 +7,15 @@
  *   chain postrouting { type nat hook postrouting priority srcnat;
  *     oifname <uplink> ip saddr <jail> masquerade }
  *   chain forward { type filter hook forward priority filter;
- *     oif <host veth> ct state != established,related drop
+ *     iif <host veth> oifname <uplink> counter accept    comment "egress"
+ *     iif <host veth> counter drop                       comment "fail-closed"
+ *     oif <host veth> ct state != established,related counter drop   comment "inbound"
  *     [iifname <uplink> ct mark & MASK == 0 drop] }
  * }
+ * "fail-closed" is the kill switch that does not depend on routing: whatever the rules and
+ * tables say (another tool flushed them, the uplink vanished and the main table's default
+ * route would take over), a packet from the jail is forwarded to the uplink or nowhere.
+ * The comments name the counters that netjail --list reads (nft_read_counters).
  * The mark picks the jail's routing table for replies, and restoring it from conntrack is
  * what lets strict rp_filter on the uplink validate them (with src_valid_mark).  Bits of
  * the mark outside MASK belong to other tools (VPNs) and are kept.  The uplink is matched
@@ -22,6 +28,7 @@
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
+#include <libnftnl/udata.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
@@ -228,6 +235,24 @@ static struct nftnl_rule *rule_new(const char *table, const char *chain)
 	return rule;
 }
 
+static void count(struct nftnl_rule *r, struct batch *b)
+{
+	add_expr(r, nftnl_expr_alloc("counter"), b);
+}
+
+/* The rule's comment, stored as nft(8) stores it, so `nft list` shows it too. */
+static void comment(struct nftnl_rule *r, const char *text, struct batch *b)
+{
+	struct nftnl_udata_buf *udata = nftnl_udata_buf_alloc(64);
+
+	if (!udata || !nftnl_udata_put_strz(udata, NFTNL_UDATA_RULE_COMMENT, text))
+		b->err = -ENOMEM;
+	else
+		nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(udata),
+				    nftnl_udata_buf_len(udata));
+	nftnl_udata_buf_free(udata);
+}
+
 static void send_rule(struct batch *b, struct nftnl_rule *rule)
 {
 	if (!rule) {
@@ -281,6 +306,29 @@ static void add_rules(struct batch *b, const struct nft_jail *jail)
 	}
 	send_rule(b, r);
 
+	/* The jail's packets leave by the uplink... */
+	r = rule_new(jail->table, "forward");
+	if (r) {
+		load_meta(r, NFT_META_IIF, b);
+		match_u32(r, (uint32_t)jail->host_veth_index, b);
+		match_ifname(r, NFT_META_OIFNAME, jail->uplink, b);
+		count(r, b);
+		verdict(r, NF_ACCEPT, b);
+		comment(r, NFT_COUNTER_EGRESS, b);
+	}
+	send_rule(b, r);
+
+	/* ...or nowhere. */
+	r = rule_new(jail->table, "forward");
+	if (r) {
+		load_meta(r, NFT_META_IIF, b);
+		match_u32(r, (uint32_t)jail->host_veth_index, b);
+		count(r, b);
+		verdict(r, NF_DROP, b);
+		comment(r, NFT_COUNTER_FAIL_CLOSED, b);
+	}
+	send_rule(b, r);
+
 	/* Nothing opens a connection into the jail. */
 	r = rule_new(jail->table, "forward");
 	if (r) {
@@ -289,7 +337,9 @@ static void add_rules(struct batch *b, const struct nft_jail *jail)
 		load_ct(r, NFT_CT_STATE, b);
 		mask_xor(r, established, 0, b);
 		match_u32(r, 0, b);
+		count(r, b);
 		verdict(r, NF_DROP, b);
+		comment(r, NFT_COUNTER_INBOUND, b);
 	}
 	send_rule(b, r);
 

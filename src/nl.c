@@ -197,3 +197,37 @@ int nl_read_acks(struct nl *nl, uint32_t first_seq, unsigned count)
 	}
 	return 0;
 }
+
+int nl_subscribe(struct nl *nl, const unsigned *groups, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		unsigned group = groups[i];
+
+		if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+bool nl_drain_events(struct nl *nl)
+{
+	char buf[NL_RECEIVE_BUFFER];
+	bool any = false;
+
+	for (;;) {
+		ssize_t len = recv(mnl_socket_get_fd(nl->sock), buf, sizeof(buf), MSG_DONTWAIT);
+
+		if (len > 0) {
+			any = true;
+			continue;
+		}
+		/* ENOBUFS: the kernel dropped events for us; something happened all the same. */
+		if (len < 0 && errno == ENOBUFS) {
+			any = true;
+			continue;
+		}
+		if (len < 0 && errno == EINTR)
+			continue;
+		return any;
+	}
+}

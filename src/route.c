@@ -39,6 +39,15 @@ int route_add(struct nl *nl, const struct route_info *route)
 	return nl_request(nl, nlh);
 }
 
+int route_replace(struct nl *nl, const struct route_info *route)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE);
+
+	put_route(nlh, route);
+	return nl_request(nl, nlh);
+}
+
 int route_delete(struct nl *nl, const struct route_info *route)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -151,6 +160,7 @@ int route_flush_table(struct nl *nl, uint32_t table)
 
 struct default_search {
 	int oif;
+	uint32_t skip_first, skip_last;
 	bool found;
 	struct route_info best;
 };
@@ -160,7 +170,8 @@ static int consider_default(const struct route_info *route, void *data)
 	struct default_search *search = data;
 
 	if (route->dst_len != 0 || route->type != RTN_UNICAST || route->oif != search->oif ||
-	    !route->has_gateway)
+	    !route->has_gateway ||
+	    (route->table >= search->skip_first && route->table <= search->skip_last))
 		return 0;
 	if (!search->found || route->metric < search->best.metric) {
 		search->best = *route;
@@ -169,9 +180,10 @@ static int consider_default(const struct route_info *route, void *data)
 	return 0;
 }
 
-int route_find_default_gateway(struct nl *nl, int oif, struct in_addr *gateway)
+int route_find_default_gateway(struct nl *nl, int oif, uint32_t skip_first, uint32_t skip_last,
+			       struct in_addr *gateway)
 {
-	struct default_search search = { .oif = oif };
+	struct default_search search = { .oif = oif, .skip_first = skip_first, .skip_last = skip_last };
 	int err = route_for_each(nl, consider_default, &search);
 
 	if (err)

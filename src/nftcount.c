@@ -1,0 +1,107 @@
+/* nftcount.c - read a jail's nftables counters back, for netjail --list.
+ *
+ * The rules that count carry a comment (nft.c); a dump of the table's rules is matched by
+ * comment, not by position, so a reordered or extended table still reads right.
+ */
+#include <errno.h>
+#include <netinet/in.h>	/* before linux/netfilter.h, which would define in_addr */
+#include <stdio.h>	/* libnftnl's headers use FILE */
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/udata.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <string.h>
+
+#include "nft.h"
+
+struct comment_search {
+	const char *text;
+};
+
+static int find_comment(const struct nftnl_udata *attr, void *data)
+{
+	struct comment_search *found = data;
+
+	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT && nftnl_udata_len(attr) > 0) {
+		const char *text = nftnl_udata_get(attr);
+
+		if (text[nftnl_udata_len(attr) - 1] == '\0')
+			found->text = text;
+	}
+	return 0;
+}
+
+static const char *rule_comment(const struct nftnl_rule *rule)
+{
+	struct comment_search found = { NULL };
+	uint32_t len = 0;
+	const void *udata = nftnl_rule_get_data(rule, NFTNL_RULE_USERDATA, &len);
+
+	if (udata)
+		nftnl_udata_parse(udata, len, find_comment, &found);
+	return found.text;
+}
+
+/* The first counter expression of @rule: 0 with its values, or -ENOENT. */
+static int rule_counter(struct nftnl_rule *rule, uint64_t *packets, uint64_t *bytes)
+{
+	struct nftnl_expr_iter *iter = nftnl_expr_iter_create(rule);
+	struct nftnl_expr *expr;
+	int err = -ENOENT;
+
+	if (!iter)
+		return -ENOMEM;
+	while (err && (expr = nftnl_expr_iter_next(iter))) {
+		if (strcmp(nftnl_expr_get_str(expr, NFTNL_EXPR_NAME), "counter") != 0)
+			continue;
+		*packets = nftnl_expr_get_u64(expr, NFTNL_EXPR_CTR_PACKETS);
+		*bytes = nftnl_expr_get_u64(expr, NFTNL_EXPR_CTR_BYTES);
+		err = 0;
+	}
+	nftnl_expr_iter_destroy(iter);
+	return err;
+}
+
+static int on_rule(const struct nlmsghdr *nlh, void *data)
+{
+	struct nft_counters *counters = data;
+	struct nftnl_rule *rule = nftnl_rule_alloc();
+	uint64_t packets = 0, bytes = 0;
+	const char *text;
+
+	if (!rule)
+		return MNL_CB_ERROR;
+	if (nftnl_rule_nlmsg_parse(nlh, rule) == 0 && (text = rule_comment(rule)) &&
+	    rule_counter(rule, &packets, &bytes) == 0) {
+		if (!strcmp(text, NFT_COUNTER_EGRESS)) {
+			counters->egress_packets = packets;
+			counters->egress_bytes = bytes;
+		} else if (!strcmp(text, NFT_COUNTER_FAIL_CLOSED)) {
+			counters->fail_closed_packets = packets;
+		} else if (!strcmp(text, NFT_COUNTER_INBOUND)) {
+			counters->inbound_packets = packets;
+		}
+	}
+	nftnl_rule_free(rule);
+	return MNL_CB_OK;
+}
+
+int nft_read_counters(struct nl *nl, const char *table, struct nft_counters *counters)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nftnl_rule *rule = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+	int err;
+
+	memset(counters, 0, sizeof(*counters));
+	if (!rule)
+		return -ENOMEM;
+	memset(buf, 0, sizeof(buf));
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_INET, NLM_F_DUMP, nl->seq++);
+	nftnl_rule_set_str(rule, NFTNL_RULE_TABLE, table);
+	nftnl_rule_nlmsg_build_payload(nlh, rule);
+	nftnl_rule_free(rule);
+	err = nl_dump(nl, nlh, on_rule, counters);
+	return err;
+}

@@ -1,0 +1,115 @@
+#!/bin/bash
+# t-failclosed.sh - a jail whose uplink goes away never leaks out of another interface, and
+# comes back by itself: uplink down and up, a new address, a new default gateway, its rules
+# deleted (with netjail unable to put them back: the kill switch alone must hold), and other
+# tools flushing the firewall or the rules.  "Leak" is counted where it would show: packets
+# to the server forwarded by the other uplink's router (ra) while the jail is on up1.
+set -u
+. "$(dirname "$0")/lab.sh"
+lab_enter "$@"
+lab_start_test
+
+ip netns exec ra nft -f - <<'NFT'
+table ip leakcount {
+	chain forward { type filter hook forward priority 0; ip daddr 203.0.113.10 counter; }
+}
+NFT
+leaked() { ip netns exec ra nft list chain ip leakcount forward | grep -o 'packets [0-9]*' | awk '{print $2}'; }
+
+# The jailed command: a connection to the server every 0.1 s, one line per try (the address
+# the server saw, or "fail"), so the log shows what the jail got moment by moment.
+log=$LAB_TMP/tries.log
+prober='while :; do r=$(socat -T1 -t1 - TCP:203.0.113.10:7,connect-timeout=1 </dev/null 2>/dev/null | tr -d "\r" | head -n1); echo "${r:-fail}"; sleep 0.1; done'
+lines() { wc -l <"$log"; }
+# got_since N ADDR: a try after line N reached the server from ADDR.
+got_since() { tail -n +"$(($1 + 1))" "$log" | grep -qx "$2"; }
+# only_failures_since N: every try after line N failed (and there were some).
+only_failures_since() {
+	local after
+	after=$(tail -n +"$(($1 + 1))" "$log")
+	[[ -n $after ]] && ! grep -qvx fail <<<"$after"
+}
+
+nj_bg -v -i up1 -g 198.51.100.1 -- sh -c "$prober" >"$log" 2>"$LAB_TMP/netjail.err" </dev/null
+probe_pid=$NJ_PID
+if ! wait_for 10 got_since 0 198.51.100.2; then
+	not_ok "the jail on up1 reaches the server"
+	diag "$(tail -n 5 "$log")" "$(cat "$LAB_TMP/netjail.err")"
+	tap_done
+fi
+ok "the jail on up1 reaches the server as 198.51.100.2"
+leak0=$(leaked)
+
+# ---- uplink down, then up again
+ip link set up1 down
+mark=$(lines)
+sleep 1.5
+check "uplink down: every try of the jail fails" only_failures_since "$mark"
+mark=$(lines)
+ip link set up1 up
+check "uplink up again: the running jail reaches the server within 3 s" wait_for 3 got_since "$mark" 198.51.100.2
+
+# ---- the uplink gets a new address: NAT follows it
+ip addr del 198.51.100.2/24 dev up1
+ip addr add 198.51.100.3/24 dev up1
+mark=$(lines)
+check "new uplink address: the server sees 198.51.100.3 within 3 s" wait_for 3 got_since "$mark" 198.51.100.3
+ip addr del 198.51.100.3/24 dev up1
+ip addr add 198.51.100.2/24 dev up1
+mark=$(lines)
+check "... and 198.51.100.2 again once it is back" wait_for 3 got_since "$mark" 198.51.100.2
+
+# ---- the jail's rules deleted while netjail is stopped: only the kill switch is left
+kill -STOP "$probe_pid"
+while ip rule del pref 100 2>/dev/null; do :; done
+mark=$(lines)
+sleep 1.5
+check "rules gone, netjail stopped: every try fails (the main table's route via up0 is refused)" \
+	only_failures_since "$mark"
+dropped=$("$NETJAIL" --list | awk 'NR == 2 {print $7}')
+check "... and --list counts the packets the kill switch dropped ($dropped)" test "${dropped:-0}" -gt 0
+kill -CONT "$probe_pid"
+mark=$(lines)
+check "netjail continued: it puts its rules back and the jail reaches the server" \
+	wait_for 3 got_since "$mark" 198.51.100.2
+is "$(ip rule show pref 100 | wc -l)" 2 "... with both of its rules"
+
+# ---- other tools: nft flush ruleset, ip rule flush
+nft flush ruleset
+check "nft flush ruleset leaves the jail's table (owned by netjail)" quiet nft list table inet netjail1
+mark=$(lines)
+check "... and the jail keeps reaching the server" wait_for 3 got_since "$mark" 198.51.100.2
+ip rule flush
+ip rule add pref 32766 table main
+ip rule add pref 32767 table default
+mark=$(lines)
+check "ip rule flush: netjail puts its rules back and the jail reaches the server" \
+	wait_for 3 got_since "$mark" 198.51.100.2
+
+is "$(($(leaked) - leak0))" 0 "not one packet of the jail left by up0 through all of this"
+check "every try reached the server as 198.51.100.2/.3 or failed: never as 192.0.2.2" \
+	fails grep -qvxE '198\.51\.100\.[23]|fail' "$log"
+
+# ---- a jail with a detected gateway follows a new default route
+ip -n ra addr add 192.0.2.254/24 dev ra-h
+nj_bg -i up0 -- sleep 30 </dev/null >/dev/null 2>&1
+gw_pid=$NJ_PID
+if wait_for 10 jail_links_at_least 2; then
+	ip route replace default via 192.0.2.254 dev up0
+	check "new default gateway on up0: the jail's table follows it within 3 s" \
+		wait_for 3 sh -c 'ip route show table all | grep -q "^default via 192.0.2.254 dev up0 table"'
+	ip route replace default via 192.0.2.1 dev up0
+	check "... and follows it back" \
+		wait_for 3 sh -c 'ip route show table all | grep -q "^default via 192.0.2.1 dev up0 table"'
+else
+	not_ok "a jail on up0 came up"
+fi
+kill -TERM "$gw_pid"
+finish "$gw_pid" 5
+ip -n ra addr del 192.0.2.254/24 dev ra-h
+
+kill -TERM "$probe_pid"
+finish "$probe_pid" 5
+is "$RC" 143 "the probing jail ends on SIGTERM"
+assert_host_unchanged "$before"
+tap_done
