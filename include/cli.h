@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "publish.h"
+
 #define CLI_MAX_DNS 4
 
 enum cli_action {
@@ -23,6 +25,8 @@ struct cli_options {
 	struct in_addr gateway;		/* -g */
 	const char *dns[CLI_MAX_DNS];	/* -d, each a valid IPv4 or IPv6 address */
 	size_t dns_count;
+	struct publish publish[PUBLISH_MAX];	/* -P */
+	size_t publish_count;
 	const char *profile;		/* -p, not interpreted yet */
 	const char *user;		/* -u */
 	bool verbose;

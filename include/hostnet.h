@@ -10,6 +10,7 @@
 #include "link.h"
 #include "nl.h"
 #include "pool.h"
+#include "publish.h"
 #include "state.h"
 
 struct jail_host {
@@ -20,6 +21,8 @@ struct jail_host {
 	bool has_gateway;		/* false on point-to-point uplinks */
 	struct in_addr gateway;
 	struct nl nft;			/* owns the nftables table while open */
+	const struct publish *publish;	/* -P: ports forwarded into the jail */
+	size_t publish_count;
 };
 
 /* "netjail pid=P uplink=U", the alias that marks a host veth as a jail's. */

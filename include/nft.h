@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "nl.h"
+#include "publish.h"
 
 struct nft_jail {
 	char table[32];			/* "netjail<slot>" */
@@ -14,6 +15,8 @@ struct nft_jail {
 	const char *uplink;
 	struct in_addr jail_addr;
 	uint32_t mark, mark_mask;
+	const struct publish *publish;	/* ports forwarded into the jail */
+	size_t publish_count;
 	/* netjail turned forwarding on for the uplink: refuse to route anything else from it */
 	bool guard_uplink;
 };

@@ -33,6 +33,11 @@ int priv_require_setup(const char **why);
  * 0 or -errno. */
 int priv_narrow_to_supervisor(void);
 
+/* bind(2) @fd with the caller's right to low ports: CAP_NET_BIND_SERVICE only for root.
+ * 0 or -errno. */
+struct sockaddr;
+int priv_bind_as_caller(int fd, const struct sockaddr *addr, unsigned len);
+
 /* Open netjail's own fixed, root-owned paths (never a user's) as root: fsuid/fsgid 0
  * between these two calls.  Needs CAP_SETUID/CAP_SETGID; without them access stays the
  * caller's and fails closed. */

@@ -25,6 +25,9 @@ const char cli_usage[] =
 	"  -g, --gateway ADDR      next hop on that uplink (default: its lowest-metric\n"
 	"                          default route; none needed on point-to-point links)\n"
 	"  -d, --dns ADDR          nameserver for the jail (repeatable; accepted, not yet used)\n"
+	"  -P, --publish [ADDR:]HOSTPORT:JAILPORT[/tcp|udp]\n"
+	"                          forward connections to the host's port (from the uplink\n"
+	"                          and from the host itself) into the jail (repeatable)\n"
 	"  -p, --profile NAME|FILE options from a profile (not yet supported)\n"
 	"  -u, --user USER         run COMMAND as USER (root only)\n"
 	"  -v, --verbose           say what is set up and torn down\n"
@@ -41,6 +44,7 @@ static const struct option long_options[] = {
 	{ "interface", required_argument, NULL, 'i' },
 	{ "gateway", required_argument, NULL, 'g' },
 	{ "dns", required_argument, NULL, 'd' },
+	{ "publish", required_argument, NULL, 'P' },
 	{ "profile", required_argument, NULL, 'p' },
 	{ "user", required_argument, NULL, 'u' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -86,6 +90,14 @@ static int take_option(int opt, const char *arg, char *const *argv, struct cli_o
 		if (opts->dns_count == CLI_MAX_DNS)
 			FAIL("too many nameservers: at most %d", CLI_MAX_DNS);
 		opts->dns[opts->dns_count++] = arg;
+		return 0;
+	case 'P':
+		if (opts->publish_count == PUBLISH_MAX)
+			FAIL("too many published ports: at most %d", PUBLISH_MAX);
+		if (publish_parse(arg, &opts->publish[opts->publish_count]))
+			FAIL("invalid port to publish '%s': expected [ADDR:]HOSTPORT:JAILPORT[/tcp|udp]",
+			     SHOW(arg));
+		opts->publish_count++;
 		return 0;
 	case 'p':
 		if (!arg[0])
@@ -133,7 +145,7 @@ int cli_parse(int argc, char **argv, struct cli_options *opts, char *why, size_t
 	optind = 0;
 	opterr = 0;
 	/* "+": stop at the first non-option; ":": report a missing argument as ':'. */
-	while ((opt = getopt_long(argc, argv, "+:i:g:d:p:u:vhV", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:i:g:d:P:p:u:vhV", long_options, NULL)) != -1) {
 		int err = take_option(opt, optarg, argv, opts, why, why_len);
 
 		if (err)

@@ -199,10 +199,11 @@ static int add_jail_routes(struct jail_host *jh, struct nl *nl)
 static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st, bool *guard)
 {
 	const uint32_t *conf = jh->uplink.inet_conf;
-	struct uplink_record record = {
+	const struct uplink_record now = {
 		.forwarding = conf[IPV4_DEVCONF_FORWARDING - 1],
 		.src_valid_mark = conf[IPV4_DEVCONF_SRC_VMARK - 1],
 	};
+	struct uplink_record record = now;
 	int err;
 
 	if (!jh->uplink.has_inet_conf)
@@ -210,6 +211,16 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 	err = state_remember_uplink(st, jh->uplink.name, &record);
 	if (!err)
 		err = state_recall_uplink(st, jh->uplink.name, &record);
+	if (err == -EINVAL) {
+		/* Unreadable (not written by this netjail): start again from what is there now. */
+		log_error("the record of %s's settings was unreadable; recording them anew",
+			  jh->uplink.name);
+		state_forget_uplink(st, jh->uplink.name);
+		record = now;
+		err = state_remember_uplink(st, jh->uplink.name, &record);
+		if (!err)
+			err = state_recall_uplink(st, jh->uplink.name, &record);
+	}
 	if (err)
 		return err;
 	*guard = record.forwarding == 0;
@@ -226,6 +237,7 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 	struct nft_jail nft = {
 		.uplink = jh->uplink.name, .jail_addr = jh->net.jail_addr,
 		.mark = jh->net.mark, .mark_mask = cfg->mark_mask,
+		.publish = jh->publish, .publish_count = jh->publish_count,
 	};
 	struct rule_info rules[2];
 	char alias[LINK_ALIAS_MAX];

@@ -120,7 +120,7 @@ static void child_main(int ready_fd, int go_fd, pid_t parent, const struct targe
 	/* Mounts made later in the jail (resolv.conf) stay in it; the host's still show. */
 	/* Type and source are ignored for a propagation change; "none" keeps valgrind quiet. */
 	if (mount("none", "/", "none", MS_REC | MS_SLAVE, NULL)) {
-		log_error("cannot make the jail's mounts private: %s", strerror(errno));
+		log_error("cannot make the jail's mounts a one-way copy of the host's: %s", strerror(errno));
 		_exit(EXIT_NETJAIL_FAILED);
 	}
 	if (write(ready_fd, "r", 1) != 1)

@@ -64,12 +64,19 @@ static void read_command_line(pid_t pid, char *buf, size_t size)
 		return;
 	}
 	buf[len] = '\0';
-	/* Arguments are the jail owner's text, shown to another user: no escape sequences. */
-	for (ssize_t i = 0; i < len - 1; i++)
-		if (buf[i] == '\0')
+	/* Arguments are the jail owner's text, shown to another user: no escape sequences,
+	 * C1 controls included (char may be unsigned), as printable() does. */
+	while (len > 0 && buf[len - 1] == '\0')
+		len--;
+	buf[len] = '\0';
+	for (ssize_t i = 0; i < len; i++) {
+		unsigned char byte = (unsigned char)buf[i];
+
+		if (byte == '\0')
 			buf[i] = ' ';
-		else if (buf[i] < 0x20 || buf[i] == 0x7f)
+		else if (byte < 0x20 || byte >= 0x7f)
 			buf[i] = '?';
+	}
 }
 
 int list_collect(struct nl *nl, const struct pool_config *cfg, struct listing **out)

@@ -30,6 +30,7 @@
 #include "nl.h"
 #include "pool.h"
 #include "priv.h"
+#include "publish.h"
 #include "route.h"
 #include "state.h"
 #include "util.h"
@@ -131,6 +132,27 @@ static void choose_uplink(struct nl *nl, const struct cli_options *opts,
 	}
 	log_verbose("uplink %s (index %d), %s %s", jh->uplink.name, jh->uplink.index,
 		    jh->has_gateway ? "gateway" : "point-to-point", jh->has_gateway ? text : "");
+}
+
+/* Hold each published port as the caller could bind it, for as long as the jail runs. */
+static void reserve_published_ports(const struct cli_options *opts)
+{
+	for (size_t i = 0; i < opts->publish_count; i++) {
+		const struct publish *p = &opts->publish[i];
+		const char *proto = p->proto == IPPROTO_UDP ? "udp" : "tcp";
+		int fd = publish_reserve(p);
+
+		if (fd == -EACCES)
+			die("cannot publish port %u/%s: ports below net.ipv4.ip_unprivileged_port_start "
+			    "are root's", p->host_port, proto);
+		if (fd == -EADDRINUSE)
+			die("cannot publish port %u/%s: it is in use on the host", p->host_port, proto);
+		if (fd == -EADDRNOTAVAIL)
+			die("cannot publish port %u/%s: the address is not one of the host's",
+			    p->host_port, proto);
+		if (fd < 0)
+			die("cannot publish port %u/%s: %s", p->host_port, proto, strerror(-fd));
+	}
 }
 
 static int open_signals(sigset_t *run_mask)
@@ -236,6 +258,9 @@ static int run(const struct cli_options *opts)
 
 	open_rtnl(&nl);
 	choose_uplink(&nl, opts, &conf, &jh);
+	reserve_published_ports(opts);
+	jh.publish = opts->publish;
+	jh.publish_count = opts->publish_count;
 	open_state(&st, &nl);
 	err = cleanup_dead_jails(&nl, &st, cfg);
 	if (err < 0)
@@ -297,6 +322,9 @@ static int cleanup(void)
 	int cleaned;
 
 	load_conf(&conf);
+	/* Cleaning up is netlink and the state files only: no namespaces, no SYS_ADMIN. */
+	if (priv_narrow_to_supervisor())
+		die("cannot give up the capabilities cleaning up does not need");
 	open_rtnl(&nl);
 	open_state(&st, &nl);
 	cleaned = cleanup_dead_jails(&nl, &st, &conf.pool);

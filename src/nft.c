@@ -33,6 +33,8 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <arpa/inet.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <string.h>
 
@@ -153,6 +155,92 @@ static void verdict(struct nftnl_rule *r, int code, struct batch *b)
 	add_expr(r, e, b);
 }
 
+static void load_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len,
+			 struct batch *b)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	}
+	add_expr(r, e, b);
+}
+
+static void match_ipv4(struct nftnl_rule *r, struct batch *b)
+{
+	uint8_t ipv4 = NFPROTO_IPV4;
+
+	load_meta(r, NFT_META_NFPROTO, b);
+	compare(r, NFT_CMP_EQ, &ipv4, sizeof(ipv4), b);
+}
+
+/* "ip daddr ADDR" if @p names one, else "fib daddr type local": only connections to this
+ * host's own addresses are published, never traffic passing through it. */
+static void match_published_daddr(struct nftnl_rule *r, const struct publish *p, struct batch *b)
+{
+	struct nftnl_expr *e;
+
+	match_ipv4(r, b);
+	if (p->has_addr) {
+		load_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 16, 4, b);
+		compare(r, NFT_CMP_EQ, &p->addr, sizeof(p->addr), b);
+		return;
+	}
+	e = nftnl_expr_alloc("fib");
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_DADDR);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
+	}
+	add_expr(r, e, b);
+	match_u32(r, RTN_LOCAL, b);
+}
+
+/* "meta l4proto P th dport HOST_PORT" */
+static void match_published_port(struct nftnl_rule *r, const struct publish *p, struct batch *b)
+{
+	uint16_t port = htons(p->host_port);
+
+	load_meta(r, NFT_META_L4PROTO, b);
+	compare(r, NFT_CMP_EQ, &p->proto, sizeof(p->proto), b);
+	load_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, b);
+	compare(r, NFT_CMP_EQ, &port, sizeof(port), b);
+}
+
+static void load_immediate(struct nftnl_rule *r, uint32_t reg, const void *data, uint32_t len,
+			   struct batch *b)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, reg);
+		nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, data, len);
+	}
+	add_expr(r, e, b);
+}
+
+/* "dnat ip to JAIL:JAIL_PORT" */
+static void dnat_to_jail(struct nftnl_rule *r, const struct nft_jail *jail, const struct publish *p,
+			 struct batch *b)
+{
+	uint16_t port = htons(p->jail_port);
+	struct nftnl_expr *e;
+
+	load_immediate(r, NFT_REG_1, &jail->jail_addr, sizeof(jail->jail_addr), b);
+	load_immediate(r, NFT_REG_2, &port, sizeof(port), b);
+	e = nftnl_expr_alloc("nat");
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG_2);
+	}
+	add_expr(r, e, b);
+}
+
 /* meta mark / ct mark := (old & ~MASK) | M: our bits set, everyone else's kept. */
 static void set_own_mark(struct nftnl_rule *r, const struct nft_jail *jail, bool also_ct,
 			 struct batch *b)
@@ -263,6 +351,31 @@ static void send_rule(struct batch *b, struct nftnl_rule *rule)
 	nftnl_rule_free(rule);
 }
 
+/* A published port: DNATed from the uplink and from the host itself.  No mark is needed:
+ * replies come from the jail's link, so its rules route them; and the kernel checks the
+ * reverse path of a forwarded packet as if it came in by its way out (flowi4_iif = the
+ * jail's link), which the same "iif" rule answers with the uplink, so strict rp_filter
+ * passes. */
+static void add_publish_rules(struct batch *b, const struct nft_jail *jail, const struct publish *p)
+{
+	struct nftnl_rule *r = rule_new(jail->table, "dstnat");
+	if (r) {
+		match_ifname(r, NFT_META_IIFNAME, jail->uplink, b);
+		match_published_daddr(r, p, b);
+		match_published_port(r, p, b);
+		dnat_to_jail(r, jail, p, b);
+	}
+	send_rule(b, r);
+
+	r = rule_new(jail->table, "output");
+	if (r) {
+		match_published_daddr(r, p, b);
+		match_published_port(r, p, b);
+		dnat_to_jail(r, jail, p, b);
+	}
+	send_rule(b, r);
+}
+
 static void add_rules(struct batch *b, const struct nft_jail *jail)
 {
 	uint32_t established = CT_STATE_BIT(IP_CT_ESTABLISHED) | CT_STATE_BIT(IP_CT_RELATED);
@@ -329,7 +442,22 @@ static void add_rules(struct batch *b, const struct nft_jail *jail)
 	}
 	send_rule(b, r);
 
-	/* Nothing opens a connection into the jail. */
+	/* Nothing opens a connection into the jail but through a published port. */
+	r = rule_new(jail->table, "forward");
+	if (r) {
+		uint32_t dnat = IPS_DST_NAT;
+
+		load_meta(r, NFT_META_OIF, b);
+		match_u32(r, (uint32_t)jail->host_veth_index, b);
+		load_ct(r, NFT_CT_STATUS, b);
+		mask_xor(r, dnat, 0, b);
+		match_u32(r, dnat, b);
+		verdict(r, NF_ACCEPT, b);
+	}
+	send_rule(b, r);
+	for (size_t i = 0; i < jail->publish_count; i++)
+		add_publish_rules(b, jail, &jail->publish[i]);
+
 	r = rule_new(jail->table, "forward");
 	if (r) {
 		load_meta(r, NFT_META_OIF, b);
@@ -384,6 +512,10 @@ int nft_install_jail(struct nl *nl, const struct nft_jail *jail)
 	add_chain(&b, jail->table, "prerouting", "filter", NF_INET_PRE_ROUTING, -150);
 	add_chain(&b, jail->table, "postrouting", "nat", NF_INET_POST_ROUTING, 100);
 	add_chain(&b, jail->table, "forward", "filter", NF_INET_FORWARD, 0);
+	if (jail->publish_count) {
+		add_chain(&b, jail->table, "dstnat", "nat", NF_INET_PRE_ROUTING, -100);
+		add_chain(&b, jail->table, "output", "nat", NF_INET_LOCAL_OUT, -100);
+	}
 	add_rules(&b, jail);
 
 	nftnl_batch_end(mnl_nlmsg_batch_current(b.msgs), nl->seq++);

@@ -21,6 +21,7 @@
 #include <sys/capability.h>
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -178,6 +179,31 @@ int priv_narrow_to_supervisor(void)
 	}
 	if (!err)
 		err = set_capabilities(supervisor_caps, COUNT(supervisor_caps), false, false);
+	return err;
+}
+
+/* Raise or lower one capability in the effective set; it must be permitted. */
+static int set_effective(cap_value_t cap, cap_flag_value_t value)
+{
+	cap_t now = cap_get_proc();
+	int err = 0;
+
+	if (!now)
+		return -ENOMEM;
+	if (cap_set_flag(now, CAP_EFFECTIVE, 1, &cap, value) || cap_set_proc(now))
+		err = -errno;
+	cap_free(now);
+	return err;
+}
+
+int priv_bind_as_caller(int fd, const struct sockaddr *addr, unsigned len)
+{
+	/* Root kept its permitted set; a user has no CAP_NET_BIND_SERVICE to raise. */
+	bool raise = getuid() == 0 && set_effective(CAP_NET_BIND_SERVICE, CAP_SET) == 0;
+	int err = bind(fd, addr, len) ? -errno : 0;
+
+	if (raise)
+		set_effective(CAP_NET_BIND_SERVICE, CAP_CLEAR);
 	return err;
 }
 

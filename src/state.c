@@ -175,19 +175,31 @@ static void record_name(char *buf, size_t size, const char *uplink)
 	snprintf(buf, size, UPLINK_PREFIX "%s", uplink);
 }
 
+/* The record appears whole or not at all (written aside, then renamed): a netjail killed
+ * half-way, or a full disk, must not leave a record that no later run can read. */
 int state_remember_uplink(struct state *st, const char *uplink, const struct uplink_record *record)
 {
-	char name[64], text[64];
+	char name[64], draft[72], text[64];
+	struct priv_files saved;
 	int fd, len, err = 0;
 
 	record_name(name, sizeof(name), uplink);
-	fd = root_openat(st->dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	snprintf(draft, sizeof(draft), "new-%s", name);
+	fd = root_openat(st->dir_fd, draft, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return errno == EEXIST ? 0 : -errno;
+		return -errno;
 	len = snprintf(text, sizeof(text), "%u %u\n", record->forwarding, record->src_valid_mark);
 	if (write(fd, text, (size_t)len) != len)
 		err = -EIO;
-	close(fd);
+	if (close(fd) && !err)
+		err = -EIO;
+	priv_files_as_root(&saved);
+	/* NOREPLACE: a record already kept is the older truth; keep it. */
+	if (!err && renameat2(st->dir_fd, draft, st->dir_fd, name, RENAME_NOREPLACE) &&
+	    errno != EEXIST)
+		err = -errno;
+	unlinkat(st->dir_fd, draft, 0);
+	priv_files_restore(&saved);
 	return err;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "publish.h"
 #include "util.h"
 
 int parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out)
@@ -68,4 +69,55 @@ const char *printable(const char *text, char *buf, size_t size)
 	}
 	buf[i] = '\0';
 	return buf;
+}
+
+static int parse_port(const char *text, size_t len, uint16_t *port)
+{
+	char copy[8];
+	uint32_t value;
+
+	if (len == 0 || len >= sizeof(copy))
+		return -EINVAL;
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	/* Decimal only: "0x50" is a typo here, not a port. */
+	if (strspn(copy, "0123456789") != len || parse_u32(copy, 1, 65535, &value))
+		return -EINVAL;
+	*port = (uint16_t)value;
+	return 0;
+}
+
+int publish_parse(const char *text, struct publish *out)
+{
+	const char *slash = strchr(text, '/'), *end = slash ? slash : text + strlen(text);
+	const char *last_colon = NULL, *first_colon = strchr(text, ':');
+	char address[INET_ADDRSTRLEN];
+
+	memset(out, 0, sizeof(*out));
+	out->proto = IPPROTO_TCP;
+	if (slash && !strcmp(slash, "/udp"))
+		out->proto = IPPROTO_UDP;
+	else if (slash && strcmp(slash, "/tcp"))
+		return -EINVAL;
+	for (const char *c = text; c < end; c++)
+		if (*c == ':')
+			last_colon = c;
+	if (!first_colon || first_colon >= end)
+		return -EINVAL;
+	if (first_colon != last_colon) {
+		size_t len = (size_t)(first_colon - text);
+
+		if (len >= sizeof(address))
+			return -EINVAL;
+		memcpy(address, text, len);
+		address[len] = '\0';
+		if (parse_ipv4(address, &out->addr))
+			return -EINVAL;
+		out->has_addr = true;
+		text = first_colon + 1;
+	}
+	if (parse_port(text, (size_t)(last_colon - text), &out->host_port) ||
+	    parse_port(last_colon + 1, (size_t)(end - last_colon - 1), &out->jail_port))
+		return -EINVAL;
+	return 0;
 }
