@@ -77,5 +77,12 @@ assert_host_unchanged "$before" "host state after --cleanup equals the snapshot"
 nj --cleanup >/dev/null 2>&1
 is "$?" 0 "a second --cleanup (nothing to do) exits 0"
 is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "a new jail on up1 works after --cleanup"
+
+# A record of up1's settings cut short (a netjail killed while writing it, a full disk) must
+# not lock everyone out of up1.
+state_dir=$(ls -d /run/netjail/*/ | head -n 1)
+: >"$state_dir/uplink-up1"
+is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "a jail on up1 works despite an empty record of up1's settings"
+check "... and that record is gone once the jail ends" test ! -e "$state_dir/uplink-up1"
 assert_host_unchanged "$before" "host state unchanged at the end"
 tap_done
