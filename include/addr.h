@@ -1,4 +1,4 @@
-/* addr.h - IPv4 addresses of interfaces through rtnetlink. */
+/* addr.h - addresses of interfaces through rtnetlink. */
 #ifndef NETJAIL_ADDR_H
 #define NETJAIL_ADDR_H
 
@@ -16,6 +16,8 @@ struct addr_info {
 typedef int (*addr_visit_fn)(const struct addr_info *addr, void *data);
 
 int addr_add(struct nl *nl, int index, struct in_addr local, unsigned prefix);
+/* IPv6, without duplicate address detection.  0 or -errno. */
+int addr6_add(struct nl *nl, int index, const struct in6_addr *local, unsigned prefix);
 
 /* Call @visit for every IPv4 address of every interface; non-zero from it is returned. */
 int addr_for_each(struct nl *nl, addr_visit_fn visit, void *data);

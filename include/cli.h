@@ -29,6 +29,7 @@ struct cli_options {
 	size_t publish_count;
 	const char *profile;		/* -p, not interpreted yet */
 	const char *user;		/* -u */
+	bool no_ipv6;			/* --no-ipv6 */
 	bool verbose;
 	char **command;			/* first non-option word and everything after it */
 };

@@ -20,6 +20,9 @@ struct jail_host {
 	struct link_info uplink;
 	bool has_gateway;		/* false on point-to-point uplinks */
 	struct in_addr gateway;
+	bool has_ipv6;			/* the uplink has an IPv6 default route; the jail gets IPv6 */
+	bool has_gateway6;
+	struct in6_addr gateway6;
 	struct nl nft;			/* owns the nftables table while open */
 	const struct publish *publish;	/* -P: ports forwarded into the jail */
 	size_t publish_count;

@@ -4,6 +4,7 @@
 
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "priv.h"
@@ -22,6 +23,9 @@ struct jail_side {
 	struct in_addr jail_addr;
 	struct in_addr host_addr;
 	unsigned prefix;
+	bool has_ipv6;			/* the same in IPv6 (/64) */
+	struct in6_addr jail_addr6, host_addr6;
+	bool disable_ipv6;		/* --no-ipv6: not even ::1 */
 };
 
 /* Fork the child: it enters new network and mount namespaces and waits.  @run_mask is the

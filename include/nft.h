@@ -14,6 +14,8 @@ struct nft_jail {
 	int host_veth_index;
 	const char *uplink;
 	struct in_addr jail_addr;
+	bool has_ipv6;			/* also NAT66 for jail_addr6 */
+	struct in6_addr jail_addr6;
 	uint32_t mark, mark_mask;
 	const struct publish *publish;	/* ports forwarded into the jail */
 	size_t publish_count;

@@ -1,4 +1,4 @@
-/* rule.h - IPv4 policy routing rules (ip rule) through rtnetlink. */
+/* rule.h - policy routing rules (ip rule, ip -6 rule) through rtnetlink. */
 #ifndef NETJAIL_RULE_H
 #define NETJAIL_RULE_H
 
@@ -9,6 +9,7 @@
 
 /* "priority P: [iif IIFNAME] [fwmark MARK/MASK] lookup TABLE". */
 struct rule_info {
+	uint8_t family;			/* AF_INET (also when 0) or AF_INET6 */
 	uint32_t priority;
 	uint32_t table;
 	char iifname[IFNAMSIZ];		/* "" for any */

@@ -18,6 +18,7 @@ struct state {
 struct uplink_record {
 	uint32_t forwarding;
 	uint32_t src_valid_mark;
+	uint32_t force_forwarding6;	/* net.ipv6.conf.UPLINK.force_forwarding, 0 if none */
 };
 
 /* Open (creating it) the state of the network namespace of @nl's socket.  0 or -errno. */

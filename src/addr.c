@@ -1,4 +1,4 @@
-/* addr.c - IPv4 interface addresses: add one to a jail link; list them to find free space
+/* addr.c - interface addresses: add one (IPv4 or IPv6) to a jail link; list them to find free space
  * in the pool and to describe running jails. */
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
@@ -19,6 +19,23 @@ int addr_add(struct nl *nl, int index, struct in_addr local, unsigned prefix)
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
 	mnl_attr_put(nlh, IFA_LOCAL, sizeof(local), &local);
 	mnl_attr_put(nlh, IFA_ADDRESS, sizeof(local), &local);
+	return nl_request(nl, nlh);
+}
+
+int addr6_add(struct nl *nl, int index, const struct in6_addr *local, unsigned prefix)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+
+	ifa->ifa_family = AF_INET6;
+	ifa->ifa_prefixlen = (unsigned char)prefix;
+	ifa->ifa_index = (unsigned)index;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	/* No duplicate address detection on a link of two ends we both own: usable at once. */
+	ifa->ifa_flags = IFA_F_NODAD;
+	mnl_attr_put(nlh, IFA_LOCAL, sizeof(*local), local);
+	mnl_attr_put(nlh, IFA_ADDRESS, sizeof(*local), local);
 	return nl_request(nl, nlh);
 }
 

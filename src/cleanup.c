@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -76,6 +77,9 @@ static void remove_slot(struct remains *r, struct nl *nl, unsigned slot)
 	}
 	rule.table = net.table;
 	/* Rules are matched by priority and table alone here: whatever selector they had. */
+	while (rule_delete(nl, &rule) == 0)
+		;
+	rule.family = AF_INET6;
 	while (rule_delete(nl, &rule) == 0)
 		;
 	err = route_flush_table(nl, net.table);

@@ -15,7 +15,7 @@
 #include "conf.h"
 #include "util.h"
 
-enum { OPT_CLEANUP = 256, OPT_LIST };
+enum { OPT_CLEANUP = 256, OPT_LIST, OPT_NO_IPV6 };
 
 const char cli_usage[] =
 	"Usage: netjail [OPTIONS] [--] COMMAND [ARG]...\n"
@@ -29,6 +29,7 @@ const char cli_usage[] =
 	"                          forward connections to the host's port (from the uplink\n"
 	"                          and from the host itself) into the jail (repeatable)\n"
 	"  -p, --profile NAME|FILE options from a profile (not yet supported)\n"
+	"      --no-ipv6           no IPv6 in the jail, even if the uplink has it\n"
 	"  -u, --user USER         run COMMAND as USER (root only)\n"
 	"  -v, --verbose           say what is set up and torn down\n"
 	"  -h, --help              show this help\n"
@@ -52,6 +53,7 @@ static const struct option long_options[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 	{ "list", no_argument, NULL, OPT_LIST },
+	{ "no-ipv6", no_argument, NULL, OPT_NO_IPV6 },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -120,6 +122,9 @@ static int take_option(int opt, const char *arg, char *const *argv, struct cli_o
 		return set_action(opts, ACTION_CLEANUP, why, why_len);
 	case OPT_LIST:
 		return set_action(opts, ACTION_LIST, why, why_len);
+	case OPT_NO_IPV6:
+		opts->no_ipv6 = true;
+		return 0;
 	/* optopt: a short option's char (negative above 0x7f), or 0, or the value of a long
 	 * option given an argument it does not take ("--list=x": OPT_LIST, not a char). */
 	case ':':

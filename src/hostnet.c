@@ -22,6 +22,7 @@
 
 #include "addr.h"
 #include "hostnet.h"
+#include "ipv6conf.h"
 #include "log.h"
 #include "nft.h"
 #include "route.h"
@@ -153,21 +154,38 @@ out:
 	return err;
 }
 
-static void jail_rules(const struct jail_host *jh, const struct pool_config *cfg,
-		       struct rule_info rules[2])
+#define FORCE_FORWARDING "force_forwarding"
+#define JAIL_RULES 4
+
+/* "iif nj<N>" and "fwmark M/MASK", both to table T: IPv4, then the same for IPv6.  Returns
+ * how many of them apply (2, or 4 with IPv6). */
+static int jail_rules(const struct jail_host *jh, const struct pool_config *cfg,
+		      struct rule_info rules[JAIL_RULES])
 {
-	memset(rules, 0, 2 * sizeof(rules[0]));
-	rules[0].priority = rules[1].priority = cfg->rule_priority;
-	rules[0].table = rules[1].table = jh->net.table;
-	snprintf(rules[0].iifname, sizeof(rules[0].iifname), "%s", jh->net.host_veth);
-	rules[1].fwmark = jh->net.mark;
-	rules[1].fwmask = cfg->mark_mask;
+	memset(rules, 0, JAIL_RULES * sizeof(rules[0]));
+	for (int i = 0; i < JAIL_RULES; i++) {
+		rules[i].family = i < 2 ? AF_INET : AF_INET6;
+		rules[i].priority = cfg->rule_priority;
+		rules[i].table = jh->net.table;
+		if (i % 2 == 0) {
+			snprintf(rules[i].iifname, sizeof(rules[i].iifname), "%s", jh->net.host_veth);
+		} else {
+			rules[i].fwmark = jh->net.mark;
+			rules[i].fwmask = cfg->mark_mask;
+		}
+	}
+	return jh->has_ipv6 ? JAIL_RULES : 2;
 }
 
-/* Table T: the way back to the jail, out by the uplink, and unreachable when that is gone. */
-enum { ROUTE_TO_JAIL, ROUTE_OUT, ROUTE_FAIL_CLOSED, JAIL_ROUTES };
+/* Table T: the way back to the jail, out by the uplink, and unreachable when that is gone;
+ * for IPv4 and, with IPv6, the same again. */
+enum {
+	ROUTE_TO_JAIL, ROUTE_OUT, ROUTE_FAIL_CLOSED,
+	ROUTE6_TO_JAIL, ROUTE6_OUT, ROUTE6_FAIL_CLOSED, JAIL_ROUTES
+};
 
-static void jail_routes(const struct jail_host *jh, struct route_info routes[JAIL_ROUTES])
+/* Fills @routes; returns how many apply (3, or 6 with IPv6). */
+static int jail_routes(const struct jail_host *jh, struct route_info routes[JAIL_ROUTES])
 {
 	memset(routes, 0, JAIL_ROUTES * sizeof(routes[0]));
 	routes[ROUTE_TO_JAIL] = (struct route_info){
@@ -182,15 +200,27 @@ static void jail_routes(const struct jail_host *jh, struct route_info routes[JAI
 	routes[ROUTE_FAIL_CLOSED] = (struct route_info){
 		.table = jh->net.table, .type = RTN_UNREACHABLE, .metric = UINT32_MAX,
 	};
+	routes[ROUTE6_TO_JAIL] = (struct route_info){
+		.family = AF_INET6, .table = jh->net.table, .type = RTN_UNICAST,
+		.dst6 = jh->net.subnet6, .dst_len = JAIL_PREFIX6, .oif = jh->host_index,
+	};
+	routes[ROUTE6_OUT] = (struct route_info){
+		.family = AF_INET6, .table = jh->net.table, .type = RTN_UNICAST,
+		.oif = jh->uplink.index, .has_gateway = jh->has_gateway6, .gateway6 = jh->gateway6,
+	};
+	routes[ROUTE6_FAIL_CLOSED] = (struct route_info){
+		.family = AF_INET6, .table = jh->net.table, .type = RTN_UNREACHABLE,
+		.metric = UINT32_MAX,
+	};
+	return jh->has_ipv6 ? JAIL_ROUTES : ROUTE6_TO_JAIL;
 }
 
 static int add_jail_routes(struct jail_host *jh, struct nl *nl)
 {
 	struct route_info routes[JAIL_ROUTES];
-	int err = 0;
+	int count = jail_routes(jh, routes), err = 0;
 
-	jail_routes(jh, routes);
-	for (int i = 0; i < JAIL_ROUTES && !err; i++)
+	for (int i = 0; i < count && !err; i++)
 		err = route_add(nl, &routes[i]);
 	return err;
 }
@@ -199,15 +229,19 @@ static int add_jail_routes(struct jail_host *jh, struct nl *nl)
 static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st, bool *guard)
 {
 	const uint32_t *conf = jh->uplink.inet_conf;
-	const struct uplink_record now = {
+	struct uplink_record now = {
 		.forwarding = conf[IPV4_DEVCONF_FORWARDING - 1],
 		.src_valid_mark = conf[IPV4_DEVCONF_SRC_VMARK - 1],
 	};
-	struct uplink_record record = now;
+	struct uplink_record record;
 	int err;
 
 	if (!jh->uplink.has_inet_conf)
 		return -EOPNOTSUPP;
+	if (ipv6_conf_get(jh->uplink.name, FORCE_FORWARDING, &now.force_forwarding6) ||
+	    now.force_forwarding6 > 1)
+		now.force_forwarding6 = 0;	/* no such setting (or no IPv6): nothing to restore */
+	record = now;
 	err = state_remember_uplink(st, jh->uplink.name, &record);
 	if (!err)
 		err = state_recall_uplink(st, jh->uplink.name, &record);
@@ -223,11 +257,16 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 	}
 	if (err)
 		return err;
-	*guard = record.forwarding == 0;
+	/* Whatever netjail turned on, it guards: the uplink forwards jails' traffic only. */
+	*guard = record.forwarding == 0 || (jh->has_ipv6 && record.force_forwarding6 == 0);
 	if (!conf[IPV4_DEVCONF_FORWARDING - 1])
 		err = link_set_inet_conf(nl, jh->uplink.index, IPV4_DEVCONF_FORWARDING, 1);
 	if (!err && !conf[IPV4_DEVCONF_SRC_VMARK - 1])
 		err = link_set_inet_conf(nl, jh->uplink.index, IPV4_DEVCONF_SRC_VMARK, 1);
+	/* IPv6 forwarding is global but for force_forwarding (Linux 6.17), which main.c
+	 * insists on before it gives a jail IPv6: never net.ipv6.conf.all.forwarding. */
+	if (!err && jh->has_ipv6 && !now.force_forwarding6)
+		err = ipv6_conf_set(jh->uplink.name, FORCE_FORWARDING, 1);
 	return err;
 }
 
@@ -238,11 +277,12 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 		.uplink = jh->uplink.name, .jail_addr = jh->net.jail_addr,
 		.mark = jh->net.mark, .mark_mask = cfg->mark_mask,
 		.publish = jh->publish, .publish_count = jh->publish_count,
+		.has_ipv6 = jh->has_ipv6, .jail_addr6 = jh->net.jail_addr6,
 	};
-	struct rule_info rules[2];
+	struct rule_info rules[JAIL_RULES];
 	char alias[LINK_ALIAS_MAX];
 	struct link_info host;
-	int err;
+	int err, count;
 
 	jail_alias_format(alias, sizeof(alias), getpid(), jh->uplink.name);
 	*step = "create the jail's veth pair";
@@ -261,6 +301,10 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 	err = addr_add(nl, jh->host_index, jh->net.host_addr, JAIL_PREFIX);
 	if (!err)
 		err = link_set_inet_conf(nl, jh->host_index, IPV4_DEVCONF_FORWARDING, 1);
+	if (!err && jh->has_ipv6)
+		err = addr6_add(nl, jh->host_index, &jh->net.host_addr6, JAIL_PREFIX6);
+	if (!err && jh->has_ipv6)
+		err = ipv6_conf_set(jh->net.host_veth, FORCE_FORWARDING, 1);
 	if (!err)
 		err = link_set_up(nl, jh->host_index);
 	if (err)
@@ -272,8 +316,8 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 		return err;
 
 	*step = "add the jail's routing rules";
-	jail_rules(jh, cfg, rules);
-	for (int i = 0; i < 2 && !err; i++)
+	count = jail_rules(jh, cfg, rules);
+	for (int i = 0; i < count && !err; i++)
 		err = rule_add(nl, &rules[i]);
 	if (err)
 		return err;
@@ -300,19 +344,33 @@ static int follow_uplink(struct jail_host *jh, struct nl *nl, const struct pool_
 	struct in_addr gateway;
 	int changes = 0;
 
+	uint32_t first = cfg->table_base + 1, last = cfg->table_base + pool_slot_count(cfg);
+	struct in6_addr gateway6;
+	bool has_gateway6;
+
 	if (now->index != jh->uplink.index) {
 		/* A re-created interface starts with the kernel's defaults. */
 		if (now->has_inet_conf && !now->inet_conf[IPV4_DEVCONF_FORWARDING - 1])
 			link_set_inet_conf(nl, now->index, IPV4_DEVCONF_FORWARDING, 1);
 		if (now->has_inet_conf && !now->inet_conf[IPV4_DEVCONF_SRC_VMARK - 1])
 			link_set_inet_conf(nl, now->index, IPV4_DEVCONF_SRC_VMARK, 1);
+		if (jh->has_ipv6)
+			ipv6_conf_set(now->name, FORCE_FORWARDING, 1);
 		jh->uplink = *now;
 		changes++;
 	}
+	/* IPv6's gateway is always the detected one (-g is IPv4's). */
+	if (jh->has_ipv6 &&
+	    route6_find_default(nl, now->index, first, last, &has_gateway6, &gateway6) == 0 &&
+	    (has_gateway6 != jh->has_gateway6 || memcmp(&gateway6, &jh->gateway6, sizeof(gateway6)))) {
+		jh->has_gateway6 = has_gateway6;
+		jh->gateway6 = gateway6;
+		jail_routes(jh, routes);
+		changes += route_replace(nl, &routes[ROUTE6_OUT]) == 0;
+	}
 	if (gateway_given || !jh->has_gateway)
 		return changes;
-	if (route_find_default_gateway(nl, now->index, cfg->table_base + 1,
-				       cfg->table_base + pool_slot_count(cfg), &gateway) == 0 &&
+	if (route_find_default_gateway(nl, now->index, first, last, &gateway) == 0 &&
 	    gateway.s_addr != jh->gateway.s_addr) {
 		char text[INET_ADDRSTRLEN];
 
@@ -331,20 +389,20 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 		     bool gateway_given)
 {
 	struct route_info routes[JAIL_ROUTES];
-	struct rule_info rules[2];
+	struct rule_info rules[JAIL_RULES];
 	struct link_info now;
-	int changes;
+	int changes, count;
 
 	/* Gone or down: the unreachable route and the kill switch hold until it is back. */
 	if (link_find(nl, jh->uplink.name, &now) || !(now.flags & IFF_UP))
 		return 0;
 	changes = follow_uplink(jh, nl, cfg, &now, gateway_given);
 	/* NLM_F_EXCL: what is in place answers EEXIST and makes no event, so this converges. */
-	jail_routes(jh, routes);
-	for (int i = 0; i < JAIL_ROUTES; i++)
+	count = jail_routes(jh, routes);
+	for (int i = 0; i < count; i++)
 		changes += route_add(nl, &routes[i]) == 0;
-	jail_rules(jh, cfg, rules);
-	for (int i = 0; i < 2; i++)
+	count = jail_rules(jh, cfg, rules);
+	for (int i = 0; i < count; i++)
 		changes += rule_add(nl, &rules[i]) == 0;
 	return changes;
 }
@@ -379,15 +437,20 @@ int uplink_release_if_unused(struct nl *nl, struct state *st, const char *uplink
 		return err == -ENOENT ? 0 : err;
 	/* A vanished uplink took its settings with it; only the record is left to drop. */
 	if (link_find(nl, uplink, &link) == 0) {
+		uint32_t force_forwarding6;
+
 		err = link_set_inet_conf(nl, link.index, IPV4_DEVCONF_FORWARDING, record.forwarding);
 		if (!err)
 			err = link_set_inet_conf(nl, link.index, IPV4_DEVCONF_SRC_VMARK,
 						 record.src_valid_mark);
+		if (!err && ipv6_conf_get(uplink, FORCE_FORWARDING, &force_forwarding6) == 0 &&
+		    force_forwarding6 != record.force_forwarding6)
+			err = ipv6_conf_set(uplink, FORCE_FORWARDING, record.force_forwarding6);
 		if (err)
 			return err;
 	}
-	log_verbose("restored forwarding=%u src_valid_mark=%u on %s", record.forwarding,
-		    record.src_valid_mark, uplink);
+	log_verbose("restored forwarding=%u src_valid_mark=%u force_forwarding(IPv6)=%u on %s",
+		    record.forwarding, record.src_valid_mark, record.force_forwarding6, uplink);
 	state_forget_uplink(st, uplink);
 	return 0;
 }
@@ -395,8 +458,8 @@ int uplink_release_if_unused(struct nl *nl, struct state *st, const char *uplink
 void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 			const struct pool_config *cfg)
 {
-	struct rule_info rules[2];
-	int err;
+	struct rule_info rules[JAIL_RULES];
+	int err, count;
 
 	/* Cut the jail off first: while its link exists, a process left in it could still
 	 * send, and without the nftables table that would leave the uplink un-NATed.
@@ -409,8 +472,8 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 		jh->host_index = 0;
 	}
 	nl_close(&jh->nft);	/* the kernel deletes the table this socket owns */
-	jail_rules(jh, cfg, rules);
-	for (int i = 0; i < 2; i++) {
+	count = jail_rules(jh, cfg, rules);
+	for (int i = 0; i < count; i++) {
 		err = rule_delete(nl, &rules[i]);
 		if (err && err != -ENOENT)
 			log_error("cannot remove routing rule for table %u: %s", rules[i].table,

@@ -28,7 +28,9 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "pool.h"
 #include "env.h"
+#include "ipv6conf.h"
 #include "jail.h"
 #include "link.h"
 #include "log.h"
@@ -38,6 +40,14 @@
 
 #define JAIL_EXIT_CANNOT_EXEC 126
 #define JAIL_EXIT_NOT_FOUND 127
+
+/* --no-ipv6: switch IPv6 off in the jail's namespace, for the links there and to come. */
+static int disable_ipv6(void)
+{
+	int err = ipv6_conf_set("default", "disable_ipv6", 1);
+
+	return err ? err : ipv6_conf_set("all", "disable_ipv6", 1);
+}
 
 static int configure_jail_network(const struct jail_side *side)
 {
@@ -49,8 +59,12 @@ static int configure_jail_network(const struct jail_side *side)
 	struct nl nl;
 	int err = nl_open(&nl, NETLINK_ROUTE);
 
-	if (err)
+	if (!err && side->disable_ipv6)
+		err = disable_ipv6();
+	if (err) {
+		nl_close(&nl);
 		return err;
+	}
 	err = link_find(&nl, "lo", &lo);
 	if (!err)
 		err = link_set_up(&nl, lo.index);
@@ -66,6 +80,16 @@ static int configure_jail_network(const struct jail_side *side)
 	if (!err) {
 		gateway.oif = eth0.index;
 		err = route_add(&nl, &gateway);
+	}
+	if (!err && side->has_ipv6)
+		err = addr6_add(&nl, eth0.index, &side->jail_addr6, JAIL_PREFIX6);
+	if (!err && side->has_ipv6) {
+		struct route_info gateway6 = {
+			.family = AF_INET6, .table = RT_TABLE_MAIN, .type = RTN_UNICAST,
+			.has_gateway = true, .gateway6 = side->host_addr6, .oif = eth0.index,
+		};
+
+		err = route_add(&nl, &gateway6);
 	}
 	nl_close(&nl);
 	return err;

@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "hostnet.h"
+#include "ipv6conf.h"
 #include "jail.h"
 #include "link.h"
 #include "list.h"
@@ -82,6 +83,8 @@ static void load_conf(struct netjail_conf *conf)
 		die("%s", why);
 }
 
+static void choose_ipv6(struct nl *nl, const struct netjail_conf *conf, struct jail_host *jh);
+
 /* Check the uplink and settle the next hop, changing nothing. */
 static void choose_uplink(struct nl *nl, const struct cli_options *opts,
 			  const struct netjail_conf *conf, struct jail_host *jh)
@@ -132,6 +135,33 @@ static void choose_uplink(struct nl *nl, const struct cli_options *opts,
 	}
 	log_verbose("uplink %s (index %d), %s %s", jh->uplink.name, jh->uplink.index,
 		    jh->has_gateway ? "gateway" : "point-to-point", jh->has_gateway ? text : "");
+	if (!opts->no_ipv6)
+		choose_ipv6(nl, conf, jh);
+}
+
+/* IPv6 for the jail if the uplink has an IPv6 default route and the kernel can forward
+ * IPv6 for chosen interfaces only; otherwise IPv6 in the jail has no route and fails at
+ * once (never by another interface). */
+static void choose_ipv6(struct nl *nl, const struct netjail_conf *conf, struct jail_host *jh)
+{
+	uint32_t first = conf->pool.table_base + 1;
+	uint32_t last = conf->pool.table_base + pool_slot_count(&conf->pool);
+	uint32_t ignored;
+
+	if (route6_find_default(nl, jh->uplink.index, first, last, &jh->has_gateway6,
+				&jh->gateway6)) {
+		log_verbose("%s has no IPv6 default route: IPv6 in the jail fails at once",
+			    jh->uplink.name);
+		return;
+	}
+	if (ipv6_conf_get(jh->uplink.name, "force_forwarding", &ignored)) {
+		log_verbose("%s has IPv6, but this kernel cannot forward IPv6 for single interfaces "
+			    "(force_forwarding, Linux 6.17): IPv6 in the jail fails at once",
+			    jh->uplink.name);
+		return;
+	}
+	jh->has_ipv6 = true;
+	log_verbose("IPv6 too, NATed by %s", jh->uplink.name);
 }
 
 /* Hold each published port as the caller could bind it, for as long as the jail runs. */
@@ -203,6 +233,7 @@ static void open_watch(struct keeper *k, struct jail_host *jh, struct nl *nl,
 {
 	static const unsigned groups[] = {
 		RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV4_RULE,
+		RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV6_RULE,
 	};
 	int err;
 
@@ -297,6 +328,10 @@ static int run(const struct cli_options *opts)
 	side.jail_addr = jh.net.jail_addr;
 	side.host_addr = jh.net.host_addr;
 	side.prefix = JAIL_PREFIX;
+	side.has_ipv6 = jh.has_ipv6;
+	side.jail_addr6 = jh.net.jail_addr6;
+	side.host_addr6 = jh.net.host_addr6;
+	side.disable_ipv6 = opts->no_ipv6;
 	jail_child_go(&child, &side);
 	log_verbose("running %s in jail %s", printable(opts->command[0], shown, sizeof(shown)),
 		    jh.net.host_veth);

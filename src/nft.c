@@ -379,9 +379,7 @@ static void add_publish_rules(struct batch *b, const struct nft_jail *jail, cons
 static void add_rules(struct batch *b, const struct nft_jail *jail)
 {
 	uint32_t established = CT_STATE_BIT(IP_CT_ESTABLISHED) | CT_STATE_BIT(IP_CT_RELATED);
-	uint8_t ipv4 = NFPROTO_IPV4;
 	struct nftnl_rule *r;
-	struct nftnl_expr *e;
 
 	/* Everything the jail sends gets its mark, remembered by conntrack. */
 	r = rule_new(jail->table, "prerouting");
@@ -404,20 +402,28 @@ static void add_rules(struct batch *b, const struct nft_jail *jail)
 	r = rule_new(jail->table, "postrouting");
 	if (r) {
 		match_ifname(r, NFT_META_OIFNAME, jail->uplink, b);
-		load_meta(r, NFT_META_NFPROTO, b);
-		compare(r, NFT_CMP_EQ, &ipv4, sizeof(ipv4), b);
-		e = nftnl_expr_alloc("payload");
-		if (e) {
-			nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
-			nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 12);	/* saddr */
-			nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 4);
-			nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-		}
-		add_expr(r, e, b);
+		match_ipv4(r, b);
+		load_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, b);	/* ip saddr */
 		compare(r, NFT_CMP_EQ, &jail->jail_addr, sizeof(jail->jail_addr), b);
 		add_expr(r, nftnl_expr_alloc("masq"), b);
 	}
 	send_rule(b, r);
+
+	if (jail->has_ipv6) {
+		uint8_t ipv6 = NFPROTO_IPV6;
+
+		/* NAT66: the jail's ULA leaves as the uplink's address, as IPv4 does. */
+		r = rule_new(jail->table, "postrouting");
+		if (r) {
+			match_ifname(r, NFT_META_OIFNAME, jail->uplink, b);
+			load_meta(r, NFT_META_NFPROTO, b);
+			compare(r, NFT_CMP_EQ, &ipv6, sizeof(ipv6), b);
+			load_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 8, 16, b);	/* ip6 saddr */
+			compare(r, NFT_CMP_EQ, &jail->jail_addr6, sizeof(jail->jail_addr6), b);
+			add_expr(r, nftnl_expr_alloc("masq"), b);
+		}
+		send_rule(b, r);
+	}
 
 	/* The jail's packets leave by the uplink... */
 	r = rule_new(jail->table, "forward");

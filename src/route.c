@@ -1,4 +1,4 @@
-/* route.c - IPv4 routes: the jail's table, and the questions netjail asks the kernel's
+/* route.c - IPv4 and IPv6 routes: the jail's table, and the questions netjail asks the kernel's
  * routing (which gateway does the uplink use, is a given gateway on-link).
  */
 #include <errno.h>
@@ -12,7 +12,9 @@ static void put_route(struct nlmsghdr *nlh, const struct route_info *route)
 {
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 
-	rtm->rtm_family = AF_INET;
+	bool v6 = route->family == AF_INET6;
+
+	rtm->rtm_family = v6 ? AF_INET6 : AF_INET;
 	rtm->rtm_dst_len = (unsigned char)route->dst_len;
 	/* Tables above 255 only fit in RTA_TABLE. */
 	rtm->rtm_table = RT_TABLE_UNSPEC;
@@ -20,9 +22,13 @@ static void put_route(struct nlmsghdr *nlh, const struct route_info *route)
 	rtm->rtm_scope = route->scope;
 	rtm->rtm_type = route->type;
 	mnl_attr_put_u32(nlh, RTA_TABLE, route->table);
-	if (route->dst_len)
+	if (route->dst_len && v6)
+		mnl_attr_put(nlh, RTA_DST, sizeof(route->dst6), &route->dst6);
+	else if (route->dst_len)
 		mnl_attr_put(nlh, RTA_DST, sizeof(route->dst), &route->dst);
-	if (route->has_gateway)
+	if (route->has_gateway && v6)
+		mnl_attr_put(nlh, RTA_GATEWAY, sizeof(route->gateway6), &route->gateway6);
+	else if (route->has_gateway)
 		mnl_attr_put(nlh, RTA_GATEWAY, sizeof(route->gateway), &route->gateway);
 	if (route->oif)
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)route->oif);
@@ -63,6 +69,7 @@ static void parse_route(const struct nlmsghdr *nlh, struct route_info *route)
 	const struct nlattr *attr;
 
 	memset(route, 0, sizeof(*route));
+	route->family = rtm->rtm_family;
 	route->table = rtm->rtm_table;
 	route->type = rtm->rtm_type;
 	route->scope = rtm->rtm_scope;
@@ -76,8 +83,13 @@ static void parse_route(const struct nlmsghdr *nlh, struct route_info *route)
 			route->table = mnl_attr_get_u32(attr);
 		else if (type == RTA_DST && len == sizeof(route->dst))
 			memcpy(&route->dst, mnl_attr_get_payload(attr), len);
+		else if (type == RTA_DST && len == sizeof(route->dst6))
+			memcpy(&route->dst6, mnl_attr_get_payload(attr), len);
 		else if (type == RTA_GATEWAY && len == sizeof(route->gateway)) {
 			memcpy(&route->gateway, mnl_attr_get_payload(attr), len);
+			route->has_gateway = true;
+		} else if (type == RTA_GATEWAY && len == sizeof(route->gateway6)) {
+			memcpy(&route->gateway6, mnl_attr_get_payload(attr), len);
 			route->has_gateway = true;
 		} else if (type == RTA_OIF && len == sizeof(uint32_t))
 			route->oif = (int)mnl_attr_get_u32(attr);
@@ -90,6 +102,7 @@ struct walk {
 	route_visit_fn visit;
 	void *data;
 	int stopped_with;
+	uint8_t family;
 };
 
 static int on_route(const struct nlmsghdr *nlh, void *data)
@@ -98,24 +111,33 @@ static int on_route(const struct nlmsghdr *nlh, void *data)
 	struct walk *walk = data;
 	struct route_info route;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != AF_INET || walk->stopped_with)
+	bool wanted = walk->family == AF_UNSPEC ?
+		rtm->rtm_family == AF_INET || rtm->rtm_family == AF_INET6 :
+		rtm->rtm_family == walk->family;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || !wanted || walk->stopped_with)
 		return MNL_CB_OK;
 	parse_route(nlh, &route);
 	walk->stopped_with = walk->visit(&route, walk->data);
 	return MNL_CB_OK;
 }
 
-int route_for_each(struct nl *nl, route_visit_fn visit, void *data)
+int route_for_each_family(struct nl *nl, uint8_t family, route_visit_fn visit, void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_GETROUTE, 0);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	struct walk walk = { visit, data, 0 };
+	struct walk walk = { visit, data, 0, family };
 	int err;
 
-	rtm->rtm_family = AF_INET;
+	rtm->rtm_family = family;
 	err = nl_dump(nl, nlh, on_route, &walk);
 	return err ? err : walk.stopped_with;
+}
+
+int route_for_each(struct nl *nl, route_visit_fn visit, void *data)
+{
+	return route_for_each_family(nl, AF_INET, visit, data);
 }
 
 /* A jail's table holds three routes; room for a few more put there by hand. */
@@ -146,7 +168,7 @@ int route_flush_table(struct nl *nl, uint32_t table)
 		int err;
 
 		flush.count = 0;
-		err = route_for_each(nl, collect_table, &flush);
+		err = route_for_each_family(nl, AF_UNSPEC, collect_table, &flush);
 		if (err)
 			return err;
 		for (unsigned i = 0; i < flush.count; i++) {
@@ -191,6 +213,42 @@ int route_find_default_gateway(struct nl *nl, int oif, uint32_t skip_first, uint
 	if (!search.found)
 		return -ENOENT;
 	*gateway = search.best.gateway;
+	return 0;
+}
+
+struct default6_search {
+	int oif;
+	uint32_t skip_first, skip_last;
+	bool found;
+	struct route_info best;
+};
+
+static int consider_default6(const struct route_info *route, void *data)
+{
+	struct default6_search *search = data;
+
+	if (route->dst_len != 0 || route->type != RTN_UNICAST || route->oif != search->oif ||
+	    (route->table >= search->skip_first && route->table <= search->skip_last))
+		return 0;
+	if (!search->found || route->metric < search->best.metric) {
+		search->best = *route;
+		search->found = true;
+	}
+	return 0;
+}
+
+int route6_find_default(struct nl *nl, int oif, uint32_t skip_first, uint32_t skip_last,
+			bool *has_gateway, struct in6_addr *gateway)
+{
+	struct default6_search search = { .oif = oif, .skip_first = skip_first, .skip_last = skip_last };
+	int err = route_for_each_family(nl, AF_INET6, consider_default6, &search);
+
+	if (err)
+		return err;
+	if (!search.found)
+		return -ENOENT;
+	*has_gateway = search.best.has_gateway;
+	*gateway = search.best.gateway6;
 	return 0;
 }
 

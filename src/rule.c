@@ -11,7 +11,7 @@ static void put_rule(struct nlmsghdr *nlh, const struct rule_info *rule)
 {
 	struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
 
-	frh->family = AF_INET;
+	frh->family = rule->family == AF_INET6 ? AF_INET6 : AF_INET;
 	frh->action = FR_ACT_TO_TBL;
 	frh->table = RT_TABLE_UNSPEC;
 	mnl_attr_put_u32(nlh, FRA_TABLE, rule->table);

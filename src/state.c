@@ -188,7 +188,8 @@ int state_remember_uplink(struct state *st, const char *uplink, const struct upl
 	fd = root_openat(st->dir_fd, draft, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	len = snprintf(text, sizeof(text), "%u %u\n", record->forwarding, record->src_valid_mark);
+	len = snprintf(text, sizeof(text), "%u %u %u\n", record->forwarding, record->src_valid_mark,
+		       record->force_forwarding6);
 	if (write(fd, text, (size_t)len) != len)
 		err = -EIO;
 	if (close(fd) && !err)
@@ -205,7 +206,7 @@ int state_remember_uplink(struct state *st, const char *uplink, const struct upl
 
 int state_recall_uplink(struct state *st, const char *uplink, struct uplink_record *record)
 {
-	char name[64], text[64], *space, *newline;
+	char name[64], text[64], *fields[3], *cursor;
 	ssize_t len;
 	int fd;
 
@@ -215,16 +216,21 @@ int state_recall_uplink(struct state *st, const char *uplink, struct uplink_reco
 		return -errno;
 	len = read(fd, text, sizeof(text) - 1);
 	close(fd);
-	if (len <= 0)
+	if (len <= 0 || text[len - 1] != '\n')
 		return -EINVAL;
-	text[len] = '\0';
-	space = strchr(text, ' ');
-	newline = strchr(text, '\n');
-	if (!space || !newline || newline < space)
-		return -EINVAL;
-	*space = *newline = '\0';
-	if (parse_u32(text, 0, 2, &record->forwarding) ||
-	    parse_u32(space + 1, 0, 1, &record->src_valid_mark))
+	text[len - 1] = '\0';
+	/* "FORWARDING SRC_VALID_MARK FORCE_FORWARDING6", nothing else. */
+	cursor = text;
+	for (int i = 0; i < 3; i++) {
+		fields[i] = cursor;
+		cursor += strcspn(cursor, " ");
+		if ((i < 2 && *cursor != ' ') || (i == 2 && *cursor != '\0'))
+			return -EINVAL;
+		*cursor++ = '\0';
+	}
+	if (parse_u32(fields[0], 0, 2, &record->forwarding) ||
+	    parse_u32(fields[1], 0, 1, &record->src_valid_mark) ||
+	    parse_u32(fields[2], 0, 1, &record->force_forwarding6))
 		return -EINVAL;
 	return 0;
 }

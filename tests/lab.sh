@@ -37,6 +37,9 @@
 #   nj_bg ARGS...               start netjail in the background (no timeout); pid in NJ_PID
 #   finish PID SECONDS          wait for a background PID; RC=its status, or "hung" (then killed)
 #   lab_start_test              lab_up + require_netjail + host_state snapshot in $before
+#   lab_ipv6_on_up1             give up1's side IPv6 too: host 2001:db8:1::2/64, default route via
+#                               rb 2001:db8:1::1; srv 2001:db8:ff::10 answers on TCP port 7 (up0
+#                               stays IPv4-only)
 #   lab_writable_etc            make /etc writable in the lab's mount namespace only (an overlay
 #                               whose upper layer is a tmpfs), for /etc/netjail/netjail.conf
 #   require_netjail             TAP "Bail out!" (one `not ok`) unless $NETJAIL is executable
@@ -341,6 +344,21 @@ lab_start_test() {
 	require_netjail
 	before=$LAB_TMP/state.before
 	host_state >"$before"
+}
+
+lab_ipv6_on_up1() {
+	ip addr add 2001:db8:1::2/64 dev up1 nodad &&
+		ip -n rb addr add 2001:db8:1::1/64 dev rb-h nodad &&
+		ip -n rb addr add 2001:db8:2::1/64 dev rb-s nodad &&
+		ip -n srv addr add 2001:db8:2::2/64 dev s-b nodad &&
+		ip -n srv addr add 2001:db8:ff::10/128 dev lo &&
+		ip netns exec rb sysctl -qw net.ipv6.conf.all.forwarding=1 &&
+		ip -n rb route add 2001:db8:ff::10/128 via 2001:db8:2::2 &&
+		ip -n srv route add 2001:db8:1::/64 via 2001:db8:2::1 src 2001:db8:ff::10 &&
+		ip -6 route add default via 2001:db8:1::1 dev up1 || return 1
+	# shellcheck disable=SC2016  # $SOCAT_PEERADDR is for the server's shell
+	lab_bg ip netns exec srv socat -t5 TCP6-LISTEN:7,fork,reuseaddr,ipv6only=1 SYSTEM:'echo $SOCAT_PEERADDR'
+	wait_for 5 sh -c 'socat -T1 - "TCP6:[2001:db8:ff::10]:7" </dev/null 2>/dev/null | grep -q .'
 }
 
 lab_writable_etc() {

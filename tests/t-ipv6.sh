@@ -1,0 +1,62 @@
+#!/bin/bash
+# t-ipv6.sh - IPv6 in the jail: out by a dual-stack uplink (the jail's ULA NATed to the
+# uplink's address, forwarding switched on for the jail's link and the uplink only), failing
+# at once on an IPv4-only uplink and with --no-ipv6 (never out by another interface), and
+# every IPv6 setting, rule and route gone with the jail.
+set -u
+. "$(dirname "$0")/lab.sh"
+lab_enter "$@"
+lab_up
+require_netjail
+if [[ ! -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]]; then
+	echo "1..0 # SKIP this kernel has no per-interface IPv6 forwarding (force_forwarding, Linux 6.17)"
+	exit 0
+fi
+if ! lab_ipv6_on_up1; then
+	echo "Bail out! could not give up1 IPv6"
+	exit 1
+fi
+before=$LAB_TMP/state.before
+host_state >"$before"
+v6_before=$(ip -6 rule; ip -6 route show table all | grep -v 'proto kernel'; sysctl net.ipv6.conf.all.forwarding net.ipv6.conf.up1.force_forwarding)
+
+ask6='socat -T3 - "TCP6:[2001:db8:ff::10]:7,connect-timeout=3" </dev/null 2>&1 | tr -d "\r" | head -n1'
+is "$(sh -c "$ask6")" "[2001:0db8:0001:0000:0000:0000:0000:0002]" "control: the host reaches the IPv6 server as 2001:db8:1::2"
+
+is "$(nj -i up1 -g 198.51.100.1 -- sh -c "$ask6")" "[2001:0db8:0001:0000:0000:0000:0000:0002]" \
+	"a jail on the dual-stack up1 reaches the IPv6 server, NATed to up1's address"
+is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "... and IPv4 still leaves by up1"
+
+# While a jail runs: forwarding is per interface, never the global switch.
+nj_bg -i up1 -g 198.51.100.1 -- sleep 30 </dev/null >/dev/null 2>&1
+if wait_for 10 jail_links_at_least 1; then
+	is "$(sysctl -n net.ipv6.conf.all.forwarding)" 0 "IPv6 forwarding stays off globally"
+	is "$(sysctl -n net.ipv6.conf.up1.force_forwarding) $(sysctl -n net.ipv6.conf.nj1.force_forwarding)" "1 1" \
+		"... and is on for up1 and the jail's link only"
+	is "$(ip -6 rule show pref 100 | wc -l)" 2 "two IPv6 rules send the jail to its table"
+	# up1 now forwards IPv6: its router must still not get through the host, nor into the jail.
+	ip -n rb route add fd6e:6a00::/48 via 2001:db8:1::2
+	check "up1's router cannot reach into the jail over IPv6" \
+		fails quiet ip netns exec rb ping -6 -c1 -W1 fd6e:6a00:0:1::2
+	ip -n rb route del fd6e:6a00::/48 via 2001:db8:1::2
+else
+	not_ok "a jail on up1 came up"
+fi
+kill -TERM "$NJ_PID"
+finish "$NJ_PID" 5
+
+# Fails at once, never elsewhere: up0 has no IPv6, and --no-ipv6 says none.
+start=$(date +%s%N)
+out=$(nj -i up0 -- sh -c "$ask6")
+ms=$((($(date +%s%N) - start) / 1000000))
+check "a jail on the IPv4-only up0 gets an error for IPv6 ($out)" grep -qi 'unreachable' <<<"$out"
+check "... at once (${ms} ms, not a timeout)" test "$ms" -lt 2000
+out=$(nj -i up1 -g 198.51.100.1 --no-ipv6 -- sh -c "$ask6; cat /proc/sys/net/ipv6/conf/all/disable_ipv6")
+check "--no-ipv6 on the dual-stack up1: IPv6 fails ($(head -n1 <<<"$out"))" fails grep -q '2001:db8' <<<"$(head -n1 <<<"$out")"
+is "$(tail -n 1 <<<"$out")" 1 "... because IPv6 is disabled in the jail"
+is "$(seen_source nj -i up1 -g 198.51.100.1 --no-ipv6 --)" 198.51.100.2 "... while IPv4 works"
+
+is "$(ip -6 rule; ip -6 route show table all | grep -v 'proto kernel'; sysctl net.ipv6.conf.all.forwarding net.ipv6.conf.up1.force_forwarding)" \
+	"$v6_before" "IPv6 rules, routes and forwarding settings are as before"
+assert_host_unchanged "$before"
+tap_done
