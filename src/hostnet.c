@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "guard.h"
 #include "hostnet.h"
 #include "ipv6conf.h"
 #include "log.h"
@@ -226,7 +227,8 @@ static int add_jail_routes(struct jail_host *jh, struct nl *nl)
 }
 
 /* Turn on what replies on the uplink need, remembering what was there first. */
-static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st, bool *guard)
+static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
+			  uint32_t mark_mask, bool *guard)
 {
 	const uint32_t *conf = jh->uplink.inet_conf;
 	struct uplink_record now = {
@@ -259,6 +261,11 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 		return err;
 	/* Whatever netjail turned on, it guards: the uplink forwards jails' traffic only. */
 	*guard = record.forwarding == 0 || (jh->has_ipv6 && record.force_forwarding6 == 0);
+	/* The guard that outlives netjail goes in before forwarding goes on. */
+	if (*guard)
+		err = guard_uplink(jh->uplink.name, mark_mask);
+	if (err)
+		return err;
 	if (!conf[IPV4_DEVCONF_FORWARDING - 1])
 		err = link_set_inet_conf(nl, jh->uplink.index, IPV4_DEVCONF_FORWARDING, 1);
 	if (!err && !conf[IPV4_DEVCONF_SRC_VMARK - 1])
@@ -323,7 +330,7 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 		return err;
 
 	*step = "enable forwarding on the uplink";
-	err = prepare_uplink(jh, nl, st, &nft.guard_uplink);
+	err = prepare_uplink(jh, nl, st, cfg->mark_mask, &nft.guard_uplink);
 	if (err)
 		return err;
 
@@ -451,6 +458,10 @@ int uplink_release_if_unused(struct nl *nl, struct state *st, const char *uplink
 	}
 	log_verbose("restored forwarding=%u src_valid_mark=%u force_forwarding(IPv6)=%u on %s",
 		    record.forwarding, record.src_valid_mark, record.force_forwarding6, uplink);
+	/* Only now that forwarding is back as it was. */
+	err = unguard_uplink(uplink);
+	if (err)
+		return err;
 	state_forget_uplink(st, uplink);
 	return 0;
 }

@@ -14,34 +14,7 @@
 #include <string.h>
 
 #include "nft.h"
-
-struct comment_search {
-	const char *text;
-};
-
-static int find_comment(const struct nftnl_udata *attr, void *data)
-{
-	struct comment_search *found = data;
-
-	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT && nftnl_udata_len(attr) > 0) {
-		const char *text = nftnl_udata_get(attr);
-
-		if (text[nftnl_udata_len(attr) - 1] == '\0')
-			found->text = text;
-	}
-	return 0;
-}
-
-static const char *rule_comment(const struct nftnl_rule *rule)
-{
-	struct comment_search found = { NULL };
-	uint32_t len = 0;
-	const void *udata = nftnl_rule_get_data(rule, NFTNL_RULE_USERDATA, &len);
-
-	if (udata)
-		nftnl_udata_parse(udata, len, find_comment, &found);
-	return found.text;
-}
+#include "nftbatch.h"
 
 /* The first counter expression of @rule: 0 with its values, or -ENOENT. */
 static int rule_counter(struct nftnl_rule *rule, uint64_t *packets, uint64_t *bytes)
@@ -72,7 +45,7 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 
 	if (!rule)
 		return MNL_CB_ERROR;
-	if (nftnl_rule_nlmsg_parse(nlh, rule) == 0 && (text = rule_comment(rule)) &&
+	if (nftnl_rule_nlmsg_parse(nlh, rule) == 0 && (text = nftb_rule_comment(rule)) &&
 	    rule_counter(rule, &packets, &bytes) == 0) {
 		if (!strcmp(text, NFT_COUNTER_EGRESS)) {
 			counters->egress_packets = packets;
@@ -89,19 +62,6 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 
 int nft_read_counters(struct nl *nl, const char *table, struct nft_counters *counters)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nftnl_rule *rule = nftnl_rule_alloc();
-	struct nlmsghdr *nlh;
-	int err;
-
 	memset(counters, 0, sizeof(*counters));
-	if (!rule)
-		return -ENOMEM;
-	memset(buf, 0, sizeof(buf));
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_INET, NLM_F_DUMP, nl->seq++);
-	nftnl_rule_set_str(rule, NFTNL_RULE_TABLE, table);
-	nftnl_rule_nlmsg_build_payload(nlh, rule);
-	nftnl_rule_free(rule);
-	err = nl_dump(nl, nlh, on_rule, counters);
-	return err;
+	return nftb_dump_rules(nl, table, on_rule, counters);
 }

@@ -78,5 +78,23 @@ finish "$j1" 5
 finish "$j0" 5
 check "after the jails: nb still cannot reach the server" fails nb_ping 203.0.113.10
 check "after the jails: rb still cannot reach 192.0.2.1" fails rb_ping 192.0.2.1
+assert_host_unchanged "$before" "host state unchanged after the jails"
+
+# netjail SIGKILLed: its own table dies with it, up1 keeps forwarding until --cleanup, and
+# the guard table that outlives it must still keep rb from routing through the host.
+nj_bg -i up1 -g 198.51.100.1 -- sleep 3603 >/dev/null 2>&1 </dev/null
+if wait_for 10 jail_links_at_least 1; then
+	kill -KILL "$NJ_PID"
+	finish "$NJ_PID" 5
+	wait_for 5 no_jail_links
+	is "$(sysctl -n net.ipv4.conf.up1.forwarding)" 1 "netjail SIGKILLed: up1 still forwards (until --cleanup)"
+	check "... but rb still cannot reach 192.0.2.1 through the host (the guard outlives netjail)" \
+		fails rb_ping 192.0.2.1
+	nj --cleanup
+	is "$(sysctl -n net.ipv4.conf.up1.forwarding)" 0 "--cleanup turns up1's forwarding off again"
+	check "... and removes the guard" fails quiet nft list table inet netjail_guard
+else
+	not_ok "a jail on up1 came up"
+fi
 assert_host_unchanged "$before"
 tap_done

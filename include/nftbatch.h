@@ -1,0 +1,69 @@
+/* nftbatch.h - nftables objects built with libnftnl and sent as one atomic batch.
+ *
+ * The expression helpers each append one step to a rule, with register 1 as the
+ * accumulator (as nft(8) compiles "meta mark & 0xff == 3"); any allocation failure is
+ * remembered in the batch and fails the commit, so callers need not check each step.
+ */
+#ifndef NETJAIL_NFTBATCH_H
+#define NETJAIL_NFTBATCH_H
+
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <stdint.h>
+
+#include "nl.h"
+
+struct nft_batch {
+	struct mnl_nlmsg_batch *msgs;
+	struct nl *nl;
+	unsigned objects;
+	int err;		/* -ENOMEM once anything could not be built */
+	uint32_t first_seq;
+	char buf[16384];	/* two of libmnl's 8 KiB buffers: the largest jail table fits */
+};
+
+/* Begin a batch on NETLINK_NETFILTER socket @nl.  0 or -ENOMEM. */
+int nftb_start(struct nft_batch *b, struct nl *nl);
+/* End it, send it, and read one ack per object.  0 or the first -errno (the kernel then
+ * applied none of it). */
+int nftb_commit(struct nft_batch *b);
+
+/* inet-family objects.  @msg_flags: NLM_F_CREATE, NLM_F_EXCL. */
+void nftb_add_table(struct nft_batch *b, const char *name, uint32_t table_flags, uint16_t msg_flags);
+void nftb_delete_table(struct nft_batch *b, const char *name);
+void nftb_add_chain(struct nft_batch *b, const char *table, const char *name, const char *type,
+		    uint32_t hook, int32_t priority);
+void nftb_delete_rule(struct nft_batch *b, const char *table, const char *chain, uint64_t handle);
+struct nftnl_rule *nftb_rule_new(const char *table, const char *chain);
+/* Append @rule (may be NULL: out of memory) to its chain and free it. */
+void nftb_send_rule(struct nft_batch *b, struct nftnl_rule *rule);
+
+void nftb_add_expr(struct nftnl_rule *rule, struct nftnl_expr *expr, struct nft_batch *batch);
+void nftb_load_meta(struct nftnl_rule *r, uint32_t key, struct nft_batch *b);
+void nftb_store_meta(struct nftnl_rule *r, uint32_t key, struct nft_batch *b);
+void nftb_load_ct(struct nftnl_rule *r, uint32_t key, struct nft_batch *b);
+void nftb_store_ct(struct nftnl_rule *r, uint32_t key, struct nft_batch *b);
+void nftb_load_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len,
+		       struct nft_batch *b);
+void nftb_load_immediate(struct nftnl_rule *r, uint32_t reg, const void *data, uint32_t len,
+			 struct nft_batch *b);
+/* reg1 = (reg1 & mask) ^ xor, on 32 bits */
+void nftb_mask_xor(struct nftnl_rule *r, uint32_t mask, uint32_t xor, struct nft_batch *b);
+void nftb_compare(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len,
+		  struct nft_batch *b);
+void nftb_match_u32(struct nftnl_rule *r, uint32_t value, struct nft_batch *b);
+/* "iifname NAME" / "oifname NAME" for @key NFT_META_IIFNAME / NFT_META_OIFNAME */
+void nftb_match_ifname(struct nftnl_rule *r, uint32_t key, const char *name, struct nft_batch *b);
+void nftb_match_ipv4(struct nftnl_rule *r, struct nft_batch *b);
+void nftb_verdict(struct nftnl_rule *r, int code, struct nft_batch *b);
+void nftb_count(struct nftnl_rule *r, struct nft_batch *b);
+/* The rule's comment, stored as nft(8) stores it, so `nft list` shows it too. */
+void nftb_comment(struct nftnl_rule *r, const char *text, struct nft_batch *b);
+
+/* The comment of @rule (from a dump), or NULL. */
+const char *nftb_rule_comment(const struct nftnl_rule *rule);
+/* Dump the rules of inet table @table, calling @cb for each message.  0, -ENOENT if there
+ * is no such table, or -errno. */
+int nftb_dump_rules(struct nl *nl, const char *table, mnl_cb_t cb, void *data);
+
+#endif
