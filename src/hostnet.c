@@ -369,7 +369,8 @@ static int follow_uplink(struct jail_host *jh, struct nl *nl, const struct pool_
 	/* IPv6's gateway is always the detected one (-g is IPv4's). */
 	if (jh->has_ipv6 &&
 	    route6_find_default(nl, now->index, first, last, &has_gateway6, &gateway6) == 0 &&
-	    (has_gateway6 != jh->has_gateway6 || memcmp(&gateway6, &jh->gateway6, sizeof(gateway6)))) {
+	    (has_gateway6 != jh->has_gateway6 ||
+	     memcmp(&gateway6, &jh->gateway6, sizeof(gateway6)) != 0)) {
 		jh->has_gateway6 = has_gateway6;
 		jh->gateway6 = gateway6;
 		jail_routes(jh, routes);

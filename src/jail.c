@@ -298,7 +298,7 @@ int jail_supervise(struct jail_child *child, int signal_fd, const struct jail_wa
 				continue;
 			return EXIT_NETJAIL_FAILED;
 		}
-		if (fds[1].revents)
+		if (watch && fds[1].revents)
 			watch->changed(watch->data);
 		if (fds[0].revents && (status = on_signal(child, signal_fd)) >= 0)
 			return status;

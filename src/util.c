@@ -89,35 +89,34 @@ static int parse_port(const char *text, size_t len, uint16_t *port)
 
 int publish_parse(const char *text, struct publish *out)
 {
-	const char *slash = strchr(text, '/'), *end = slash ? slash : text + strlen(text);
-	const char *last_colon = NULL, *first_colon = strchr(text, ':');
+	const char *slash = strchr(text, '/');
+	size_t len = slash ? (size_t)(slash - text) : strlen(text);
+	const char *first_colon = memchr(text, ':', len), *last_colon = memrchr(text, ':', len);
 	char address[INET_ADDRSTRLEN];
 
 	memset(out, 0, sizeof(*out));
 	out->proto = IPPROTO_TCP;
 	if (slash && !strcmp(slash, "/udp"))
 		out->proto = IPPROTO_UDP;
-	else if (slash && strcmp(slash, "/tcp"))
+	else if (slash && strcmp(slash, "/tcp") != 0)
 		return -EINVAL;
-	for (const char *c = text; c < end; c++)
-		if (*c == ':')
-			last_colon = c;
-	if (!first_colon || first_colon >= end)
+	if (!first_colon || !last_colon)
 		return -EINVAL;
 	if (first_colon != last_colon) {
-		size_t len = (size_t)(first_colon - text);
+		size_t address_len = (size_t)(first_colon - text);
 
-		if (len >= sizeof(address))
+		if (address_len >= sizeof(address))
 			return -EINVAL;
-		memcpy(address, text, len);
-		address[len] = '\0';
+		memcpy(address, text, address_len);
+		address[address_len] = '\0';
 		if (parse_ipv4(address, &out->addr))
 			return -EINVAL;
 		out->has_addr = true;
+		len -= address_len + 1;
 		text = first_colon + 1;
 	}
 	if (parse_port(text, (size_t)(last_colon - text), &out->host_port) ||
-	    parse_port(last_colon + 1, (size_t)(end - last_colon - 1), &out->jail_port))
+	    parse_port(last_colon + 1, len - (size_t)(last_colon - text) - 1, &out->jail_port))
 		return -EINVAL;
 	return 0;
 }

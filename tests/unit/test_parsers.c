@@ -160,6 +160,29 @@ static void test_pool(void)
 	CHECK(!prefixes_overlap(a, 30, b, 32));
 }
 
+static void test_publish(void)
+{
+	struct publish p;
+
+	CHECK(publish_parse("8080:80", &p) == 0 && p.host_port == 8080 && p.jail_port == 80 &&
+	      p.proto == IPPROTO_TCP && !p.has_addr);
+	CHECK(publish_parse("5353:53/udp", &p) == 0 && p.proto == IPPROTO_UDP);
+	CHECK(publish_parse("80:8080/tcp", &p) == 0 && p.proto == IPPROTO_TCP);
+	CHECK(publish_parse("192.0.2.2:80:8080", &p) == 0 && p.has_addr &&
+	      p.addr.s_addr == htonl(0xc0000202) && p.host_port == 80 && p.jail_port == 8080);
+	CHECK(publish_parse("80", &p) == -EINVAL);
+	CHECK(publish_parse(":80", &p) == -EINVAL);
+	CHECK(publish_parse("80:", &p) == -EINVAL);
+	CHECK(publish_parse("0:80", &p) == -EINVAL);
+	CHECK(publish_parse("65536:80", &p) == -EINVAL);
+	CHECK(publish_parse("0x50:80", &p) == -EINVAL);
+	CHECK(publish_parse("80:80/sctp", &p) == -EINVAL);
+	CHECK(publish_parse("80:80/", &p) == -EINVAL);
+	CHECK(publish_parse("host:80:80", &p) == -EINVAL);
+	CHECK(publish_parse("1:2:3:4", &p) == -EINVAL);
+	CHECK(publish_parse("192.0.2.2::80", &p) == -EINVAL);
+}
+
 int main(void)
 {
 	test_parse_u32();
@@ -167,6 +190,7 @@ int main(void)
 	test_printable();
 	test_cli();
 	test_pool();
+	test_publish();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
