@@ -110,7 +110,7 @@ integration: netjail build/asan/netjail
 	tests/run.sh
 	NETJAIL=$(CURDIR)/build/asan/netjail tests/run.sh
 	NETJAIL_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
-		tests/run.sh t-egress.sh t-exit.sh t-badinput.sh
+		tests/run.sh t-egress.sh t-exit.sh t-badinput.sh t-failclosed.sh t-publish.sh
 
 check: deps
 	$(MAKE) all build/asan/netjail $(UNIT_TESTS)

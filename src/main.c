@@ -325,6 +325,7 @@ static int run(const struct cli_options *opts)
 	}
 	open_watch(&keeper, &jh, &nl, cfg, opts->has_gateway, &watch);
 	state_unlock(&st);
+	memset(&side, 0, sizeof(side));	/* padding too: it goes down a pipe */
 	side.jail_addr = jh.net.jail_addr;
 	side.host_addr = jh.net.host_addr;
 	side.prefix = JAIL_PREFIX;
