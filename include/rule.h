@@ -19,9 +19,12 @@ struct rule_info {
 typedef int (*rule_visit_fn)(const struct rule_info *rule, void *data);
 
 int rule_add(struct nl *nl, const struct rule_info *rule);
+/* Delete the first rule like @rule; priority 0 matches any priority.  0 or -errno. */
 int rule_delete(struct nl *nl, const struct rule_info *rule);
 
 /* Call @visit for every IPv4 rule that looks a table up; non-zero from it is returned. */
 int rule_for_each(struct nl *nl, rule_visit_fn visit, void *data);
+/* The same for the rules of @family (AF_INET or AF_INET6). */
+int rule_for_each_family(struct nl *nl, uint8_t family, rule_visit_fn visit, void *data);
 
 #endif

@@ -31,7 +31,8 @@ static int note_rule(const struct rule_info *rule, void *data)
 	struct remains *r = data;
 	unsigned slot = pool_slot_of_table(r->cfg, rule->table);
 
-	if (slot && rule->priority == r->cfg->rule_priority)
+	/* Any priority: a running jail moves its rules ahead of rules added after it. */
+	if (slot)
 		r->seen[slot] = 1;
 	return 0;
 }
@@ -64,7 +65,7 @@ static int note_link(const struct link_info *link, void *data)
 static void remove_slot(struct remains *r, struct nl *nl, unsigned slot)
 {
 	struct jail_net net;
-	struct rule_info rule = { .priority = r->cfg->rule_priority };
+	struct rule_info rule = { 0 };	/* priority 0: any */
 	int err;
 
 	pool_slot(r->cfg, slot, &net);
@@ -76,7 +77,7 @@ static void remove_slot(struct remains *r, struct nl *nl, unsigned slot)
 			log_error("cannot remove %s: %s", net.host_veth, strerror(-err));
 	}
 	rule.table = net.table;
-	/* Rules are matched by priority and table alone here: whatever selector they had. */
+	/* Rules are matched by table alone here: whatever priority or selector they had. */
 	while (rule_delete(nl, &rule) == 0)
 		;
 	rule.family = AF_INET6;

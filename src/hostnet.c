@@ -166,7 +166,7 @@ static int jail_rules(const struct jail_host *jh, const struct pool_config *cfg,
 	memset(rules, 0, JAIL_RULES * sizeof(rules[0]));
 	for (int i = 0; i < JAIL_RULES; i++) {
 		rules[i].family = i < 2 ? AF_INET : AF_INET6;
-		rules[i].priority = cfg->rule_priority;
+		rules[i].priority = jh->rule_priority ? jh->rule_priority : cfg->rule_priority;
 		rules[i].table = jh->net.table;
 		if (i % 2 == 0) {
 			snprintf(rules[i].iifname, sizeof(rules[i].iifname), "%s", jh->net.host_veth);
@@ -323,6 +323,7 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 		return err;
 
 	*step = "add the jail's routing rules";
+	jh->rule_priority = cfg->rule_priority;
 	count = jail_rules(jh, cfg, rules);
 	for (int i = 0; i < count && !err; i++)
 		err = rule_add(nl, &rules[i]);
@@ -393,6 +394,48 @@ static int follow_uplink(struct jail_host *jh, struct nl *nl, const struct pool_
 	return changes;
 }
 
+struct first_rule {
+	uint32_t own_table;
+	uint32_t lowest;	/* lowest priority of another tool's rule, above local's 0 */
+};
+
+static int note_foreign_rule(const struct rule_info *rule, void *data)
+{
+	struct first_rule *first = data;
+
+	if (rule->table != first->own_table && rule->priority > 0 && rule->priority < first->lowest)
+		first->lowest = rule->priority;
+	return 0;
+}
+
+/* The jail's rules must be the first to see its packets.  A rule added after them without
+ * a priority (wg-quick's "not fwmark 51820 lookup 51820", say) gets one just below the
+ * first rule's, ahead of ours, and would send the jail into the VPN, where the kill switch
+ * drops it: move ours in front again.  Returns 1 if they moved. */
+static int keep_rules_first(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg)
+{
+	struct first_rule first = { .own_table = jh->net.table, .lowest = UINT32_MAX };
+	struct rule_info old_rules[JAIL_RULES], new_rules[JAIL_RULES];
+	int count;
+
+	if (rule_for_each_family(nl, AF_INET, note_foreign_rule, &first) ||
+	    (jh->has_ipv6 && rule_for_each_family(nl, AF_INET6, note_foreign_rule, &first)))
+		return 0;
+	if (first.lowest > jh->rule_priority || first.lowest < 2)
+		return 0;	/* already first, or no room before the other rule */
+	count = jail_rules(jh, cfg, old_rules);
+	jh->rule_priority = first.lowest - 1;
+	jail_rules(jh, cfg, new_rules);
+	/* New ones first, then the old: never a moment without. */
+	for (int i = 0; i < count; i++)
+		rule_add(nl, &new_rules[i]);
+	for (int i = 0; i < count; i++)
+		rule_delete(nl, &old_rules[i]);
+	log_verbose("jail %s: rules moved to priority %u, ahead of another tool's rule",
+		    jh->net.host_veth, jh->rule_priority);
+	return 1;
+}
+
 int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg,
 		     bool gateway_given)
 {
@@ -412,7 +455,7 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 	count = jail_rules(jh, cfg, rules);
 	for (int i = 0; i < count; i++)
 		changes += rule_add(nl, &rules[i]) == 0;
-	return changes;
+	return changes + keep_rules_first(jh, nl, cfg);
 }
 
 struct uplink_users {

@@ -15,7 +15,9 @@ static void put_rule(struct nlmsghdr *nlh, const struct rule_info *rule)
 	frh->action = FR_ACT_TO_TBL;
 	frh->table = RT_TABLE_UNSPEC;
 	mnl_attr_put_u32(nlh, FRA_TABLE, rule->table);
-	mnl_attr_put_u32(nlh, FRA_PRIORITY, rule->priority);
+	/* Priority 0 only as "any" in a delete: netjail never adds a rule at 0, local's. */
+	if (rule->priority)
+		mnl_attr_put_u32(nlh, FRA_PRIORITY, rule->priority);
 	if (rule->iifname[0])
 		mnl_attr_put_strz(nlh, FRA_IFNAME, rule->iifname);
 	if (rule->fwmask) {
@@ -46,16 +48,17 @@ struct walk {
 	rule_visit_fn visit;
 	void *data;
 	int stopped_with;
+	uint8_t family;
 };
 
 static int on_rule(const struct nlmsghdr *nlh, void *data)
 {
 	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
 	struct walk *walk = data;
-	struct rule_info rule = { .table = frh->table };
+	struct rule_info rule = { .family = frh->family, .table = frh->table };
 	const struct nlattr *attr;
 
-	if (nlh->nlmsg_type != RTM_NEWRULE || frh->family != AF_INET ||
+	if (nlh->nlmsg_type != RTM_NEWRULE || frh->family != walk->family ||
 	    frh->action != FR_ACT_TO_TBL || walk->stopped_with)
 		return MNL_CB_OK;
 	mnl_attr_for_each(attr, nlh, sizeof(*frh)) {
@@ -82,13 +85,18 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 
 int rule_for_each(struct nl *nl, rule_visit_fn visit, void *data)
 {
+	return rule_for_each_family(nl, AF_INET, visit, data);
+}
+
+int rule_for_each_family(struct nl *nl, uint8_t family, rule_visit_fn visit, void *data)
+{
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_GETRULE, 0);
 	struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
-	struct walk walk = { visit, data, 0 };
+	struct walk walk = { visit, data, 0, family };
 	int err;
 
-	frh->family = AF_INET;
+	frh->family = family;
 	err = nl_dump(nl, nlh, on_rule, &walk);
 	return err ? err : walk.stopped_with;
 }

@@ -37,6 +37,11 @@
 #   nj_bg ARGS...               start netjail in the background (no timeout); pid in NJ_PID
 #   finish PID SECONDS          wait for a background PID; RC=its status, or "hung" (then killed)
 #   lab_start_test              lab_up + require_netjail + host_state snapshot in $before
+#   $prober                     a jailed command's script: a TCP connection to the server every 0.1 s,
+#                               one line per try (the address the server saw, or "fail")
+#   lines, got_since N ADDR, only_failures_since N
+#                               on the prober's output in $log: its line count, whether a try
+#                               after line N reached the server as ADDR, or all after N failed
 #   lab_ipv6_on_up1             give up1's side IPv6 too: host 2001:db8:1::2/64, default route via
 #                               rb 2001:db8:1::1; srv 2001:db8:ff::10 answers on TCP port 7 (up0
 #                               stays IPv4-only)
@@ -344,6 +349,16 @@ lab_start_test() {
 	require_netjail
 	before=$LAB_TMP/state.before
 	host_state >"$before"
+}
+
+# shellcheck disable=SC2034,SC2016  # used by the tests; $r is the prober's
+prober='while :; do r=$(socat -T1 -t1 - TCP:203.0.113.10:7,connect-timeout=1 </dev/null 2>/dev/null | tr -d "\r" | head -n1); echo "${r:-fail}"; sleep 0.1; done'
+lines() { wc -l <"$log"; }
+got_since() { tail -n +"$(($1 + 1))" "$log" | grep -qx "$2"; }
+only_failures_since() {
+	local after
+	after=$(tail -n +"$(($1 + 1))" "$log")
+	[[ -n $after ]] && ! grep -qvx fail <<<"$after"
 }
 
 lab_ipv6_on_up1() {

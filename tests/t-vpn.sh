@@ -1,6 +1,7 @@
 #!/bin/bash
 # t-vpn.sh - with wg-quick's policy routing on the host (all traffic into "wg0" unless marked
-# 51820), a jail on up1 still leaves by up1, and the VPN's rules are intact afterwards.
+# 51820), a jail on up1 still leaves by up1, also while the VPN connects and disconnects under
+# a running jail, and the VPN's rules are intact afterwards.
 set -u
 . "$(dirname "$0")/lab.sh"
 lab_enter "$@"
@@ -52,4 +53,29 @@ check "wg-quick rule 'not fwmark 51820 lookup 51820' intact" quiet grep -q 'not 
 check "wg-quick rule 'lookup main suppress_prefixlength 0' intact" quiet grep -q 'from all lookup main suppress_prefixlength 0' <<<"$rules"
 assert_host_unchanged "$before" "host state (with VPN) unchanged after the jails"
 is "$(seen_source)" 10.66.0.2 "host direct after the jails: still through the VPN"
+
+# The VPN disconnects and connects again under a running jail.
+vpn_rules() {
+	ip rule "$1" not fwmark 51820 table 51820
+	ip rule "$1" table main suppress_prefixlength 0
+}
+log=$LAB_TMP/tries.log
+nj_bg -i up1 -g 198.51.100.1 -- sh -c "$prober" >"$log" 2>/dev/null </dev/null
+jail=$NJ_PID
+check "a probing jail on up1 reaches the server as 198.51.100.2" wait_for 10 got_since 0 198.51.100.2
+vpn_rules del
+mark=$(lines)
+check "VPN disconnected: the jail still leaves by up1" wait_for 3 got_since "$mark" 198.51.100.2
+vpn_rules add
+mark=$(lines)
+check "VPN connected again: the jail still leaves by up1" wait_for 3 got_since "$mark" 198.51.100.2
+is "$(seen_source)" 10.66.0.2 "... while the host goes through the VPN"
+check "no try of the jail ever left by the VPN or up0" fails grep -qvxE '198\.51\.100\.2|fail' "$log"
+kill -TERM "$jail"
+finish "$jail" 5
+# Reconnected under the jail, the VPN's rules got other priorities: put back the first ones.
+vpn_rules del
+ip rule add pref 32765 not fwmark 51820 table 51820
+ip rule add pref 32764 table main suppress_prefixlength 0
+assert_host_unchanged "$before" "host state (with VPN) unchanged after the last jail"
 tap_done
