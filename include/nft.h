@@ -19,8 +19,9 @@ struct nft_jail {
 	uint32_t mark, mark_mask;
 	const struct publish *publish;	/* ports forwarded into the jail */
 	size_t publish_count;
-	/* netjail turned forwarding on for the uplink: refuse to route anything else from it */
-	bool guard_uplink;
+	/* netjail turned forwarding on for the uplink (IPv4, IPv6): refuse to route anything
+	 * from it but jails' connections */
+	bool guard_ipv4, guard_ipv6;
 };
 
 /* Comments of the rules whose counters netjail --list shows. */

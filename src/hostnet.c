@@ -14,6 +14,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,7 +229,7 @@ static int add_jail_routes(struct jail_host *jh, struct nl *nl)
 
 /* Turn on what replies on the uplink need, remembering what was there first. */
 static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
-			  uint32_t mark_mask, bool *guard)
+			  uint32_t mark_mask, struct nft_jail *nft)
 {
 	const uint32_t *conf = jh->uplink.inet_conf;
 	struct uplink_record now = {
@@ -259,11 +260,14 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 	}
 	if (err)
 		return err;
-	/* Whatever netjail turned on, it guards: the uplink forwards jails' traffic only. */
-	*guard = record.forwarding == 0 || (jh->has_ipv6 && record.force_forwarding6 == 0);
-	/* The guard that outlives netjail goes in before forwarding goes on. */
-	if (*guard)
-		err = guard_uplink(jh->uplink.name, mark_mask);
+	/* Whatever netjail turned on, it guards: the uplink forwards jails' traffic only.  The
+	 * guard that outlives netjail goes in before forwarding goes on. */
+	nft->guard_ipv4 = record.forwarding == 0;
+	nft->guard_ipv6 = jh->has_ipv6 && record.force_forwarding6 == 0;
+	if (nft->guard_ipv4)
+		err = guard_uplink(jh->uplink.name, NFPROTO_IPV4, mark_mask);
+	if (!err && nft->guard_ipv6)
+		err = guard_uplink(jh->uplink.name, NFPROTO_IPV6, mark_mask);
 	if (err)
 		return err;
 	if (!conf[IPV4_DEVCONF_FORWARDING - 1])
@@ -331,7 +335,7 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 		return err;
 
 	*step = "enable forwarding on the uplink";
-	err = prepare_uplink(jh, nl, st, cfg->mark_mask, &nft.guard_uplink);
+	err = prepare_uplink(jh, nl, st, cfg->mark_mask, &nft);
 	if (err)
 		return err;
 
@@ -395,7 +399,7 @@ static int follow_uplink(struct jail_host *jh, struct nl *nl, const struct pool_
 }
 
 struct first_rule {
-	uint32_t own_table;
+	const struct pool_config *cfg;
 	uint32_t lowest;	/* lowest priority of another tool's rule, above local's 0 */
 };
 
@@ -403,7 +407,10 @@ static int note_foreign_rule(const struct rule_info *rule, void *data)
 {
 	struct first_rule *first = data;
 
-	if (rule->table != first->own_table && rule->priority > 0 && rule->priority < first->lowest)
+	/* Jails' rules (ours, and other jails', which never take each other's packets) do
+	 * not count: two jails must not push each other down. */
+	if (!pool_slot_of_table(first->cfg, rule->table) && rule->priority > 0 &&
+	    rule->priority < first->lowest)
 		first->lowest = rule->priority;
 	return 0;
 }
@@ -414,7 +421,7 @@ static int note_foreign_rule(const struct rule_info *rule, void *data)
  * drops it: move ours in front again.  Returns 1 if they moved. */
 static int keep_rules_first(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg)
 {
-	struct first_rule first = { .own_table = jh->net.table, .lowest = UINT32_MAX };
+	struct first_rule first = { .cfg = cfg, .lowest = UINT32_MAX };
 	struct rule_info old_rules[JAIL_RULES], new_rules[JAIL_RULES];
 	int count;
 
@@ -436,6 +443,29 @@ static int keep_rules_first(struct jail_host *jh, struct nl *nl, const struct po
 	return 1;
 }
 
+/* Forwarding on the jail's link and the uplink is what the jail lives on; another tool
+ * writing net.ipv4.conf.all.forwarding=0 (or IPv6's, which clears force_forwarding) turns
+ * it off everywhere.  Turn it on again on these two, as setup did. */
+static int keep_forwarding(struct jail_host *jh, struct nl *nl, const struct link_info *uplink)
+{
+	static const int ipv4_settings[] = { IPV4_DEVCONF_FORWARDING, IPV4_DEVCONF_SRC_VMARK };
+	const char *ipv6_links[] = { jh->net.host_veth, uplink->name };
+	struct link_info veth;
+	uint32_t value;
+	int changes = 0;
+
+	for (int i = 0; i < 2; i++)
+		if (uplink->has_inet_conf && !uplink->inet_conf[ipv4_settings[i] - 1])
+			changes += link_set_inet_conf(nl, uplink->index, ipv4_settings[i], 1) == 0;
+	if (link_find(nl, jh->net.host_veth, &veth) == 0 && veth.has_inet_conf &&
+	    !veth.inet_conf[IPV4_DEVCONF_FORWARDING - 1])
+		changes += link_set_inet_conf(nl, veth.index, IPV4_DEVCONF_FORWARDING, 1) == 0;
+	for (int i = 0; jh->has_ipv6 && i < 2; i++)
+		if (ipv6_conf_get(ipv6_links[i], FORCE_FORWARDING, &value) == 0 && !value)
+			changes += ipv6_conf_set(ipv6_links[i], FORCE_FORWARDING, 1) == 0;
+	return changes;
+}
+
 int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg,
 		     bool gateway_given)
 {
@@ -448,6 +478,7 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 	if (link_find(nl, jh->uplink.name, &now) || !(now.flags & IFF_UP))
 		return 0;
 	changes = follow_uplink(jh, nl, cfg, &now, gateway_given);
+	changes += keep_forwarding(jh, nl, &now);
 	/* NLM_F_EXCL: what is in place answers EEXIST and makes no event, so this converges. */
 	count = jail_routes(jh, routes);
 	for (int i = 0; i < count; i++)

@@ -234,6 +234,7 @@ static void open_watch(struct keeper *k, struct jail_host *jh, struct nl *nl,
 	static const unsigned groups[] = {
 		RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV4_RULE,
 		RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV6_RULE,
+		RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF,
 	};
 	int err;
 

@@ -10,7 +10,8 @@
  *     iif <host veth> oifname <uplink> counter accept    comment "egress"
  *     iif <host veth> counter drop                       comment "fail-closed"
  *     oif <host veth> ct state != established,related counter drop   comment "inbound"
- *     [iifname <uplink> ct mark & MASK == 0 drop] }
+ *     [iifname <uplink> meta nfproto ipv4|ipv6 ct mark & MASK == 0 drop] }
+ *   chain dstnat, chain output: -P's DNAT (with the jail's ct mark) }
  * }
  * "fail-closed" is the kill switch that does not depend on routing: whatever the rules and
  * tables say (another tool flushed them, the uplink vanished and the main table's default
@@ -108,6 +109,14 @@ static void dnat_to_jail(struct nftnl_rule *r, const struct nft_jail *jail, cons
 	nftb_add_expr(r, e, b);
 }
 
+/* ct mark := (old & ~MASK) | M */
+static void set_own_ct_mark(struct nftnl_rule *r, const struct nft_jail *jail, struct nft_batch *b)
+{
+	nftb_load_ct(r, NFT_CT_MARK, b);
+	nftb_mask_xor(r, ~jail->mark_mask, jail->mark, b);
+	nftb_store_ct(r, NFT_CT_MARK, b);
+}
+
 /* meta mark / ct mark := (old & ~MASK) | M: our bits set, everyone else's kept. */
 static void set_own_mark(struct nftnl_rule *r, const struct nft_jail *jail, bool also_ct,
 			 struct nft_batch *b)
@@ -115,11 +124,8 @@ static void set_own_mark(struct nftnl_rule *r, const struct nft_jail *jail, bool
 	nftb_load_meta(r, NFT_META_MARK, b);
 	nftb_mask_xor(r, ~jail->mark_mask, jail->mark, b);
 	nftb_store_meta(r, NFT_META_MARK, b);
-	if (!also_ct)
-		return;
-	nftb_load_ct(r, NFT_CT_MARK, b);
-	nftb_mask_xor(r, ~jail->mark_mask, jail->mark, b);
-	nftb_store_ct(r, NFT_CT_MARK, b);
+	if (also_ct)
+		set_own_ct_mark(r, jail, b);
 }
 
 static void match_ct_mark(struct nftnl_rule *r, const struct nft_jail *jail, uint32_t value,
@@ -147,19 +153,42 @@ static void match_ct_mark(struct nftnl_rule *r, const struct nft_jail *jail, uin
 static void add_publish_rules(struct nft_batch *b, const struct nft_jail *jail, const struct publish *p)
 {
 	struct nftnl_rule *r = nftb_rule_new(jail->table, "dstnat");
+	uint32_t net8 = htonl(0xff000000u), loopback = htonl(0x7f000000u);
+
+	/* The connection carries the jail's mark, so the uplink guards let it through. */
 	if (r) {
 		nftb_match_ifname(r, NFT_META_IIFNAME, jail->uplink, b);
 		match_published_daddr(r, p, b);
 		match_published_port(r, p, b);
+		set_own_ct_mark(r, jail, b);
 		dnat_to_jail(r, jail, p, b);
 	}
 	nftb_send_rule(b, r);
 
+	/* From the host itself, but not to 127.0.0.0/8: a loopback source cannot be routed to
+	 * the jail (the host's own address works). */
 	r = nftb_rule_new(jail->table, "output");
 	if (r) {
 		match_published_daddr(r, p, b);
+		nftb_load_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 16, 4, b);
+		nftb_mask_xor(r, net8, 0, b);
+		nftb_compare(r, NFT_CMP_NEQ, &loopback, sizeof(loopback), b);
 		match_published_port(r, p, b);
 		dnat_to_jail(r, jail, p, b);
+	}
+	nftb_send_rule(b, r);
+}
+
+static void add_guard_rule(struct nft_batch *b, const struct nft_jail *jail, uint8_t nfproto)
+{
+	struct nftnl_rule *r = nftb_rule_new(jail->table, "forward");
+
+	if (r) {
+		nftb_match_ifname(r, NFT_META_IIFNAME, jail->uplink, b);
+		nftb_load_meta(r, NFT_META_NFPROTO, b);
+		nftb_compare(r, NFT_CMP_EQ, &nfproto, sizeof(nfproto), b);
+		match_ct_mark(r, jail, 0, b);
+		nftb_verdict(r, NF_DROP, b);
 	}
 	nftb_send_rule(b, r);
 }
@@ -265,17 +294,13 @@ static void add_rules(struct nft_batch *b, const struct nft_jail *jail)
 	}
 	nftb_send_rule(b, r);
 
-	if (!jail->guard_uplink)
-		return;
-	/* Forwarding is on for the uplink only for jails' replies: the host must not become
-	 * a router for its neighbours. */
-	r = nftb_rule_new(jail->table, "forward");
-	if (r) {
-		nftb_match_ifname(r, NFT_META_IIFNAME, jail->uplink, b);
-		match_ct_mark(r, jail, 0, b);
-		nftb_verdict(r, NF_DROP, b);
-	}
-	nftb_send_rule(b, r);
+	/* Where netjail turned forwarding on for the uplink, it is on for jails' connections
+	 * only: the host must not become a router for its neighbours.  Per family, so that a
+	 * host that routes IPv4 itself keeps doing so. */
+	if (jail->guard_ipv4)
+		add_guard_rule(b, jail, NFPROTO_IPV4);
+	if (jail->guard_ipv6)
+		add_guard_rule(b, jail, NFPROTO_IPV6);
 }
 
 int nft_install_jail(struct nl *nl, const struct nft_jail *jail)

@@ -206,7 +206,8 @@ int state_remember_uplink(struct state *st, const char *uplink, const struct upl
 
 int state_recall_uplink(struct state *st, const char *uplink, struct uplink_record *record)
 {
-	char name[64], text[64], *fields[3], *cursor;
+	char name[64], text[64], *cursor;
+	const char *fields[3];
 	ssize_t len;
 	int fd;
 
@@ -219,11 +220,16 @@ int state_recall_uplink(struct state *st, const char *uplink, struct uplink_reco
 	if (len <= 0 || text[len - 1] != '\n')
 		return -EINVAL;
 	text[len - 1] = '\0';
-	/* "FORWARDING SRC_VALID_MARK FORCE_FORWARDING6", nothing else. */
+	/* "FORWARDING SRC_VALID_MARK FORCE_FORWARDING6", nothing else; the third is missing in
+	 * records of netjail before IPv6 (then it was not changed: 0). */
 	cursor = text;
 	for (int i = 0; i < 3; i++) {
 		fields[i] = cursor;
 		cursor += strcspn(cursor, " ");
+		if (i == 1 && *cursor == '\0') {
+			fields[2] = "0";
+			break;
+		}
 		if ((i < 2 && *cursor != ' ') || (i == 2 && *cursor != '\0'))
 			return -EINVAL;
 		*cursor++ = '\0';

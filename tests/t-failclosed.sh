@@ -63,6 +63,15 @@ check "netjail continued: it puts its rules back and the jail reaches the server
 	wait_for 3 got_since "$mark" 198.51.100.2
 is "$(ip rule show pref 100 | wc -l)" 2 "... with both of its rules"
 
+# ---- another tool switches forwarding off everywhere (all.forwarding 1 then 0 reaches
+# every interface, the jail's link and up1 included)
+sysctl -qw net.ipv4.conf.all.forwarding=1
+sysctl -qw net.ipv4.conf.all.forwarding=0
+mark=$(lines)
+check "all.forwarding switched off by another tool: the jail reaches the server again within 3 s" \
+	wait_for 3 got_since "$mark" 198.51.100.2
+is "$(sysctl -n net.ipv4.conf.up0.forwarding)" 0 "... and up0, which no jail uses, is not made to forward"
+
 # ---- other tools: nft flush ruleset, ip rule flush
 nft flush ruleset
 check "nft flush ruleset leaves the jail's table (owned by netjail)" quiet nft list table inet netjail1

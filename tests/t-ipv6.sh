@@ -34,6 +34,11 @@ if wait_for 10 jail_links_at_least 1; then
 	is "$(sysctl -n net.ipv6.conf.up1.force_forwarding) $(sysctl -n net.ipv6.conf.nj1.force_forwarding)" "1 1" \
 		"... and is on for up1 and the jail's link only"
 	is "$(ip -6 rule show pref 100 | wc -l)" 2 "two IPv6 rules send the jail to its table"
+	# Another tool switches IPv6 forwarding on and off globally, which clears force_forwarding.
+	sysctl -qw net.ipv6.conf.all.forwarding=1
+	sysctl -qw net.ipv6.conf.all.forwarding=0
+	check "all.forwarding (IPv6) switched off by another tool: force_forwarding is back within 3 s" \
+		wait_for 3 sh -c '[ "$(sysctl -n net.ipv6.conf.up1.force_forwarding)$(sysctl -n net.ipv6.conf.nj1.force_forwarding)" = 11 ]' 
 	# up1 now forwards IPv6: its router must still not get through the host, nor into the jail.
 	ip -n rb route add fd6e:6a00::/48 via 2001:db8:1::2
 	check "up1's router cannot reach into the jail over IPv6" \
@@ -44,6 +49,21 @@ else
 fi
 kill -TERM "$NJ_PID"
 finish "$NJ_PID" 5
+
+# The host already routes IPv4 on up1: netjail guards only the IPv6 it turned on.
+sysctl -qw net.ipv4.conf.up1.forwarding=1
+nj_bg -i up1 -g 198.51.100.1 -- sleep 30 </dev/null >/dev/null 2>&1
+if wait_for 10 jail_links_at_least 1; then
+	guards=$(nft list table inet netjail_guard 2>/dev/null)
+	check "IPv4 already forwarded on up1: the guard covers IPv6 only" \
+		sh -c 'grep -q "comment \"up1 ipv6\"" && ! grep -q "ipv4"' <<<"$guards"
+	check "... in the jail's own table too" fails grep -q 'nfproto ipv4 ct mark' <<<"$(nft list table inet netjail1)"
+else
+	not_ok "a jail on up1 came up"
+fi
+kill -TERM "$NJ_PID"
+finish "$NJ_PID" 5
+sysctl -qw net.ipv4.conf.up1.forwarding=0
 
 # Fails at once, never elsewhere: up0 has no IPv6, and --no-ipv6 says none.
 start=$(date +%s%N)

@@ -9,10 +9,6 @@ set -u
 lab_enter "$@"
 lab_start_test
 
-# up1 already forwards (the admin made the host a router there), so netjail adds no guard
-# of its own on it: only the jail's "inbound" rule can keep connections out.
-sysctl -qw net.ipv4.conf.up1.forwarding=1
-
 # In the jail: TCP and UDP port 7 answer with the peer address they saw.
 # shellcheck disable=SC2016  # $SOCAT_PEERADDR is for the jail's shell
 server='socat TCP-LISTEN:7,fork,reuseaddr SYSTEM:"echo \$SOCAT_PEERADDR" & socat UDP-RECVFROM:7,fork SYSTEM:"echo \$SOCAT_PEERADDR" & wait'
@@ -31,9 +27,8 @@ is "$(ask_tcp)" 198.51.100.2 "TCP 8080 from the host itself reaches the jail"
 is "$(ask_udp ip netns exec rb)" 198.51.100.1 "UDP 5353 on 198.51.100.2 from the uplink's router reaches the jail"
 is "$(timeout 5 ip netns exec ra socat -T2 - TCP:192.0.2.2:8080,connect-timeout=2 </dev/null 2>/dev/null | head -n1)" "" \
 	"8080 is not published on up0's side"
-ip -n rb route add 10.231.0.0/16 via 198.51.100.2
-is "$(timeout 5 ip netns exec rb socat -T2 - TCP:10.231.0.6:7,connect-timeout=2 </dev/null 2>/dev/null | head -n1)" "" \
-	"the jail's own port 7 stays closed from the uplink (nothing but the published port gets in)"
+is "$(timeout 5 socat -T2 - TCP:127.0.0.1:8080,connect-timeout=2 </dev/null 2>&1 | grep -c 'Connection refused')" 1 \
+	"localhost:8080 is not published (refused at once, no hang)"
 
 # Refusals: what bind(2) would refuse the caller.
 mkdir -p /run/njpriv
@@ -51,6 +46,19 @@ is "$rc" 125 "a malformed -P is refused with 125"
 kill -TERM "$jail_pid"
 finish "$jail_pid" 5
 is "$(ask_tcp ip netns exec rb)" "" "after the jail ends, 8080 is no longer forwarded"
+
+# up1 already forwards (the admin made the host a router there), so netjail adds no guard
+# of its own: only the jail's "inbound" rule can keep connections out of the jail.
+sysctl -qw net.ipv4.conf.up1.forwarding=1
+nj_bg -i up1 -g 198.51.100.1 -P 8080:7 -- sh -c "$server" </dev/null >/dev/null 2>&1
+jail_pid=$NJ_PID
+wait_for 10 sh -c "ip netns exec rb socat -T1 - TCP:198.51.100.2:8080,connect-timeout=1 </dev/null 2>/dev/null | grep -q ."
+is "$(ask_tcp ip netns exec rb)" 198.51.100.1 "with up1 forwarding already on: the published port works"
+ip -n rb route add 10.231.0.0/16 via 198.51.100.2
+is "$(timeout 5 ip netns exec rb socat -T2 - TCP:10.231.0.6:7,connect-timeout=2 </dev/null 2>/dev/null | head -n1)" "" \
+	"... and the jail's own port 7 stays closed from the uplink (nothing but the published port gets in)"
+kill -TERM "$jail_pid"
+finish "$jail_pid" 5
 check "up1's forwarding is left as the admin had it (on)" test "$(sysctl -n net.ipv4.conf.up1.forwarding)" = 1
 sysctl -qw net.ipv4.conf.up1.forwarding=0
 assert_host_unchanged "$before"
