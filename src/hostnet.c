@@ -450,7 +450,7 @@ static int keep_forwarding(struct jail_host *jh, struct nl *nl, const struct lin
 {
 	static const int ipv4_settings[] = { IPV4_DEVCONF_FORWARDING, IPV4_DEVCONF_SRC_VMARK };
 	const char *ipv6_links[] = { jh->net.host_veth, uplink->name };
-	struct link_info veth;
+	struct link_info veth = { 0 };
 	uint32_t value;
 	int changes = 0;
 
