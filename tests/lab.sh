@@ -31,7 +31,8 @@
 #   host_state                  normalized snapshot of the host's network configuration
 #   assert_host_unchanged FILE [TEXT]   TAP assertion: host_state equals the snapshot in FILE
 #   jail_links                  names of the host-side jail veths (nj<N>) now present
-#   jail_links_at_least N, no_jail_links    predicates on the same, for wait_for
+#   jail_links_at_least N       at least N jails fully set up (their nftables tables exist)
+#   no_jail_links               no jail link left (for wait_for)
 #   wait_for SECONDS CMD...     retry CMD every 0.1 s until it succeeds or SECONDS pass
 #   nj ARGS...                  run $NETJAIL_WRAP $NETJAIL ARGS under a timeout (NJ_TIMEOUT, 30 s)
 #   nj_bg ARGS...               start netjail in the background (no timeout); pid in NJ_PID
@@ -299,8 +300,9 @@ jail_links() {
 	ip -o link show | sed -nE 's/^[0-9]+: (nj[0-9]+)[@:].*/\1/p'
 }
 
-# jail_links_at_least N: at least N jail links exist (for wait_for)
-jail_links_at_least() { [[ $(jail_links | wc -l) -ge $1 ]]; }
+# jail_links_at_least N: at least N jails are fully set up on the host (for wait_for); a
+# jail's nftables table is the last thing netjail adds, after its link, routes and rules.
+jail_links_at_least() { [[ $(nft list tables 2>/dev/null | grep -c '^table inet netjail[0-9]') -ge $1 ]]; }
 no_jail_links() { [[ -z $(jail_links) ]]; }
 
 # ---------------------------------------------------------------------------- the binary under test

@@ -47,7 +47,8 @@ nj_bg -i up1 -g 198.51.100.1 -- sleep 3601 >/dev/null 2>&1 </dev/null
 j1=$NJ_PID
 nj_bg -i up0 -- sleep 3602 >/dev/null 2>&1 </dev/null
 j0=$NJ_PID
-if wait_for 10 jail_links_at_least 2 && wait_for 5 quiet pgrep -f '^sleep 360[12]$'; then
+both_sleeping() { [[ $(pgrep -fc '^sleep 360[12]$') -eq 2 ]]; }
+if wait_for 10 jail_links_at_least 2 && wait_for 5 both_sleeping; then
 	ok "jails on up1 and up0 are running"
 else
 	not_ok "jails on up1 and up0 are running"
