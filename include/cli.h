@@ -16,6 +16,7 @@ enum cli_action {
 	ACTION_VERSION,
 	ACTION_CLEANUP,
 	ACTION_LIST,
+	ACTION_CHECK,
 };
 
 struct cli_options {
@@ -30,6 +31,7 @@ struct cli_options {
 	const char *profile;		/* -p, not interpreted yet */
 	const char *user;		/* -u */
 	bool no_ipv6;			/* --no-ipv6 */
+	bool json;			/* --json, with --list */
 	bool verbose;
 	char **command;			/* first non-option word and everything after it */
 };

@@ -2,6 +2,8 @@
 #ifndef NETJAIL_LIST_H
 #define NETJAIL_LIST_H
 
+#include <stdbool.h>
+
 #include "nl.h"
 #include "pool.h"
 
@@ -14,7 +16,8 @@ int list_collect(struct nl *nl, const struct pool_config *cfg, struct listing **
  * CAP_NET_ADMIN); a jail whose counters cannot be read shows "-". */
 void list_read_counters(struct nl *nft, struct listing *listing);
 
-/* Print the table to stdout, reading each jail's command line from /proc as the caller. */
-void list_print(const struct listing *listing);
+/* Print the table (or, with @json, a JSON array) to stdout, reading each jail's command
+ * line from /proc as the caller. */
+void list_print(const struct listing *listing, bool json);
 
 #endif

@@ -15,7 +15,7 @@
 #include "conf.h"
 #include "util.h"
 
-enum { OPT_CLEANUP = 256, OPT_LIST, OPT_NO_IPV6 };
+enum { OPT_CLEANUP = 256, OPT_LIST, OPT_NO_IPV6, OPT_JSON, OPT_CHECK };
 
 const char cli_usage[] =
 	"Usage: netjail [OPTIONS] [--] COMMAND [ARG]...\n"
@@ -34,7 +34,8 @@ const char cli_usage[] =
 	"  -v, --verbose           say what is set up and torn down\n"
 	"  -h, --help              show this help\n"
 	"  -V, --version           show the version\n"
-	"      --list              show the running jails\n"
+	"      --list [--json]     show the running jails (as JSON for scripts)\n"
+	"      --check             with -i IFACE: tell whether a jail on it would work, and why not\n"
 	"      --cleanup           remove what jails whose netjail died left behind\n"
 	"\n"
 	"Admin policy: " NETJAIL_CONF_DIR "/" NETJAIL_CONF_NAME ", see netjail.conf(5).\n"
@@ -54,6 +55,8 @@ static const struct option long_options[] = {
 	{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "no-ipv6", no_argument, NULL, OPT_NO_IPV6 },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "check", no_argument, NULL, OPT_CHECK },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -65,7 +68,7 @@ static const struct option long_options[] = {
 static int set_action(struct cli_options *opts, enum cli_action action, char *why, size_t why_len)
 {
 	if (opts->action != ACTION_RUN && opts->action != action)
-		FAIL("--cleanup, --list, --help and --version cannot be combined");
+		FAIL("--cleanup, --list, --check, --help and --version cannot be combined");
 	opts->action = action;
 	return 0;
 }
@@ -122,6 +125,11 @@ static int take_option(int opt, const char *arg, char *const *argv, struct cli_o
 		return set_action(opts, ACTION_CLEANUP, why, why_len);
 	case OPT_LIST:
 		return set_action(opts, ACTION_LIST, why, why_len);
+	case OPT_CHECK:
+		return set_action(opts, ACTION_CHECK, why, why_len);
+	case OPT_JSON:
+		opts->json = true;
+		return 0;
 	case OPT_NO_IPV6:
 		opts->no_ipv6 = true;
 		return 0;
@@ -158,12 +166,20 @@ int cli_parse(int argc, char **argv, struct cli_options *opts, char *why, size_t
 	}
 	opts->command = argv + optind;
 
+	if (opts->json && opts->action != ACTION_LIST)
+		FAIL("--json goes with --list");
 	switch (opts->action) {
 	case ACTION_RUN:
-		if (!opts->command[0])
+		if (!opts->command[0] && !opts->profile)
 			FAIL("no command given (see netjail --help)");
 		if (!opts->uplink && !opts->profile)
 			FAIL("no uplink given: pass -i IFACE");
+		return 0;
+	case ACTION_CHECK:
+		if (opts->command[0])
+			FAIL("unexpected argument '%s'", SHOW(opts->command[0]));
+		if (!opts->uplink && !opts->profile)
+			FAIL("--check needs an uplink: pass -i IFACE");
 		return 0;
 	default:
 		if (opts->command[0])

@@ -111,8 +111,9 @@ static void print_count(uint64_t value, bool known)
 		printf(" %10s", "-");
 }
 
-void list_print(const struct listing *listing)
+void list_print(const struct listing *listing, bool json)
 {
+	(void)json;
 	if (listing->count)
 		printf("%-8s %-6s %-15s %-16s %10s %10s %10s %s\n", "PID", "JAIL", "UPLINK",
 		       "ADDRESS", "OUT-PKTS", "OUT-BYTES", "DROPPED", "COMMAND");

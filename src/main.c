@@ -385,7 +385,7 @@ static void drop_privileges_now(void)
 		die("cannot drop privileges: %s", strerror(-err));
 }
 
-static int list(void)
+static int list(bool json)
 {
 	struct netjail_conf conf;
 	struct listing *listing;
@@ -406,8 +406,15 @@ static int list(void)
 		nl_close(&nft);
 	}
 	drop_privileges_now();
-	list_print(listing);
+	list_print(listing, json);
 	return 0;
+}
+
+/* --check: everything run() would check before changing anything, then a verdict. */
+static int check(const struct cli_options *opts)
+{
+	(void)opts;
+	die("--check is not implemented yet");
 }
 
 int main(int argc, char **argv)
@@ -434,7 +441,9 @@ int main(int argc, char **argv)
 			die("%s", why);
 		return cleanup();
 	case ACTION_LIST:
-		return list();
+		return list(opts.json);
+	case ACTION_CHECK:
+		return check(&opts);
 	case ACTION_RUN:
 		break;
 	}
