@@ -35,7 +35,7 @@ SRCS     := $(wildcard src/*.c)
 OBJS     := $(SRCS:src/%.c=build/%.o)
 ASAN_OBJS := $(SRCS:src/%.c=build/asan/%.o)
 # Pure modules the unit tests link against.
-PURE     := cli util pool log conf
+PURE     := cli util pool log conf initext
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/*.c))
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # Fuzzing needs clang's libFuzzer; `make check` replays the shipped corpus with $(CC) instead.
@@ -44,7 +44,7 @@ FUZZ_CC  ?= clang
 FUZZ_SECONDS ?= 60
 # The parsers and what they call; log.c is left out: nothing fuzzed logs, and clang's
 # -Wformat-nonliteral does not follow its va_list the way gcc's does.
-FUZZ_SRCS := $(patsubst %,src/%.c,cli util pool conf)
+FUZZ_SRCS := $(patsubst %,src/%.c,cli util pool conf initext)
 FUZZ_HARNESS := tests/fuzz/fuzz.h $(FUZZ_SRCS) $(wildcard include/*.h)
 
 .PHONY: all deps check unit fuzz-replay integration demo install install-caps install-files \

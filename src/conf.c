@@ -7,11 +7,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fnmatch.h>
-#include <ini.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "conf.h"
+#include "initext.h"
 #include "util.h"
 
 enum conf_key {
@@ -34,14 +34,12 @@ static const struct {
 };
 
 struct parse_state {
+	struct ini_text text;	/* first: initext.c's reader uses it */
 	struct netjail_conf *conf;
-	const char *unread;	/* the text inih has not read yet */
-	int line;		/* the last line inih read: the error's, once one stops the reading */
 	bool seen[KEY_COUNT];
-	char error[160];	/* the first error */
 };
 
-#define REFUSE(...) do { snprintf(ps->error, sizeof(ps->error), __VA_ARGS__); return -EINVAL; } while (0)
+#define REFUSE(...) do { snprintf(ps->text.error, sizeof(ps->text.error), __VA_ARGS__); return -EINVAL; } while (0)
 #define SHOW(text) printable((text), shown, sizeof(shown))
 
 static bool glob_is_valid(const char *glob)
@@ -172,42 +170,19 @@ static int on_pair(void *data, const char *section, const char *name, const char
 	for (key = 0; key < KEY_COUNT; key++)
 		if (!strcmp(section, known_keys[key].section) && !strcmp(name, known_keys[key].name))
 			break;
-	if (ps->error[0])
+	if (ps->text.error[0])
 		return 0;	/* keep the first error; inih would go on */
 	if (key == KEY_COUNT) {
-		snprintf(ps->error, sizeof(ps->error), "unknown key '%s' in section [%s]", SHOW(name),
+		snprintf(ps->text.error, sizeof(ps->text.error), "unknown key '%s' in section [%s]", SHOW(name),
 			 section[0] ? printable(section, shown_section, sizeof(shown_section)) : "none");
 		return 0;
 	}
 	if (ps->seen[key]) {
-		snprintf(ps->error, sizeof(ps->error), "'%s' is set twice", known_keys[key].name);
+		snprintf(ps->text.error, sizeof(ps->text.error), "'%s' is set twice", known_keys[key].name);
 		return 0;
 	}
 	ps->seen[key] = true;
 	return take(ps, (enum conf_key)key, value) == 0;
-}
-
-/* inih's reader, fgets(3)-like: one line per call, counted, since inih tells the handler
- * no line number; reading stops at our first error, so ps->line is then its line.  A line
- * longer than inih's buffer is refused: inih would read the rest as a line of its own, and
- * the end of a long comment could be taken as a setting. */
-static char *read_line(char *buf, int size, void *data)
-{
-	struct parse_state *ps = data;
-	size_t len = strcspn(ps->unread, "\n");
-
-	if (!ps->unread[0] || ps->error[0])
-		return NULL;
-	ps->line++;
-	if (len + 2 > (size_t)size) {
-		snprintf(ps->error, sizeof(ps->error), "line too long: at most %d characters", size - 2);
-		return NULL;
-	}
-	len += ps->unread[len] == '\n';
-	memcpy(buf, ps->unread, len);
-	buf[len] = '\0';
-	ps->unread += len;
-	return buf;
 }
 
 void conf_defaults(struct netjail_conf *conf)
@@ -219,22 +194,16 @@ void conf_defaults(struct netjail_conf *conf)
 int conf_parse(const char *text, const char *name, struct netjail_conf *conf,
 	       char *why, size_t why_len)
 {
-	struct parse_state ps = { .conf = conf, .unread = text };
-	int line = ini_parse_stream(read_line, &ps, on_pair, &ps);
+	struct parse_state ps = { .conf = conf };
+	int err = ini_text_parse(text, name, on_pair, &ps.text, why, why_len);
 
-	/* inih returns its first bad line: a syntax error, or ours if none came before it. */
-	if (line < 0)
-		snprintf(why, why_len, "%s: cannot be parsed", name);
-	else if (ps.error[0] && (line == 0 || line == ps.line))
-		snprintf(why, why_len, "%s:%d: %s", name, ps.line, ps.error);
-	else if (line > 0)
-		snprintf(why, why_len, "%s:%d: syntax error: expected [section] or key = value",
-			 name, line);
-	else if (pool_slot_count(&conf->pool) == 0)
+	if (err)
+		return err;
+	if (pool_slot_count(&conf->pool) == 0) {
 		snprintf(why, why_len, "%s: pool and fwmark_mask leave room for no jail", name);
-	else
-		return 0;
-	return -EINVAL;
+		return -EINVAL;
+	}
+	return 0;
 }
 
 bool conf_allows_interface(const struct netjail_conf *conf, const char *ifname)
