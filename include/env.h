@@ -2,6 +2,7 @@
 #ifndef NETJAIL_ENV_H
 #define NETJAIL_ENV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The caller's environment as exec'd, kept only while glibc ran netjail in secure mode. */
@@ -17,5 +18,17 @@ void env_save_stripped(struct env_saved *saved);
 /* After the drop, in the unprivileged child: set again every saved variable that is missing,
  * so COMMAND sees what it would have seen without netjail. */
 void env_restore_stripped(struct env_saved *saved);
+
+/* What a profile changes in COMMAND's environment, applied last. */
+struct env_changes {
+	const char *const *set;		/* "NAME=VALUE" */
+	size_t set_count;
+	const char *const *unset;
+	size_t unset_count;
+	bool no_session_bus;		/* dbus = none */
+};
+
+/* In the child after the drop: unset, then set, then keep D-Bus away if asked. */
+void env_apply_changes(const struct env_changes *changes);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "env.h"
 #include "priv.h"
 
 /* The alias of eth0 inside every jail: how netjail knows it is being run from a jail. */
@@ -28,10 +29,11 @@ struct jail_side {
 	bool disable_ipv6;		/* --no-ipv6: not even ::1 */
 };
 
-/* Fork the child: it enters new network and mount namespaces and waits.  @run_mask is the
- * signal mask COMMAND gets.  0 or -errno. */
+/* Fork the child: it enters new network and mount namespaces and waits.  @env (may be
+ * NULL) is what a profile changes in COMMAND's environment; @run_mask the signal mask
+ * COMMAND gets.  0 or -errno. */
 int jail_child_start(struct jail_child *child, const struct target_user *target,
-		     char **command, const sigset_t *run_mask);
+		     char **command, const struct env_changes *env, const sigset_t *run_mask);
 
 /* Wait until the child's namespaces exist.  0, or -ECHILD if it failed (it said why). */
 int jail_child_wait_ready(struct jail_child *child);

@@ -68,3 +68,25 @@ void env_restore_stripped(struct env_saved *saved)
 	free(saved->block);
 	saved->block = NULL;
 }
+
+void env_apply_changes(const struct env_changes *changes)
+{
+	if (!changes)
+		return;
+	for (size_t i = 0; i < changes->unset_count; i++)
+		unsetenv(changes->unset[i]);
+	for (size_t i = 0; i < changes->set_count; i++) {
+		const char *entry = changes->set[i], *equals = strchr(entry, '=');
+		char name[256];
+
+		if (!equals || (size_t)(equals - entry) >= sizeof(name))
+			continue;	/* profile.c checked both */
+		memcpy(name, entry, (size_t)(equals - entry));
+		name[equals - entry] = '\0';
+		setenv(name, equals + 1, 1);
+	}
+	/* An address no D-Bus library can use: without it, libdbus and sd-bus would fall back
+	 * to $XDG_RUNTIME_DIR/bus, the session bus outside the jail. */
+	if (changes->no_session_bus)
+		setenv("DBUS_SESSION_BUS_ADDRESS", "disabled:", 1);
+}

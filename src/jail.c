@@ -127,7 +127,7 @@ static void close_all_but(int first, int second)
 
 __attribute__((noreturn))
 static void child_main(int ready_fd, int go_fd, pid_t parent, const struct target_user *target,
-		       char **command, const sigset_t *run_mask)
+		       char **command, const struct env_changes *env, const sigset_t *run_mask)
 {
 	struct jail_side side;
 	struct env_saved environment;
@@ -172,6 +172,7 @@ static void child_main(int ready_fd, int go_fd, pid_t parent, const struct targe
 	die_with_parent(parent);
 	env_restore_stripped(&environment);
 	set_login_environment(target);
+	env_apply_changes(env);
 	sigprocmask(SIG_SETMASK, run_mask, NULL);
 	execvp(command[0], command);
 	err = errno;
@@ -180,7 +181,7 @@ static void child_main(int ready_fd, int go_fd, pid_t parent, const struct targe
 }
 
 int jail_child_start(struct jail_child *child, const struct target_user *target,
-		     char **command, const sigset_t *run_mask)
+		     char **command, const struct env_changes *env, const sigset_t *run_mask)
 {
 	int ready[2], go[2];
 	pid_t parent = getpid();
@@ -207,7 +208,7 @@ int jail_child_start(struct jail_child *child, const struct target_user *target,
 	if (child->pid == 0) {
 		close(ready[0]);
 		close(go[1]);
-		child_main(ready[1], go[0], parent, target, command, run_mask);
+		child_main(ready[1], go[0], parent, target, command, env, run_mask);
 	}
 	close(ready[1]);
 	close(go[0]);

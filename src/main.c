@@ -31,6 +31,7 @@
 #include "nl.h"
 #include "pool.h"
 #include "priv.h"
+#include "profile.h"
 #include "publish.h"
 #include "route.h"
 #include "state.h"
@@ -256,7 +257,7 @@ static void open_watch(struct keeper *k, struct jail_host *jh, struct nl *nl,
 	repair_jail_host(k);
 }
 
-static int run(const struct cli_options *opts)
+static int run(const struct cli_options *opts, const struct env_changes *env)
 {
 	const struct pool_config *cfg;
 	struct netjail_conf conf;
@@ -277,8 +278,6 @@ static int run(const struct cli_options *opts)
 		die("%s", why);
 	load_conf(&conf);
 	cfg = &conf.pool;
-	if (opts->profile)
-		die("profiles are not supported yet (-p %s)", printable(opts->profile, shown, sizeof(shown)));
 	err = priv_resolve_target(opts->user, &target);
 	if (err == -EPERM)
 		die("only root may use -u");
@@ -306,7 +305,7 @@ static int run(const struct cli_options *opts)
 		    inet_ntoa(jh.net.host_addr), jh.net.mark, jh.net.table);
 
 	signal_fd = open_signals(&run_mask);
-	err = jail_child_start(&child, &target, opts->command, &run_mask);
+	err = jail_child_start(&child, &target, opts->command, env, &run_mask);
 	if (err)
 		die("cannot start the jail: %s", strerror(-err));
 	err = priv_narrow_to_supervisor();
@@ -417,8 +416,34 @@ static int check(const struct cli_options *opts)
 	die("--check is not implemented yet");
 }
 
+/* -p: the profile fills in what the command line left unset; it needs no privilege and
+ * is read as the caller. */
+static void apply_profile(struct cli_options *opts, struct profile *profile,
+			  struct env_changes *env)
+{
+	char why[320];
+
+	memset(env, 0, sizeof(*env));
+	if (!opts->profile)
+		return;
+	if (profile_load(opts->profile, profile, why, sizeof(why)))
+		die("%s", why);
+	profile_merge(profile, opts);
+	if (!opts->uplink)
+		die("neither the command line nor the profile gives an uplink: pass -i IFACE");
+	if (opts->action == ACTION_RUN && !opts->command[0])
+		die("neither the command line nor the profile gives a command");
+	*env = (struct env_changes){
+		.set = profile->setenv, .set_count = profile->setenv_count,
+		.unset = profile->unsetenv, .unset_count = profile->unsetenv_count,
+		.no_session_bus = profile->dbus == DBUS_NONE,
+	};
+}
+
 int main(int argc, char **argv)
 {
+	static struct profile profile;
+	struct env_changes env;
 	struct cli_options opts;
 	const char *why;
 	char reason[256];
@@ -443,9 +468,11 @@ int main(int argc, char **argv)
 	case ACTION_LIST:
 		return list(opts.json);
 	case ACTION_CHECK:
+		apply_profile(&opts, &profile, &env);
 		return check(&opts);
 	case ACTION_RUN:
 		break;
 	}
-	return run(&opts);
+	apply_profile(&opts, &profile, &env);
+	return run(&opts, &env);
 }

@@ -1,0 +1,108 @@
+/* profilefile.c - find a profile and read it with the caller's rights.
+ *
+ * The name or path comes from the user, so it is opened as the user: netjail's fsuid is
+ * the caller's (priv.c), and a file the user cannot read gives "Permission denied", never
+ * its contents.  The user's own profiles come first, then the admin's, then the shipped
+ * ones, so a user may adapt a shipped profile; none can grant what netjail.conf denies,
+ * since the policy is checked on the uplink the run ends up with.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "profile.h"
+#include "util.h"
+
+#ifndef NETJAIL_PROFILE_DIR
+#define NETJAIL_PROFILE_DIR "/usr/local/share/netjail/profiles"
+#endif
+
+/* The user's profile directory: $XDG_CONFIG_HOME or ~/.config, then netjail/profiles. */
+static void user_profile_dir(char *buf, size_t size)
+{
+	const char *config = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	const struct passwd *pw;
+
+	if (config && config[0] == '/') {
+		snprintf(buf, size, "%s/netjail/profiles", config);
+		return;
+	}
+	if (!home || home[0] != '/') {
+		pw = getpwuid(getuid());
+		home = pw ? pw->pw_dir : "/nonexistent";
+	}
+	snprintf(buf, size, "%s/.config/netjail/profiles", home);
+}
+
+/* Read @path whole (at most PROFILE_MAX_BYTES).  Returns malloc'd text, or NULL with errno. */
+static char *read_file(const char *path)
+{
+	struct stat st;
+	char *text;
+	ssize_t got;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > PROFILE_MAX_BYTES) {
+		close(fd);
+		errno = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
+		return NULL;
+	}
+	text = calloc(1, (size_t)st.st_size + 1);
+	got = text ? read(fd, text, (size_t)st.st_size) : -1;
+	close(fd);
+	if (got != st.st_size) {
+		free(text);
+		errno = EIO;
+		return NULL;
+	}
+	return text;
+}
+
+int profile_load(const char *name_or_path, struct profile *profile, char *why, size_t why_len)
+{
+	char user_dir[4096], path[4096 + 128], shown_path[72], shown_dir[72];
+	const char *dirs[3] = { user_dir, NETJAIL_CONF_DIR "/profiles", NETJAIL_PROFILE_DIR };
+	char *text = NULL;
+	int err;
+
+	if (strchr(name_or_path, '/')) {
+		snprintf(path, sizeof(path), "%s", name_or_path);
+		text = read_file(path);
+	} else if (profile_name_is_plain(name_or_path)) {
+		user_profile_dir(user_dir, sizeof(user_dir));
+		errno = ENOENT;
+		for (int i = 0; i < 3 && !text && errno == ENOENT; i++) {
+			snprintf(path, sizeof(path), "%s/%s.conf", dirs[i], name_or_path);
+			text = read_file(path);
+		}
+	} else {
+		snprintf(why, why_len, "invalid profile name: use letters, digits, '_', '-', '.' "
+			 "or '+', or give a path with a '/'");
+		return -EINVAL;
+	}
+	/* Paths and names are the user's text: shown as printable() makes them. */
+	printable(path, shown_path, sizeof(shown_path));
+	if (!text) {
+		err = errno;
+		if (err == ENOENT && !strchr(name_or_path, '/'))
+			snprintf(why, why_len, "no profile named '%s' (looked in %s, %s and %s)",
+				 name_or_path, printable(dirs[0], shown_dir, sizeof(shown_dir)),
+				 dirs[1], dirs[2]);
+		else
+			snprintf(why, why_len, "cannot read profile %s: %s", shown_path,
+				 err == EFBIG ? "larger than 64 KiB" :
+				 err == EINVAL ? "not a regular file" : strerror(err));
+		return -err;
+	}
+	err = profile_parse(text, shown_path, profile, why, why_len);
+	free(text);
+	return err;
+}
