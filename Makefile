@@ -13,6 +13,7 @@ PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+PROFILEDIR ?= $(PREFIX)/share/netjail/profiles
 # What install-caps grants (see SECURITY.md): namespaces and mounts, netlink/nftables,
 # and fsuid 0 for /run/netjail plus the final setgroups/setres[ug]id.
 FILE_CAPS := cap_net_admin,cap_sys_admin,cap_setuid,cap_setgid=p
@@ -29,22 +30,23 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Iinclude -DNETJAIL_VERSION='"$(VERSION)"' \
              -DNETJAIL_CONF_DIR='"$(SYSCONFDIR)/netjail"' \
+             -DNETJAIL_PROFILE_DIR='"$(PROFILEDIR)"' \
              $(WARNINGS) $(HARDEN) $(PKG_CFLAGS) $(CFLAGS)
 
 SRCS     := $(wildcard src/*.c)
 OBJS     := $(SRCS:src/%.c=build/%.o)
 ASAN_OBJS := $(SRCS:src/%.c=build/asan/%.o)
 # Pure modules the unit tests link against.
-PURE     := cli util pool log conf initext
+PURE     := cli util pool log conf initext profile
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/*.c))
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # Fuzzing needs clang's libFuzzer; `make check` replays the shipped corpus with $(CC) instead.
-FUZZERS  := cli conf
+FUZZERS  := cli conf profile
 FUZZ_CC  ?= clang
 FUZZ_SECONDS ?= 60
 # The parsers and what they call; log.c is left out: nothing fuzzed logs, and clang's
 # -Wformat-nonliteral does not follow its va_list the way gcc's does.
-FUZZ_SRCS := $(patsubst %,src/%.c,cli util pool conf initext)
+FUZZ_SRCS := $(patsubst %,src/%.c,cli util pool conf initext profile)
 FUZZ_HARNESS := tests/fuzz/fuzz.h $(FUZZ_SRCS) $(wildcard include/*.h)
 
 .PHONY: all deps check unit fuzz-replay integration demo install install-caps install-files \
@@ -126,6 +128,8 @@ install-files: netjail
 	install -m 755 -o root -g root netjail $(DESTDIR)$(BINDIR)/netjail
 	install -m 644 man/netjail.1 $(DESTDIR)$(MANDIR)/man1/netjail.1
 	install -m 644 man/netjail.conf.5 $(DESTDIR)$(MANDIR)/man5/netjail.conf.5
+	install -d $(DESTDIR)$(PROFILEDIR)
+	install -m 644 profiles/*.conf $(DESTDIR)$(PROFILEDIR)/
 
 install: install-files
 	chmod 4755 $(DESTDIR)$(BINDIR)/netjail
