@@ -46,8 +46,8 @@
 #   lab_ipv6_on_up1             give up1's side IPv6 too: host 2001:db8:1::2/64, default route via
 #                               rb 2001:db8:1::1; srv 2001:db8:ff::10 answers on TCP port 7 (up0
 #                               stays IPv4-only)
-#   lab_writable_etc            make /etc writable in the lab's mount namespace only (an overlay
-#                               whose upper layer is a tmpfs), for /etc/netjail/netjail.conf
+#   lab_writable DIR            make DIR writable in the lab's mount namespace only (an overlay
+#                               whose upper layer is a tmpfs); lab_writable_etc: /etc
 #   require_netjail             TAP "Bail out!" (one `not ok`) unless $NETJAIL is executable
 #   quiet CMD...                run CMD with stdout and stderr discarded
 #   fails CMD...                succeed if CMD fails (for check)
@@ -378,11 +378,20 @@ lab_ipv6_on_up1() {
 	wait_for 5 sh -c 'socat -T1 - "TCP6:[2001:db8:ff::10]:7" </dev/null 2>/dev/null | grep -q .'
 }
 
-lab_writable_etc() {
-	# On the lab's /run tmpfs, which goes with the lab's mount namespace.
-	mkdir -p /run/lab-etc/upper /run/lab-etc/work &&
-		mount -t overlay overlay \
-			-o lowerdir=/etc,upperdir=/run/lab-etc/upper,workdir=/run/lab-etc/work /etc
+lab_writable_etc() { lab_writable /etc; }
+
+# lab_writable DIR: DIR writable in the lab's mount namespace only (an overlay whose upper
+# layer is on the lab's /run tmpfs, which goes with the lab); DIR is created in the overlay
+# of its parent if it does not exist.
+lab_writable() {
+	local dir=$1 layer
+	if [[ ! -d $dir ]]; then
+		lab_writable "$(dirname "$dir")" && mkdir -p "$dir" && return 0
+		return 1
+	fi
+	layer=/run/lab-overlay/$(tr / _ <<<"$dir")
+	mkdir -p "$layer/upper" "$layer/work" &&
+		mount -t overlay overlay -o "lowerdir=$dir,upperdir=$layer/upper,workdir=$layer/work" "$dir"
 }
 
 require_netjail() {
