@@ -38,6 +38,9 @@ int nl_subscribe(struct nl *nl, const unsigned *groups, size_t count);
  * there was any (or the kernel had to drop some). */
 bool nl_drain_events(struct nl *nl);
 
+/* "strerror(-err): the kernel's text" for the last failure, for a one-line message. */
+const char *nl_reason(int err);
+
 /* The kernel's extended-ack message for the last failure, or "" if none. */
 const char *nl_error_text(void);
 

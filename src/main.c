@@ -20,6 +20,7 @@
 
 #include "addr.h"
 #include "cleanup.h"
+#include "check.h"
 #include "cli.h"
 #include "conf.h"
 #include "hostnet.h"
@@ -35,6 +36,7 @@
 #include "publish.h"
 #include "route.h"
 #include "state.h"
+#include "uplink.h"
 #include "util.h"
 
 #ifndef NETJAIL_VERSION
@@ -44,15 +46,6 @@
 static const int forwarded_signals[] = {
 	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
 };
-
-static const char *kernel_reason(int err)
-{
-	static char text[320];
-	const char *detail = nl_error_text();
-
-	snprintf(text, sizeof(text), "%s%s%s", strerror(-err), detail[0] ? ": " : "", detail);
-	return text;
-}
 
 static void open_rtnl(struct nl *nl)
 {
@@ -84,85 +77,23 @@ static void load_conf(struct netjail_conf *conf)
 		die("%s", why);
 }
 
-static void choose_ipv6(struct nl *nl, const struct netjail_conf *conf, struct jail_host *jh);
-
 /* Check the uplink and settle the next hop, changing nothing. */
 static void choose_uplink(struct nl *nl, const struct cli_options *opts,
 			  const struct netjail_conf *conf, struct jail_host *jh)
 {
-	bool by_root = getuid() == 0;
-	char text[INET_ADDRSTRLEN];
-	int err;
+	char why[320], text[INET_ADDRSTRLEN];
 
-	/* Before the lookup, so that the policy does not reveal which interfaces exist. */
-	if (!by_root && !conf_allows_interface(conf, opts->uplink))
-		die("the administrator's policy (%s/%s) does not let users choose '%s'",
-		    NETJAIL_CONF_DIR, NETJAIL_CONF_NAME, opts->uplink);
-	err = link_find(nl, opts->uplink, &jh->uplink);
-	if (err == -ENODEV)
-		die("no interface named '%s'", opts->uplink);
-	if (err)
-		die("cannot look up interface '%s': %s", opts->uplink, kernel_reason(err));
-	if (jh->uplink.flags & IFF_LOOPBACK)
-		die("'%s' is the loopback interface, not an uplink", opts->uplink);
-	if (!(jh->uplink.flags & IFF_UP))
-		die("interface '%s' is down: bring it up first", opts->uplink);
-	if (pool_slot_of_veth(&conf->pool, jh->uplink.name) && strcmp(jh->uplink.kind, "veth") == 0)
-		die("'%s' is a jail's own link, not an uplink", opts->uplink);
-	/* A jailed user must not use netjail to leave the jail (a kill-switch bypass). */
-	if (!by_root && strcmp(jh->uplink.alias, JAIL_INSIDE_ALIAS) == 0)
-		die("already inside a jail: '%s' is the jail's own link, and only root may "
-		    "start a jail from inside one", opts->uplink);
-
-	if (opts->has_gateway) {
-		inet_ntop(AF_INET, &opts->gateway, text, sizeof(text));
-		if (route_check_onlink(nl, jh->uplink.index, opts->gateway))
-			die("gateway %s is not on-link for '%s'", text, opts->uplink);
-		jh->has_gateway = true;
-		jh->gateway = opts->gateway;
-	} else if (jh->uplink.flags & IFF_POINTOPOINT) {
-		jh->has_gateway = false;	/* wg0, tun0, ppp0: packets just go out */
-	} else {
-		err = route_find_default_gateway(nl, jh->uplink.index, conf->pool.table_base + 1,
-						 conf->pool.table_base + pool_slot_count(&conf->pool),
-						 &jh->gateway);
-		if (err == -ENOENT)
-			die("'%s' has no default route to take a gateway from: pass -g GATEWAY",
-			    opts->uplink);
-		if (err)
-			die("cannot read routes: %s", kernel_reason(err));
-		jh->has_gateway = true;
-		inet_ntop(AF_INET, &jh->gateway, text, sizeof(text));
-	}
+	if (uplink_choose(nl, opts, conf, jh, why, sizeof(why)))
+		die("%s", why);
+	inet_ntop(AF_INET, &jh->gateway, text, sizeof(text));
 	log_verbose("uplink %s (index %d), %s %s", jh->uplink.name, jh->uplink.index,
 		    jh->has_gateway ? "gateway" : "point-to-point", jh->has_gateway ? text : "");
-	if (!opts->no_ipv6)
-		choose_ipv6(nl, conf, jh);
-}
-
-/* IPv6 for the jail if the uplink has an IPv6 default route and the kernel can forward
- * IPv6 for chosen interfaces only; otherwise IPv6 in the jail has no route and fails at
- * once (never by another interface). */
-static void choose_ipv6(struct nl *nl, const struct netjail_conf *conf, struct jail_host *jh)
-{
-	uint32_t first = conf->pool.table_base + 1;
-	uint32_t last = conf->pool.table_base + pool_slot_count(&conf->pool);
-	uint32_t ignored;
-
-	if (route6_find_default(nl, jh->uplink.index, first, last, &jh->has_gateway6,
-				&jh->gateway6)) {
-		log_verbose("%s has no IPv6 default route: IPv6 in the jail fails at once",
-			    jh->uplink.name);
+	if (opts->no_ipv6)
 		return;
-	}
-	if (ipv6_conf_get(jh->uplink.name, "force_forwarding", &ignored)) {
-		log_verbose("%s has IPv6, but this kernel cannot forward IPv6 for single interfaces "
-			    "(force_forwarding, Linux 6.17): IPv6 in the jail fails at once",
-			    jh->uplink.name);
-		return;
-	}
-	jh->has_ipv6 = true;
-	log_verbose("IPv6 too, NATed by %s", jh->uplink.name);
+	if (uplink_choose_ipv6(nl, conf, jh, why, sizeof(why)))
+		log_verbose("%s", why);
+	else
+		log_verbose("IPv6 too, NATed by %s", jh->uplink.name);
 }
 
 /* Hold each published port as the caller could bind it, for as long as the jail runs. */
@@ -295,12 +226,12 @@ static int run(const struct cli_options *opts, const struct env_changes *env)
 	open_state(&st, &nl);
 	err = cleanup_dead_jails(&nl, &st, cfg);
 	if (err < 0)
-		log_error("cannot clean up after dead jails: %s", kernel_reason(err));
+		log_error("cannot clean up after dead jails: %s", nl_reason(err));
 	err = jail_host_claim_slot(&jh, &nl, &st, cfg);
 	if (err == -ENOSPC)
 		die("no free jail address or mark left: too many jails running");
 	if (err)
-		die("cannot choose the jail's addresses: %s", kernel_reason(err));
+		die("cannot choose the jail's addresses: %s", nl_reason(err));
 	log_verbose("jail %s: host %s, mark 0x%x, table %u", jh.net.host_veth,
 		    inet_ntoa(jh.net.host_addr), jh.net.mark, jh.net.table);
 
@@ -318,7 +249,7 @@ static int run(const struct cli_options *opts, const struct env_changes *env)
 		err = jail_host_setup(&jh, &nl, &st, cfg, child.pid, &step);
 	if (err) {
 		if (err != -ECHILD)
-			log_error("cannot %s: %s", step, kernel_reason(err));
+			log_error("cannot %s: %s", step, nl_reason(err));
 		jail_child_abort(&child);
 		jail_host_teardown(&jh, &nl, &st, cfg);
 		exit(EXIT_NETJAIL_FAILED);
@@ -367,7 +298,7 @@ static int cleanup(void)
 	state_close(&st);
 	nl_close(&nl);
 	if (cleaned < 0)
-		die("cannot clean up: %s", kernel_reason(cleaned));
+		die("cannot clean up: %s", nl_reason(cleaned));
 	log_verbose("cleaned up after %d dead jail(s)", cleaned);
 	return 0;
 }
@@ -399,7 +330,7 @@ static int list(bool json)
 	err = list_collect(&nl, &conf.pool, &listing);
 	nl_close(&nl);
 	if (err)
-		die("cannot list jails: %s", kernel_reason(err));
+		die("cannot list jails: %s", nl_reason(err));
 	if (priv_require_setup(&why) == 0 && nl_open(&nft, NETLINK_NETFILTER) == 0) {
 		list_read_counters(&nft, listing);
 		nl_close(&nft);
@@ -412,8 +343,12 @@ static int list(bool json)
 /* --check: everything run() would check before changing anything, then a verdict. */
 static int check(const struct cli_options *opts)
 {
-	(void)opts;
-	die("--check is not implemented yet");
+	struct netjail_conf conf;
+	const char *why = NULL;
+
+	load_conf(&conf);
+	priv_require_setup(&why);
+	return check_report(opts, &conf, why);
 }
 
 /* -p: the profile fills in what the command line left unset; it needs no privilege and

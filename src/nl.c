@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <linux/netlink.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -21,6 +22,15 @@ static char error_text[256];
 const char *nl_error_text(void)
 {
 	return error_text;
+}
+
+const char *nl_reason(int err)
+{
+	static char text[320];
+
+	snprintf(text, sizeof(text), "%s%s%s", strerror(-err), error_text[0] ? ": " : "",
+		 error_text);
+	return text;
 }
 
 int nl_open(struct nl *nl, int bus)

@@ -1,6 +1,7 @@
 /* route.c - IPv4 and IPv6 routes: the jail's table, and the questions netjail asks the kernel's
  * routing (which gateway does the uplink use, is a given gateway on-link).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
@@ -252,32 +253,33 @@ int route6_find_default(struct nl *nl, int oif, uint32_t skip_first, uint32_t sk
 	return 0;
 }
 
-static int on_route_answer(const struct nlmsghdr *nlh, void *data)
+struct onlink_search {
+	int oif;
+	uint32_t addr;		/* host order */
+	bool found;
+};
+
+static int consider_onlink(const struct route_info *route, void *data)
 {
-	if (nlh->nlmsg_type == RTM_NEWROUTE)
-		parse_route(nlh, data);
-	return MNL_CB_OK;
+	struct onlink_search *search = data;
+	uint32_t mask = route->dst_len ? 0xffffffffu << (32 - route->dst_len) : 0;
+
+	if (route->type == RTN_UNICAST && !route->has_gateway && route->oif == search->oif &&
+	    (search->addr & mask) == (ntohl(route->dst.s_addr) & mask))
+		search->found = true;
+	return 0;
 }
 
+/* Asking the kernel (RTM_GETROUTE with RTA_OIF) is no use here: when no route leaves by that
+ * interface, it assumes the address is on-link (ip_route_output_key_hash_rcu) and says so.
+ * So look for a route that does: one without a gateway, out of @oif, covering @addr (a
+ * connected prefix, a "dev IF" host route, or a point-to-point default). */
 int route_check_onlink(struct nl *nl, int oif, struct in_addr addr)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_GETROUTE, 0);
-	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	struct route_info answer = { .type = RTN_UNSPEC };
-	int err;
+	struct onlink_search search = { .oif = oif, .addr = ntohl(addr.s_addr) };
+	int err = route_for_each(nl, consider_onlink, &search);
 
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_dst_len = 32;
-	mnl_attr_put(nlh, RTA_DST, sizeof(addr), &addr);
-	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
-	err = nl_query(nl, nlh, on_route_answer, &answer);
-	if (err == -ENETUNREACH || err == -EHOSTUNREACH)
-		return -ENETUNREACH;
 	if (err)
 		return err;
-	/* On-link means the kernel would send straight to @addr, not via another hop. */
-	if (answer.type != RTN_UNICAST || answer.has_gateway || answer.oif != oif)
-		return -ENETUNREACH;
-	return 0;
+	return search.found ? 0 : -ENETUNREACH;
 }

@@ -1,0 +1,23 @@
+/* uplink.h - is this interface fit to be a jail's uplink, and by which next hop? */
+#ifndef NETJAIL_UPLINK_H
+#define NETJAIL_UPLINK_H
+
+#include <stddef.h>
+
+#include "cli.h"
+#include "conf.h"
+#include "hostnet.h"
+#include "nl.h"
+
+/* Check @opts->uplink (policy for non-root callers, exists, up, not loopback, not a jail's
+ * link, not from inside a jail) and settle the IPv4 next hop in @jh, changing nothing.
+ * 0, or -1 with the one-line reason in @why. */
+int uplink_choose(struct nl *nl, const struct cli_options *opts, const struct netjail_conf *conf,
+		  struct jail_host *jh, char *why, size_t why_len);
+
+/* IPv6 for the jail if the uplink has an IPv6 default route and the kernel can forward IPv6
+ * for single interfaces; sets @jh->has_ipv6.  0, or -1 with why not in @why. */
+int uplink_choose_ipv6(struct nl *nl, const struct netjail_conf *conf, struct jail_host *jh,
+		       char *why, size_t why_len);
+
+#endif

@@ -1,0 +1,161 @@
+/* check.c - netjail --check -i IFACE: the questions a run would ask, asked without doing
+ * anything, each answered on its own line, and a verdict naming the first thing in the way.
+ *
+ * What it looks at, in the order a run meets them: privileges, the admin's policy and the
+ * interface (uplink.c), the IPv4 next hop and address (NAT needs one), IPv6, and the
+ * nameservers the jail would use: the host's /etc/resolv.conf, as seen in the jail's copy
+ * of the mount namespace, which is useless if it names only a local stub (127.0.0.53).
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "check.h"
+#include "hostnet.h"
+#include "uplink.h"
+
+#define RESOLV_CONF "/etc/resolv.conf"
+
+struct verdict {
+	const char *first_problem;
+	char text[320];
+};
+
+static void item(struct verdict *v, bool good, const char *what, const char *detail)
+{
+	printf("%-10s %s  %s\n", what, good ? "ok  " : "FAIL", detail);
+	if (!good && !v->first_problem) {
+		snprintf(v->text, sizeof(v->text), "%s", detail);
+		v->first_problem = v->text;
+	}
+}
+
+struct address_search {
+	int index;
+	char found[INET_ADDRSTRLEN + 4];
+};
+
+static int find_address(const struct addr_info *addr, void *data)
+{
+	struct address_search *search = data;
+	char text[INET_ADDRSTRLEN];
+
+	if (addr->index != search->index || search->found[0])
+		return 0;
+	inet_ntop(AF_INET, &addr->local, text, sizeof(text));
+	snprintf(search->found, sizeof(search->found), "%s/%u", text, addr->prefix);
+	return 0;
+}
+
+/* The nameservers of /etc/resolv.conf that a jail can reach (not loopback), in @usable. */
+static int usable_nameservers(char *usable, size_t size, char *stubs, size_t stubs_size)
+{
+	FILE *f = fopen(RESOLV_CONF, "re");
+	char line[256];
+	int count = 0;
+
+	usable[0] = stubs[0] = '\0';
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char address[64], *word = line + strlen("nameserver");
+		struct in6_addr a6;
+		struct in_addr a4;
+		size_t len;
+		bool loopback;
+
+		if (strncmp(line, "nameserver", strlen("nameserver")) != 0 || !strchr(" \t", *word))
+			continue;
+		word += strspn(word, " \t");
+		len = strcspn(word, " \t\r\n#;");
+		if (len == 0 || len >= sizeof(address))
+			continue;
+		memcpy(address, word, len);
+		address[len] = '\0';
+		if (inet_pton(AF_INET, address, &a4) == 1)
+			loopback = (ntohl(a4.s_addr) >> 24) == 127;
+		else if (inet_pton(AF_INET6, address, &a6) == 1)
+			loopback = IN6_IS_ADDR_LOOPBACK(&a6);
+		else
+			continue;
+		if (loopback) {
+			snprintf(stubs + strlen(stubs), stubs_size - strlen(stubs), "%s%s",
+				 stubs[0] ? ", " : "", address);
+			continue;
+		}
+		snprintf(usable + strlen(usable), size - strlen(usable), "%s%s",
+			 usable[0] ? ", " : "", address);
+		count++;
+	}
+	fclose(f);
+	return count;
+}
+
+int check_report(const struct cli_options *opts, const struct netjail_conf *conf,
+		 const char *privilege_problem)
+{
+	struct jail_host jh = { .slot_fd = -1 };
+	struct address_search search = { 0 };
+	struct verdict v = { 0 };
+	char why[320], detail[400], text[INET_ADDRSTRLEN], usable[200], stubs[200];
+	struct nl nl;
+	int count;
+
+	item(&v, !privilege_problem, "privilege", privilege_problem ? privilege_problem :
+	     "netjail can set up a jail (setuid root, file capabilities or root)");
+	if (nl_open(&nl, NETLINK_ROUTE)) {
+		item(&v, false, "netlink", "cannot open a netlink socket");
+		goto verdict;
+	}
+	if (uplink_choose(&nl, opts, conf, &jh, why, sizeof(why))) {
+		item(&v, false, "uplink", why);
+		nl_close(&nl);
+		goto verdict;
+	}
+	snprintf(detail, sizeof(detail), "%s is up%s", jh.uplink.name,
+		 getuid() ? " and the policy allows it" : "");
+	item(&v, true, "uplink", detail);
+	if (jh.has_gateway) {
+		inet_ntop(AF_INET, &jh.gateway, text, sizeof(text));
+		snprintf(detail, sizeof(detail), "next hop %s%s", text,
+			 opts->has_gateway ? " (given with -g)" : " (from its default route)");
+	} else {
+		snprintf(detail, sizeof(detail), "point-to-point: no next hop needed");
+	}
+	item(&v, true, "gateway", detail);
+	search.index = jh.uplink.index;
+	addr_for_each(&nl, find_address, &search);
+	if (search.found[0])
+		snprintf(detail, sizeof(detail), "%s (the jail's traffic leaves as this)", search.found);
+	else
+		snprintf(detail, sizeof(detail), "%s has no IPv4 address to NAT the jail's traffic to",
+			 jh.uplink.name);
+	item(&v, search.found[0] != '\0', "address", detail);
+	if (opts->no_ipv6)
+		printf("%-10s %s  %s\n", "ipv6", "--  ", "off (--no-ipv6 or the profile)");
+	else if (uplink_choose_ipv6(&nl, conf, &jh, why, sizeof(why)))
+		printf("%-10s %s  %s\n", "ipv6", "--  ", why);
+	else
+		printf("%-10s %s  %s\n", "ipv6", "ok  ", "IPv6 too, NAT66 by the uplink");
+	nl_close(&nl);
+
+	count = usable_nameservers(usable, sizeof(usable), stubs, sizeof(stubs));
+	if (count > 0)
+		snprintf(detail, sizeof(detail), "nameservers %s, reached by the uplink", usable);
+	else if (count == 0 && stubs[0])
+		snprintf(detail, sizeof(detail), "%s names only %s, a local resolver the jail cannot "
+			 "reach: name lookups in the jail would fail", RESOLV_CONF, stubs);
+	else
+		snprintf(detail, sizeof(detail), "%s names no nameserver: name lookups in the jail "
+			 "would fail", RESOLV_CONF);
+	item(&v, count > 0, "dns", detail);
+
+verdict:
+	if (v.first_problem)
+		printf("A jail on %s would not work: %s\n", opts->uplink, v.first_problem);
+	else
+		printf("A jail on %s would work.\n", opts->uplink);
+	return v.first_problem ? CHECK_WOULD_NOT_WORK : CHECK_WOULD_WORK;
+}

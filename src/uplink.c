@@ -1,0 +1,94 @@
+/* uplink.c - decide whether an interface can be a jail's uplink, and its next hop.
+ *
+ * Read only: run() dies with the reason, --check prints it.  The policy is checked before
+ * the lookup, so that a denied name does not reveal whether such an interface exists.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipv6conf.h"
+#include "jail.h"
+#include "link.h"
+#include "route.h"
+#include "uplink.h"
+
+#define REASON(...) do { snprintf(why, why_len, __VA_ARGS__); return -1; } while (0)
+
+static int check_link(struct nl *nl, const struct cli_options *opts,
+		      const struct netjail_conf *conf, struct jail_host *jh, char *why, size_t why_len)
+{
+	bool by_root = getuid() == 0;
+	int err;
+
+	if (!by_root && !conf_allows_interface(conf, opts->uplink))
+		REASON("the administrator's policy (%s/%s) does not let users choose '%s'",
+		       NETJAIL_CONF_DIR, NETJAIL_CONF_NAME, opts->uplink);
+	err = link_find(nl, opts->uplink, &jh->uplink);
+	if (err == -ENODEV)
+		REASON("no interface named '%s'", opts->uplink);
+	if (err)
+		REASON("cannot look up interface '%s': %s", opts->uplink, nl_reason(err));
+	if (jh->uplink.flags & IFF_LOOPBACK)
+		REASON("'%s' is the loopback interface, not an uplink", opts->uplink);
+	if (!(jh->uplink.flags & IFF_UP))
+		REASON("interface '%s' is down: bring it up first", opts->uplink);
+	if (pool_slot_of_veth(&conf->pool, jh->uplink.name) && strcmp(jh->uplink.kind, "veth") == 0)
+		REASON("'%s' is a jail's own link, not an uplink", opts->uplink);
+	/* A jailed user must not use netjail to leave the jail (a kill-switch bypass). */
+	if (!by_root && strcmp(jh->uplink.alias, JAIL_INSIDE_ALIAS) == 0)
+		REASON("already inside a jail: '%s' is the jail's own link, and only root may "
+		       "start a jail from inside one", opts->uplink);
+	return 0;
+}
+
+int uplink_choose(struct nl *nl, const struct cli_options *opts, const struct netjail_conf *conf,
+		  struct jail_host *jh, char *why, size_t why_len)
+{
+	char text[INET_ADDRSTRLEN];
+	int err;
+
+	if (check_link(nl, opts, conf, jh, why, why_len))
+		return -1;
+	if (opts->has_gateway) {
+		inet_ntop(AF_INET, &opts->gateway, text, sizeof(text));
+		if (route_check_onlink(nl, jh->uplink.index, opts->gateway))
+			REASON("gateway %s is not on-link for '%s'", text, opts->uplink);
+		jh->has_gateway = true;
+		jh->gateway = opts->gateway;
+	} else if (jh->uplink.flags & IFF_POINTOPOINT) {
+		jh->has_gateway = false;	/* wg0, tun0, ppp0: packets just go out */
+	} else {
+		err = route_find_default_gateway(nl, jh->uplink.index, conf->pool.table_base + 1,
+						 conf->pool.table_base + pool_slot_count(&conf->pool),
+						 &jh->gateway);
+		if (err == -ENOENT)
+			REASON("'%s' has no default route to take a gateway from: pass -g GATEWAY",
+			       opts->uplink);
+		if (err)
+			REASON("cannot read routes: %s", nl_reason(err));
+		jh->has_gateway = true;
+	}
+	return 0;
+}
+
+int uplink_choose_ipv6(struct nl *nl, const struct netjail_conf *conf, struct jail_host *jh,
+		       char *why, size_t why_len)
+{
+	uint32_t first = conf->pool.table_base + 1;
+	uint32_t last = conf->pool.table_base + pool_slot_count(&conf->pool);
+	uint32_t ignored;
+
+	if (route6_find_default(nl, jh->uplink.index, first, last, &jh->has_gateway6,
+				&jh->gateway6))
+		REASON("%s has no IPv6 default route: IPv6 in the jail fails at once",
+		       jh->uplink.name);
+	if (ipv6_conf_get(jh->uplink.name, "force_forwarding", &ignored))
+		REASON("%s has IPv6, but this kernel cannot forward IPv6 for single interfaces "
+		       "(force_forwarding, Linux 6.17): IPv6 in the jail fails at once",
+		       jh->uplink.name);
+	jh->has_ipv6 = true;
+	return 0;
+}
