@@ -19,6 +19,7 @@ enum { OPT_CLEANUP = 256, OPT_LIST, OPT_NO_IPV6, OPT_JSON, OPT_CHECK };
 
 const char cli_usage[] =
 	"Usage: netjail [OPTIONS] [--] COMMAND [ARG]...\n"
+	"       netjail -p PROFILE [OPTIONS] [[--] COMMAND [ARG]...]\n"
 	"Run COMMAND so that all its network traffic leaves by one uplink.\n"
 	"\n"
 	"  -i, --interface IFACE   uplink the command's traffic must leave by\n"
@@ -28,19 +29,21 @@ const char cli_usage[] =
 	"  -P, --publish [ADDR:]HOSTPORT:JAILPORT[/tcp|udp]\n"
 	"                          forward connections to the host's port (from the uplink\n"
 	"                          and from the host itself) into the jail (repeatable)\n"
-	"  -p, --profile NAME|FILE options from a profile (not yet supported)\n"
+	"  -p, --profile NAME|FILE options and command from a profile (see netjail.profile(5));\n"
+	"                          the command line wins\n"
 	"      --no-ipv6           no IPv6 in the jail, even if the uplink has it\n"
 	"  -u, --user USER         run COMMAND as USER (root only)\n"
 	"  -v, --verbose           say what is set up and torn down\n"
 	"  -h, --help              show this help\n"
 	"  -V, --version           show the version\n"
 	"      --list [--json]     show the running jails (as JSON for scripts)\n"
-	"      --check             with -i IFACE: tell whether a jail on it would work, and why not\n"
+	"      --check             with -i IFACE: would a jail on it work, and if not, why\n"
 	"      --cleanup           remove what jails whose netjail died left behind\n"
 	"\n"
 	"Admin policy: " NETJAIL_CONF_DIR "/" NETJAIL_CONF_NAME ", see netjail.conf(5).\n"
 	"Exit status: COMMAND's own; 128+N if it was killed by signal N; 125 if netjail\n"
-	"failed; 126 if COMMAND cannot be executed; 127 if it was not found.\n";
+	"failed; 126 if COMMAND cannot be executed; 127 if it was not found.  --check:\n"
+	"0 if a jail would work, 1 if not.\n";
 
 static const struct option long_options[] = {
 	{ "interface", required_argument, NULL, 'i' },
