@@ -128,6 +128,7 @@ install-files: netjail
 	install -m 755 -o root -g root netjail $(DESTDIR)$(BINDIR)/netjail
 	install -m 644 man/netjail.1 $(DESTDIR)$(MANDIR)/man1/netjail.1
 	install -m 644 man/netjail.conf.5 $(DESTDIR)$(MANDIR)/man5/netjail.conf.5
+	install -m 644 man/netjail.profile.5 $(DESTDIR)$(MANDIR)/man5/netjail.profile.5
 	install -d $(DESTDIR)$(PROFILEDIR)
 	install -m 644 profiles/*.conf $(DESTDIR)$(PROFILEDIR)/
 
