@@ -28,7 +28,7 @@ struct cli_options {
 	size_t dns_count;
 	struct publish publish[PUBLISH_MAX];	/* -P */
 	size_t publish_count;
-	const char *profile;		/* -p, not interpreted yet */
+	const char *profile;		/* -p, NAME or path: see profile.h */
 	const char *user;		/* -u */
 	bool no_ipv6;			/* --no-ipv6 */
 	bool json;			/* --json, with --list */

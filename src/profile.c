@@ -253,9 +253,17 @@ int profile_parse(const char *text, const char *name, struct profile *profile,
 {
 	struct parse_state ps = { .profile = profile };
 
+	int err;
+
 	memset(profile, 0, sizeof(*profile));
 	profile->ipv6 = -1;
-	return ini_text_parse(text, name, on_pair, &ps.text, why, why_len);
+	err = ini_text_parse(text, name, on_pair, &ps.text, why, why_len);
+	/* A gateway is an interface's: alone it would be silently unused. */
+	if (!err && profile->has_gateway && !profile->interface) {
+		snprintf(why, why_len, "%s: 'gateway' needs 'interface' in the same profile", name);
+		err = -EINVAL;
+	}
+	return err;
 }
 
 bool profile_name_is_plain(const char *name)

@@ -41,16 +41,24 @@ static void user_profile_dir(char *buf, size_t size)
 }
 
 /* Read @path whole (at most PROFILE_MAX_BYTES).  Returns malloc'd text, or NULL with errno. */
-static char *read_file(const char *path)
+static char *read_file(const char *path, size_t *len)
 {
 	struct stat st;
 	char *text;
 	ssize_t got;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO must not hang netjail before it is found not to be a file. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > PROFILE_MAX_BYTES) {
+	if (fstat(fd, &st)) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > PROFILE_MAX_BYTES) {
 		close(fd);
 		errno = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
 		return NULL;
@@ -63,6 +71,7 @@ static char *read_file(const char *path)
 		errno = EIO;
 		return NULL;
 	}
+	*len = (size_t)got;
 	return text;
 }
 
@@ -71,17 +80,19 @@ int profile_load(const char *name_or_path, struct profile *profile, char *why, s
 	char user_dir[4096], path[4096 + 128], shown_path[72], shown_dir[72];
 	const char *dirs[3] = { user_dir, NETJAIL_CONF_DIR "/profiles", NETJAIL_PROFILE_DIR };
 	char *text = NULL;
+	size_t text_len = 0;
 	int err;
 
 	if (strchr(name_or_path, '/')) {
 		snprintf(path, sizeof(path), "%s", name_or_path);
-		text = read_file(path);
+		text = read_file(path, &text_len);
 	} else if (profile_name_is_plain(name_or_path)) {
 		user_profile_dir(user_dir, sizeof(user_dir));
 		errno = ENOENT;
-		for (int i = 0; i < 3 && !text && errno == ENOENT; i++) {
+		/* Not there (or a part of the path is no directory): try the next place. */
+		for (int i = 0; i < 3 && !text && (errno == ENOENT || errno == ENOTDIR); i++) {
 			snprintf(path, sizeof(path), "%s/%s.conf", dirs[i], name_or_path);
-			text = read_file(path);
+			text = read_file(path, &text_len);
 		}
 	} else {
 		snprintf(why, why_len, "invalid profile name: use letters, digits, '_', '-', '.' "
@@ -92,7 +103,7 @@ int profile_load(const char *name_or_path, struct profile *profile, char *why, s
 	printable(path, shown_path, sizeof(shown_path));
 	if (!text) {
 		err = errno;
-		if (err == ENOENT && !strchr(name_or_path, '/'))
+		if ((err == ENOENT || err == ENOTDIR) && !strchr(name_or_path, '/'))
 			snprintf(why, why_len, "no profile named '%s' (looked in %s, %s and %s)",
 				 name_or_path, printable(dirs[0], shown_dir, sizeof(shown_dir)),
 				 dirs[1], dirs[2]);
@@ -101,6 +112,12 @@ int profile_load(const char *name_or_path, struct profile *profile, char *why, s
 				 err == EFBIG ? "larger than 64 KiB" :
 				 err == EINVAL ? "not a regular file" : strerror(err));
 		return -err;
+	}
+	/* A NUL would end the text early, and the rest would be ignored without a word. */
+	if (strlen(text) != text_len) {
+		snprintf(why, why_len, "%s: contains a NUL byte: not a profile", shown_path);
+		free(text);
+		return -EINVAL;
 	}
 	err = profile_parse(text, shown_path, profile, why, why_len);
 	free(text);

@@ -68,6 +68,12 @@ check "a bad value is refused, with its line" sh -c "HOME=$home $NETJAIL -p badp
 err=$(nj_as_home -p nosuch -- true 2>&1); rc=$?
 is "$rc" 125 "a profile that exists nowhere is refused with 125"
 check "... saying where netjail looked" grep -q "no profile named 'nosuch' (looked in $mine" <<<"$err"
+mkfifo "$mine/fifo.conf"
+check "a FIFO in place of a profile is refused at once, not waited on" \
+	sh -c "HOME=$home timeout 5 $NETJAIL -p fifo -- true 2>&1 | grep -q 'fifo.conf: not a regular file'"
+printf '[netjail]\ninterface = up0\n\0command = rm -rf x\n' >"$mine/nul.conf"
+check "a profile with a NUL byte is refused, not read up to it" \
+	sh -c "HOME=$home $NETJAIL -p nul -- true 2>&1 | grep -q 'contains a NUL byte'"
 printf '[netjail]\ncommand = true\n' >"$mine/nouplink.conf"
 check "a profile without an interface needs -i" \
 	sh -c "HOME=$home $NETJAIL -p nouplink 2>&1 | grep -q 'neither the command line nor the profile gives an uplink'"

@@ -83,6 +83,8 @@ static void test_refusals(void)
 	CHECK(refused_at("[netjail]\nunsetenv = A-B\n", 2, "invalid variable name"));
 	CHECK(refused_at("[netjail]\ninterface = \x1b[31m\n", 2, "invalid interface name '?[31m'"));
 	CHECK(parse("[netjail]\n garbage\n") == -EINVAL && strstr(why, "p.conf:2:"));
+	CHECK(parse("[netjail]\ngateway = 192.0.2.1\n") == -EINVAL &&
+	      strstr(why, "'gateway' needs 'interface'"));
 }
 
 static void test_merge(void)
