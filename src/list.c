@@ -3,10 +3,18 @@
  * the pool derives the jail's address; the traffic figures are the counters of the jail's
  * nftables table.  Three steps, so that main can drop privileges between the counters
  * (which need CAP_NET_ADMIN) and /proc (which must be read as the caller).
+ *
+ * Output, for people (a table) or for scripts (--json).  The command lines are other users'
+ * text: the table shows every control or non-ASCII byte as '?', and JSON escapes controls
+ * (C1 and the Unicode line and bidi controls included) and replaces every byte >= 0x80 of an
+ * argument that is not valid UTF-8 by U+FFFD, so neither can drive the reader's terminal.
+ * With no jail, the table is empty (stdout stays empty so scripts can test it; a person at a
+ * terminal gets one line on stderr) and the JSON is [].
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,10 +22,13 @@
 #include "hostnet.h"
 #include "link.h"
 #include "list.h"
+#include "log.h"
 #include "nft.h"
 #include "pool.h"
 
 #define LIST_MAX 1024
+/* Longer command lines are cut there (the last argument shown is then cut short). */
+#define COMMAND_LINE_MAX 65536
 
 struct jail_entry {
 	pid_t pid;
@@ -33,6 +44,13 @@ struct listing {
 	struct jail_entry jails[LIST_MAX];
 };
 
+/* A command line as /proc shows it: arguments each ended by a NUL (the last one maybe not,
+ * if the process rewrote it). */
+struct command_line {
+	size_t len;
+	char text[COMMAND_LINE_MAX];
+};
+
 static int collect_jail(const struct link_info *link, void *data)
 {
 	struct listing *listing = data;
@@ -45,38 +63,6 @@ static int collect_jail(const struct link_info *link, void *data)
 	pool_slot(listing->cfg, slot, &jail->net);
 	listing->count++;
 	return 0;
-}
-
-/* netjail's own command line, arguments separated by spaces, for the COMMAND column. */
-static void read_command_line(pid_t pid, char *buf, size_t size)
-{
-	char path[64];
-	ssize_t len;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	len = fd < 0 ? -1 : read(fd, buf, size - 1);
-	if (fd >= 0)
-		close(fd);
-	if (len <= 0) {
-		snprintf(buf, size, "?");
-		return;
-	}
-	buf[len] = '\0';
-	/* Arguments are the jail owner's text, shown to another user: no escape sequences,
-	 * C1 controls included (char may be unsigned), as printable() does. */
-	while (len > 0 && buf[len - 1] == '\0')
-		len--;
-	buf[len] = '\0';
-	for (ssize_t i = 0; i < len; i++) {
-		unsigned char byte = (unsigned char)buf[i];
-
-		if (byte == '\0')
-			buf[i] = ' ';
-		else if (byte < 0x20 || byte >= 0x7f)
-			buf[i] = '?';
-	}
 }
 
 int list_collect(struct nl *nl, const struct pool_config *cfg, struct listing **out)
@@ -103,31 +89,298 @@ void list_read_counters(struct nl *nft, struct listing *listing)
 	}
 }
 
-static void print_count(uint64_t value, bool known)
+/* netjail's own command line, read as the caller.  0, or -errno (-ESRCH if the process is
+ * gone or shows none, as a zombie does). */
+static int read_command_line(pid_t pid, struct command_line *cmd)
+{
+	char path[64];
+	ssize_t got;
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	cmd->len = 0;
+	while (cmd->len < sizeof(cmd->text)) {
+		got = read(fd, cmd->text + cmd->len, sizeof(cmd->text) - cmd->len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			err = -errno;
+		if (got <= 0)
+			break;
+		cmd->len += (size_t)got;
+	}
+	close(fd);
+	if (!err && cmd->len == 0)
+		err = -ESRCH;
+	return err;
+}
+
+/* The argument of @cmd that starts at *@pos: its length, and *@pos moved past it; false once
+ * there are no more. */
+static bool next_argument(const struct command_line *cmd, size_t *pos, const char **arg,
+			  size_t *len)
+{
+	const char *end;
+
+	if (*pos >= cmd->len)
+		return false;
+	*arg = cmd->text + *pos;
+	end = memchr(*arg, '\0', cmd->len - *pos);
+	*len = end ? (size_t)(end - *arg) : cmd->len - *pos;
+	*pos += *len + 1;
+	return true;
+}
+
+/* ---------------------------------------------------------------------------- JSON */
+
+/* The length of the valid UTF-8 sequence at @text (at most @len bytes), its code point in
+ * *@code; 0 if there is none there (RFC 3629: no overlong form, no surrogate, nothing above
+ * U+10FFFF). */
+static size_t utf8_sequence(const unsigned char *text, size_t len, uint32_t *code)
+{
+	static const uint32_t least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	uint32_t value;
+	size_t n;
+
+	if (text[0] < 0x80) {
+		*code = text[0];
+		return 1;
+	}
+	if (text[0] >= 0xc2 && text[0] < 0xe0)
+		n = 2;
+	else if (text[0] >= 0xe0 && text[0] < 0xf0)
+		n = 3;
+	else if (text[0] >= 0xf0 && text[0] < 0xf5)
+		n = 4;
+	else
+		return 0;
+	if (n > len)
+		return 0;
+	value = text[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((text[i] & 0xc0) != 0x80)
+			return 0;
+		value = value << 6 | (text[i] & 0x3f);
+	}
+	if (value < least[n] || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff))
+		return 0;
+	*code = value;
+	return n;
+}
+
+static bool utf8_valid(const unsigned char *text, size_t len)
+{
+	uint32_t code;
+	size_t n;
+
+	for (size_t i = 0; i < len; i += n) {
+		n = utf8_sequence(text + i, len - i, &code);
+		if (!n)
+			return false;
+	}
+	return true;
+}
+
+/* Code points a terminal or a viewer may act on rather than show: C0, DEL and C1 controls,
+ * the line and paragraph separators, and the bidi controls that reorder what is shown. */
+static bool is_control(uint32_t code)
+{
+	return code < 0x20 || (code >= 0x7f && code < 0xa0) || code == 0x200e || code == 0x200f ||
+	       (code >= 0x2028 && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+}
+
+/* @len bytes of @text as one JSON string (RFC 8259). */
+static void json_string(const char *text, size_t len)
+{
+	const unsigned char *bytes = (const unsigned char *)text;
+	bool valid = utf8_valid(bytes, len);
+	uint32_t code;
+	size_t n;
+
+	putchar('"');
+	for (size_t i = 0; i < len; i += n) {
+		n = 1;
+		code = bytes[i];
+		if (valid)
+			n = utf8_sequence(bytes + i, len - i, &code);
+		if (code >= 0x80 && !valid)
+			fputs("\\ufffd", stdout);
+		else if (code == '"' || code == '\\')
+			printf("\\%c", (char)code);
+		else if (is_control(code))
+			printf("\\u%04" PRIx32, code);
+		else
+			fwrite(bytes + i, 1, n, stdout);
+	}
+	putchar('"');
+}
+
+static void json_counter(const char *name, uint64_t value, bool known)
 {
 	if (known)
-		printf(" %10llu", (unsigned long long)value);
+		printf(",\"%s\":%" PRIu64, name, value);
 	else
-		printf(" %10s", "-");
+		printf(",\"%s\":null", name);
+}
+
+static void json_command(pid_t pid)
+{
+	static struct command_line cmd;
+	const char *arg;
+	size_t pos = 0, len;
+
+	if (read_command_line(pid, &cmd)) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('[');
+	while (next_argument(&cmd, &pos, &arg, &len)) {
+		if (arg != cmd.text)
+			putchar(',');
+		json_string(arg, len);
+	}
+	putchar(']');
+}
+
+static void print_json(const struct listing *listing)
+{
+	if (!listing->count) {
+		puts("[]");
+		return;
+	}
+	puts("[");
+	for (unsigned i = 0; i < listing->count; i++) {
+		const struct jail_entry *jail = &listing->jails[i];
+		char address[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &jail->net.jail_addr, address, sizeof(address));
+		printf("  {\"pid\":%d,\"jail\":", (int)jail->pid);
+		json_string(jail->net.host_veth, strlen(jail->net.host_veth));
+		fputs(",\"uplink\":", stdout);
+		json_string(jail->uplink, strlen(jail->uplink));
+		printf(",\"address\":\"%s\"", address);
+		json_counter("out_packets", jail->counters.egress_packets, jail->has_counters);
+		json_counter("out_bytes", jail->counters.egress_bytes, jail->has_counters);
+		json_counter("dropped", jail->counters.fail_closed_packets, jail->has_counters);
+		fputs(",\"command\":", stdout);
+		json_command(jail->pid);
+		puts(i + 1 < listing->count ? "}," : "}");
+	}
+	puts("]");
+}
+
+/* ---------------------------------------------------------------------------- table */
+
+/* The columns before COMMAND, which is last and not padded. */
+enum { COL_PID, COL_JAIL, COL_UPLINK, COL_ADDRESS, COL_PACKETS, COL_BYTES, COL_DROPPED,
+       COLUMNS };
+#define CELL_MAX 24	/* a uint64_t's 20 digits, an address, an interface name */
+
+static const struct {
+	const char *heading;
+	bool numeric;		/* right-aligned */
+} columns[COLUMNS] = {
+	[COL_PID] = { "PID", true },
+	[COL_JAIL] = { "JAIL", false },
+	[COL_UPLINK] = { "UPLINK", false },
+	[COL_ADDRESS] = { "ADDRESS", false },
+	[COL_PACKETS] = { "OUT-PKTS", true },
+	[COL_BYTES] = { "OUT-BYTES", true },
+	[COL_DROPPED] = { "DROPPED", true },
+};
+
+static void format_count(char *cell, uint64_t value, bool known)
+{
+	if (known)
+		snprintf(cell, CELL_MAX, "%" PRIu64, value);
+	else
+		snprintf(cell, CELL_MAX, "-");
+}
+
+static void format_row(const struct jail_entry *jail, char cells[COLUMNS][CELL_MAX])
+{
+	snprintf(cells[COL_PID], CELL_MAX, "%d", (int)jail->pid);
+	snprintf(cells[COL_JAIL], CELL_MAX, "%s", jail->net.host_veth);
+	snprintf(cells[COL_UPLINK], CELL_MAX, "%s", jail->uplink);
+	inet_ntop(AF_INET, &jail->net.jail_addr, cells[COL_ADDRESS], CELL_MAX);
+	format_count(cells[COL_PACKETS], jail->counters.egress_packets, jail->has_counters);
+	format_count(cells[COL_BYTES], jail->counters.egress_bytes, jail->has_counters);
+	format_count(cells[COL_DROPPED], jail->counters.fail_closed_packets, jail->has_counters);
+}
+
+static void print_cells(const char *const cells[COLUMNS], const int widths[COLUMNS])
+{
+	for (int col = 0; col < COLUMNS; col++)
+		printf(columns[col].numeric ? "%*s  " : "%-*s  ", widths[col], cells[col]);
+}
+
+/* The arguments joined by spaces, every control or non-ASCII byte shown as '?' (char may be
+ * unsigned: compare as unsigned char). */
+static void print_command(pid_t pid)
+{
+	static struct command_line cmd;
+	const char *arg;
+	size_t pos = 0, len;
+
+	if (read_command_line(pid, &cmd)) {
+		puts("?");
+		return;
+	}
+	while (next_argument(&cmd, &pos, &arg, &len)) {
+		if (arg != cmd.text)
+			putchar(' ');
+		for (size_t i = 0; i < len; i++) {
+			unsigned char byte = (unsigned char)arg[i];
+
+			putchar(byte < 0x20 || byte >= 0x7f ? '?' : byte);
+		}
+	}
+	putchar('\n');
+}
+
+static void print_table(const struct listing *listing)
+{
+	const char *headings[COLUMNS], *row[COLUMNS];
+	char cells[COLUMNS][CELL_MAX];
+	int widths[COLUMNS];
+
+	if (!listing->count) {
+		if (isatty(STDOUT_FILENO))
+			fputs("netjail: no jail is running\n", stderr);
+		return;
+	}
+	for (int col = 0; col < COLUMNS; col++) {
+		headings[col] = columns[col].heading;
+		widths[col] = (int)strlen(headings[col]);
+		row[col] = cells[col];
+	}
+	for (unsigned i = 0; i < listing->count; i++) {
+		format_row(&listing->jails[i], cells);
+		for (int col = 0; col < COLUMNS; col++) {
+			int width = (int)strlen(cells[col]);
+
+			widths[col] = width > widths[col] ? width : widths[col];
+		}
+	}
+	print_cells(headings, widths);
+	puts("COMMAND");
+	for (unsigned i = 0; i < listing->count; i++) {
+		format_row(&listing->jails[i], cells);
+		print_cells(row, widths);
+		print_command(listing->jails[i].pid);
+	}
 }
 
 void list_print(const struct listing *listing, bool json)
 {
-	(void)json;
-	if (listing->count)
-		printf("%-8s %-6s %-15s %-16s %10s %10s %10s %s\n", "PID", "JAIL", "UPLINK",
-		       "ADDRESS", "OUT-PKTS", "OUT-BYTES", "DROPPED", "COMMAND");
-	for (unsigned i = 0; i < listing->count; i++) {
-		const struct jail_entry *jail = &listing->jails[i];
-		char command[512], address[INET_ADDRSTRLEN];
-
-		inet_ntop(AF_INET, &jail->net.jail_addr, address, sizeof(address));
-		read_command_line(jail->pid, command, sizeof(command));
-		printf("%-8d %-6s %-15s %-16s", (int)jail->pid, jail->net.host_veth, jail->uplink,
-		       address);
-		print_count(jail->counters.egress_packets, jail->has_counters);
-		print_count(jail->counters.egress_bytes, jail->has_counters);
-		print_count(jail->counters.fail_closed_packets, jail->has_counters);
-		printf(" %s\n", command);
-	}
+	if (json)
+		print_json(listing);
+	else
+		print_table(listing);
+	/* A list cut short by a full disk must not pass for the whole list. */
+	if (fflush(stdout) || ferror(stdout))
+		die("cannot write the list: %s", strerror(errno));
 }
