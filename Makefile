@@ -14,6 +14,10 @@ BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 PROFILEDIR ?= $(PREFIX)/share/netjail/profiles
+# Shell completions, where bash-completion, zsh and fish look for packages' own.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # What install-caps grants (see SECURITY.md): namespaces and mounts, netlink/nftables,
 # and fsuid 0 for /run/netjail plus the final setgroups/setres[ug]id.
 FILE_CAPS := cap_net_admin,cap_sys_admin,cap_setuid,cap_setgid=p
@@ -131,6 +135,10 @@ install-files: netjail
 	install -m 644 man/netjail.profile.5 $(DESTDIR)$(MANDIR)/man5/netjail.profile.5
 	install -d $(DESTDIR)$(PROFILEDIR)
 	install -m 644 profiles/*.conf $(DESTDIR)$(PROFILEDIR)/
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 644 completions/netjail.bash $(DESTDIR)$(BASHCOMPDIR)/netjail
+	install -m 644 completions/_netjail $(DESTDIR)$(ZSHCOMPDIR)/_netjail
+	install -m 644 completions/netjail.fish $(DESTDIR)$(FISHCOMPDIR)/netjail.fish
 
 install: install-files
 	chmod 4755 $(DESTDIR)$(BINDIR)/netjail

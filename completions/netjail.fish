@@ -1,0 +1,68 @@
+# fish completion for netjail(1)
+#
+# netjail stops parsing its options at COMMAND (or at --), so from COMMAND on the words are
+# COMMAND's and its own completions take over, the way fish's sudo completion does it.
+
+# COMMAND and its arguments, NUL-separated, if the line has got that far; fails otherwise.
+function __netjail_command
+    set -l tokens (commandline -opc) (commandline -ct)
+    set -e tokens[1]
+    # argparse -s stops at the first non-option, as netjail's getopt_long("+...") does.
+    argparse -s i/interface= g/gateway= d/dns= P/publish= p/profile= u/user= \
+        v/verbose h/help V/version no-ipv6 list json check cleanup -- $tokens 2>/dev/null
+    or return 1
+    test -n "$argv"; and string join0 -- $argv
+end
+
+function __netjail_complete_command
+    set -l args (__netjail_command | string split0)
+    if string match -q -- '-*' $args[1]
+        return # "-- -x": no command starts with -, and complete -C would take it for an option
+    else if set -q args[1]
+        __fish_complete_subcommand --commandline $args
+    else
+        # An empty word where COMMAND goes: any command.  (Given no words, the helper would
+        # look for COMMAND in the line itself, and take -i's argument for it.)
+        complete -C ''
+    end
+end
+
+# Uplinks netjail accepts: links that are up (IFF_UP) and not loopback, as it checks itself.
+function __netjail_uplinks
+    ip -o link show up 2>/dev/null | string match -rv '^\d+: [^:]+: <[^>]*LOOPBACK' |
+        string replace -r '^\d+: ([^:@]+).*' '$1'
+end
+
+# Profile names: *.conf in the directories netjail looks in (as it does, a relative
+# XDG_CONFIG_HOME is ignored); a word with a / is a file.
+function __netjail_profiles
+    set -l token (commandline -ct)
+    if string match -q '*/*' -- $token
+        __fish_complete_path $token
+        return
+    end
+    set -l config $HOME/.config
+    string match -q '/*' -- "$XDG_CONFIG_HOME"; and set config $XDG_CONFIG_HOME
+    for file in $config/netjail/profiles/*.conf /etc/netjail/profiles/*.conf \
+            /usr/local/share/netjail/profiles/*.conf /usr/share/netjail/profiles/*.conf
+        string replace -r '.*/(.*)\.conf$' '$1' -- $file
+    end
+end
+
+set -l opts 'not __netjail_command >/dev/null'
+complete -c netjail -n $opts -s i -l interface -x -a '(__netjail_uplinks)' -d 'Uplink the traffic must leave by'
+complete -c netjail -n $opts -s g -l gateway -x -d 'Next hop on that uplink'
+complete -c netjail -n $opts -s d -l dns -x -d 'Nameserver for the jail'
+complete -c netjail -n $opts -s P -l publish -x -d 'Forward [ADDR:]HOSTPORT:JAILPORT[/tcp|udp] into the jail'
+complete -c netjail -n $opts -s p -l profile -x -a '(__netjail_profiles)' -d 'Options from a profile'
+complete -c netjail -n $opts -s u -l user -x -a '(__fish_complete_users)' -d 'Run COMMAND as USER'
+complete -c netjail -n $opts -s v -l verbose -d 'Say what is set up and torn down'
+complete -c netjail -n $opts -s h -l help -d 'Show the help'
+complete -c netjail -n $opts -s V -l version -d 'Show the version'
+complete -c netjail -n $opts -l no-ipv6 -d 'No IPv6 in the jail'
+complete -c netjail -n $opts -l list -d 'Show the running jails'
+complete -c netjail -n $opts -l json -d 'With --list: as JSON'
+complete -c netjail -n $opts -l check -d 'With -i: tell whether a jail on it would work'
+complete -c netjail -n $opts -l cleanup -d 'Remove what dead jails left behind'
+# COMMAND, then COMMAND's own completions.
+complete -c netjail -x -a '(__netjail_complete_command)'
