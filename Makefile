@@ -16,7 +16,8 @@ SYSCONFDIR ?= /etc
 PROFILEDIR ?= $(PREFIX)/share/netjail/profiles
 # Shell completions, where bash-completion, zsh and fish look for packages' own.
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
-ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
+# Debian's zsh looks in /usr/share/zsh/vendor-completions and /usr/local/share/zsh/site-functions.
+ZSHCOMPDIR  ?= $(if $(filter /usr,$(PREFIX)),/usr/share/zsh/vendor-completions,$(PREFIX)/share/zsh/site-functions)
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # What install-caps grants (see SECURITY.md): namespaces and mounts, netlink/nftables,
 # and fsuid 0 for /run/netjail plus the final setgroups/setres[ug]id.

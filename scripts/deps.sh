@@ -4,7 +4,8 @@
 # With arguments, installs those packages instead (make lint, make fuzz).
 set -e
 packages="gcc make libc6-dev pkg-config libmnl-dev libnftnl-dev libcap-dev libinih-dev
-iproute2 nftables socat iputils-ping procps util-linux valgrind libcap2-bin"
+iproute2 nftables socat iputils-ping procps util-linux valgrind libcap2-bin
+bash-completion zsh fish"
 [ $# -gt 0 ] && packages="$*"
 missing=""
 for p in $packages; do
