@@ -325,6 +325,8 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 	err = add_jail_routes(jh, nl);
 	if (err)
 		return err;
+	log_verbose("table %u: the jail's /30%s, out by %s, unreachable when that is gone",
+		    jh->net.table, jh->has_ipv6 ? " and /64" : "", jh->uplink.name);
 
 	*step = "add the jail's routing rules";
 	jh->rule_priority = cfg->rule_priority;
@@ -333,11 +335,15 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 		err = rule_add(nl, &rules[i]);
 	if (err)
 		return err;
+	log_verbose("rules at priority %u: iif %s and fwmark 0x%x/0x%x look up table %u",
+		    jh->rule_priority, jh->net.host_veth, jh->net.mark, cfg->mark_mask, jh->net.table);
 
 	*step = "enable forwarding on the uplink";
 	err = prepare_uplink(jh, nl, st, cfg->mark_mask, &nft);
 	if (err)
 		return err;
+	log_verbose("forwarding on for %s and %s only%s", jh->net.host_veth, jh->uplink.name,
+		    nft.guard_ipv4 || nft.guard_ipv6 ? ", the uplink guarded" : "");
 
 	*step = "install the jail's nftables table";
 	snprintf(nft.table, sizeof(nft.table), "netjail%u", jh->net.slot);
@@ -345,6 +351,9 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 	err = nl_open(&jh->nft, NETLINK_NETFILTER);
 	if (!err)
 		err = nft_install_jail(&jh->nft, &nft);
+	if (!err)
+		log_verbose("nftables table %s: mark, NAT, kill switch%s", nft.table,
+			    jh->publish_count ? ", published ports" : "");
 	return err;
 }
 
