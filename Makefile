@@ -54,7 +54,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SRCS := $(patsubst %,src/%.c,cli util pool conf initext profile)
 FUZZ_HARNESS := tests/fuzz/fuzz.h $(FUZZ_SRCS) $(wildcard include/*.h)
 
-.PHONY: all deps check unit fuzz-replay integration demo install install-caps install-files \
+.PHONY: all deps check unit fuzz-replay man-lint integration demo install install-caps install-files \
         lint fuzz clean
 
 all: netjail
@@ -122,7 +122,15 @@ integration: netjail build/asan/netjail
 check: deps
 	$(MAKE) all build/asan/netjail $(UNIT_TESTS)
 	$(MAKE) unit
+	$(MAKE) man-lint
 	$(MAKE) integration
+
+# groff -ww warns on stderr and still exits 0: any warning fails.
+man-lint:
+	@set -e; for page in man/*.1 man/*.5; do \
+		out=$$(groff -ww -man -Tutf8 $$page 2>&1 >/dev/null); \
+		if [ -n "$$out" ]; then echo "$$page: $$out"; exit 1; fi; \
+	done; echo "man-lint: man/*.1 man/*.5 clean under groff -ww"
 
 demo: deps
 	$(MAKE) all
