@@ -71,7 +71,7 @@ build/asan/netjail: $(ASAN_OBJS)
 build/asan/%.o: src/%.c $(wildcard include/*.h) | build
 	$(CC) $(ALL_CFLAGS) $(SANITIZE) -c -o $@ $<
 
-build/unit/%: tests/unit/%.c $(PURE:%=src/%.c) $(wildcard include/*.h) | build
+build/unit/%: tests/unit/%.c tests/unit/check.h $(PURE:%=src/%.c) $(wildcard include/*.h) | build
 	$(CC) $(ALL_CFLAGS) $(SANITIZE) -o $@ $< $(PURE:%=src/%.c) $(PKG_LIBS)
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_HARNESS) | build/fuzz

@@ -184,6 +184,7 @@ int route_flush_table(struct nl *nl, uint32_t table)
 struct default_search {
 	int oif;
 	uint32_t skip_first, skip_last;
+	bool need_gateway;	/* IPv4: the next hop is what is wanted */
 	bool found;
 	struct route_info best;
 };
@@ -193,7 +194,7 @@ static int consider_default(const struct route_info *route, void *data)
 	struct default_search *search = data;
 
 	if (route->dst_len != 0 || route->type != RTN_UNICAST || route->oif != search->oif ||
-	    !route->has_gateway ||
+	    (search->need_gateway && !route->has_gateway) ||
 	    (route->table >= search->skip_first && route->table <= search->skip_last))
 		return 0;
 	if (!search->found || route->metric < search->best.metric) {
@@ -201,56 +202,42 @@ static int consider_default(const struct route_info *route, void *data)
 		search->found = true;
 	}
 	return 0;
+}
+
+/* The lowest-metric default route of @family out of @oif outside the skipped tables. */
+static int find_default(struct nl *nl, uint8_t family, struct default_search *search)
+{
+	int err = route_for_each_family(nl, family, consider_default, search);
+
+	if (err)
+		return err;
+	return search->found ? 0 : -ENOENT;
 }
 
 int route_find_default_gateway(struct nl *nl, int oif, uint32_t skip_first, uint32_t skip_last,
 			       struct in_addr *gateway)
 {
-	struct default_search search = { .oif = oif, .skip_first = skip_first, .skip_last = skip_last };
-	int err = route_for_each(nl, consider_default, &search);
+	struct default_search search = {
+		.oif = oif, .skip_first = skip_first, .skip_last = skip_last, .need_gateway = true,
+	};
+	int err = find_default(nl, AF_INET, &search);
 
-	if (err)
-		return err;
-	if (!search.found)
-		return -ENOENT;
-	*gateway = search.best.gateway;
-	return 0;
-}
-
-struct default6_search {
-	int oif;
-	uint32_t skip_first, skip_last;
-	bool found;
-	struct route_info best;
-};
-
-static int consider_default6(const struct route_info *route, void *data)
-{
-	struct default6_search *search = data;
-
-	if (route->dst_len != 0 || route->type != RTN_UNICAST || route->oif != search->oif ||
-	    (route->table >= search->skip_first && route->table <= search->skip_last))
-		return 0;
-	if (!search->found || route->metric < search->best.metric) {
-		search->best = *route;
-		search->found = true;
-	}
-	return 0;
+	if (!err)
+		*gateway = search.best.gateway;
+	return err;
 }
 
 int route6_find_default(struct nl *nl, int oif, uint32_t skip_first, uint32_t skip_last,
 			bool *has_gateway, struct in6_addr *gateway)
 {
-	struct default6_search search = { .oif = oif, .skip_first = skip_first, .skip_last = skip_last };
-	int err = route_for_each_family(nl, AF_INET6, consider_default6, &search);
+	struct default_search search = { .oif = oif, .skip_first = skip_first, .skip_last = skip_last };
+	int err = find_default(nl, AF_INET6, &search);
 
-	if (err)
-		return err;
-	if (!search.found)
-		return -ENOENT;
-	*has_gateway = search.best.has_gateway;
-	*gateway = search.best.gateway6;
-	return 0;
+	if (!err) {
+		*has_gateway = search.best.has_gateway;
+		*gateway = search.best.gateway6;
+	}
+	return err;
 }
 
 struct onlink_search {

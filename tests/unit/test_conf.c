@@ -7,16 +7,7 @@
 #include "conf.h"
 #include "pool.h"
 
-static int passed, failed;
-
-#define CHECK(cond) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("not ok - %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-	}								\
-} while (0)
+#include "check.h"
 
 static struct netjail_conf conf;
 static char why[256];
@@ -217,6 +208,5 @@ int main(void)
 	test_pool();
 	test_numbers();
 	test_errors();
-	printf("conf: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return CHECK_DONE("conf");
 }

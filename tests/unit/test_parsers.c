@@ -8,16 +8,7 @@
 #include "pool.h"
 #include "util.h"
 
-static int passed, failed;
-
-#define CHECK(cond) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("not ok - %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-	}								\
-} while (0)
+#include "check.h"
 
 static void test_parse_u32(void)
 {
@@ -191,6 +182,5 @@ int main(void)
 	test_cli();
 	test_pool();
 	test_publish();
-	printf("unit: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return CHECK_DONE("unit");
 }

@@ -8,16 +8,7 @@
 
 #include "profile.h"
 
-static int passed, failed;
-
-#define CHECK(cond) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("not ok - %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-	}								\
-} while (0)
+#include "check.h"
 
 static struct profile profile;
 static char why[320];
@@ -144,6 +135,5 @@ int main(void)
 	test_refusals();
 	test_merge();
 	test_shipped();
-	printf("profile: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return CHECK_DONE("profile");
 }
