@@ -39,48 +39,37 @@ void nftb_add_expr(struct nftnl_rule *rule, struct nftnl_expr *expr, struct nft_
 	nftnl_rule_add_expr(rule, expr);
 }
 
-void nftb_load_meta(struct nftnl_rule *r, uint32_t key, struct nft_batch *b)
+/* A "meta" or "ct" expression: @key into register 1 (@reg_attr a DREG), or out of it (SREG). */
+static void key_expr(struct nftnl_rule *r, const char *name, uint16_t key_attr, uint32_t key,
+		     uint16_t reg_attr, struct nft_batch *b)
 {
-	struct nftnl_expr *e = nftnl_expr_alloc("meta");
+	struct nftnl_expr *e = nftnl_expr_alloc(name);
 
 	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, key_attr, key);
+		nftnl_expr_set_u32(e, reg_attr, NFT_REG_1);
 	}
 	nftb_add_expr(r, e, b);
+}
+
+void nftb_load_meta(struct nftnl_rule *r, uint32_t key, struct nft_batch *b)
+{
+	key_expr(r, "meta", NFTNL_EXPR_META_KEY, key, NFTNL_EXPR_META_DREG, b);
 }
 
 void nftb_store_meta(struct nftnl_rule *r, uint32_t key, struct nft_batch *b)
 {
-	struct nftnl_expr *e = nftnl_expr_alloc("meta");
-
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_META_SREG, NFT_REG_1);
-	}
-	nftb_add_expr(r, e, b);
+	key_expr(r, "meta", NFTNL_EXPR_META_KEY, key, NFTNL_EXPR_META_SREG, b);
 }
 
 void nftb_load_ct(struct nftnl_rule *r, uint32_t key, struct nft_batch *b)
 {
-	struct nftnl_expr *e = nftnl_expr_alloc("ct");
-
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	}
-	nftb_add_expr(r, e, b);
+	key_expr(r, "ct", NFTNL_EXPR_CT_KEY, key, NFTNL_EXPR_CT_DREG, b);
 }
 
 void nftb_store_ct(struct nftnl_rule *r, uint32_t key, struct nft_batch *b)
 {
-	struct nftnl_expr *e = nftnl_expr_alloc("ct");
-
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_SREG, NFT_REG_1);
-	}
-	nftb_add_expr(r, e, b);
+	key_expr(r, "ct", NFTNL_EXPR_CT_KEY, key, NFTNL_EXPR_CT_SREG, b);
 }
 
 /* reg1 = (reg1 & mask) ^ xor, on 32 bits */
