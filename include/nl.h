@@ -35,8 +35,9 @@ int nl_read_acks(struct nl *nl, uint32_t first_seq, unsigned count);
 /* Join multicast @groups (RTNLGRP_*) to hear of changes.  0 or -errno. */
 int nl_subscribe(struct nl *nl, const unsigned *groups, size_t count);
 /* Read and discard every event waiting on a subscribed socket, without blocking.  true if
- * there was any (or the kernel had to drop some). */
-bool nl_drain_events(struct nl *nl);
+ * any was not caused by a request of the socket whose port id is @own_portid (or the
+ * kernel had to drop some). */
+bool nl_drain_events(struct nl *nl, uint32_t own_portid);
 
 /* "strerror(-err): the kernel's text" for the last failure, for a one-line message. */
 const char *nl_reason(int err);

@@ -299,9 +299,10 @@ int jail_supervise(struct jail_child *child, int signal_fd, const struct jail_wa
 				continue;
 			return EXIT_NETJAIL_FAILED;
 		}
-		if (watch && fds[1].revents)
-			watch->changed(watch->data);
+		/* The child's end first: no repair for a jail that is over. */
 		if (fds[0].revents && (status = on_signal(child, signal_fd)) >= 0)
 			return status;
+		if (watch && fds[1].revents)
+			watch->changed(watch->data);
 	}
 }

@@ -156,7 +156,7 @@ static void keep_jail_host(void *data)
 {
 	struct keeper *k = data;
 
-	if (nl_drain_events(&k->events))
+	if (nl_drain_events(&k->events, k->nl->portid))
 		repair_jail_host(k);
 }
 
@@ -184,8 +184,6 @@ static void open_watch(struct keeper *k, struct jail_host *jh, struct nl *nl,
 	*watch = (struct jail_watch){
 		.fd = mnl_socket_get_fd(k->events.sock), .changed = keep_jail_host, .data = k,
 	};
-	/* Anything that changed between setup and now. */
-	repair_jail_host(k);
 }
 
 static int run(const struct cli_options *opts, const struct env_changes *env)
@@ -244,6 +242,9 @@ static int run(const struct cli_options *opts, const struct env_changes *env)
 		jail_child_abort(&child);
 		die("cannot give up the capabilities teardown does not need: %s", strerror(-err));
 	}
+	/* Listening before setup, so nothing another tool changes meanwhile goes unseen; our
+	 * own changes are told apart by the port id of the socket that made them. */
+	open_watch(&keeper, &jh, &nl, cfg, opts->has_gateway, &watch);
 	err = jail_child_wait_ready(&child);
 	if (!err)
 		err = jail_host_setup(&jh, &nl, &st, cfg, child.pid, &step);
@@ -254,7 +255,6 @@ static int run(const struct cli_options *opts, const struct env_changes *env)
 		jail_host_teardown(&jh, &nl, &st, cfg);
 		exit(EXIT_NETJAIL_FAILED);
 	}
-	open_watch(&keeper, &jh, &nl, cfg, opts->has_gateway, &watch);
 	state_unlock(&st);
 	memset(&side, 0, sizeof(side));	/* padding too: it goes down a pipe */
 	side.jail_addr = jh.net.jail_addr;

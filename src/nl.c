@@ -219,18 +219,23 @@ int nl_subscribe(struct nl *nl, const unsigned *groups, size_t count)
 	return 0;
 }
 
-bool nl_drain_events(struct nl *nl)
+bool nl_drain_events(struct nl *nl, uint32_t own_portid)
 {
 	char buf[NL_RECEIVE_BUFFER];
 	bool any = false;
 
 	for (;;) {
 		ssize_t len = recv(mnl_socket_get_fd(nl->sock), buf, sizeof(buf), MSG_DONTWAIT);
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+		int remaining = (int)len;
 
-		if (len > 0) {
-			any = true;
+		/* A notification names the socket whose request caused it: our own changes are
+		 * no news (kernel-made ones, such as routes flushed with a link, carry 0). */
+		for (; len > 0 && mnl_nlmsg_ok(nlh, remaining); nlh = mnl_nlmsg_next(nlh, &remaining))
+			if (nlh->nlmsg_pid != own_portid)
+				any = true;
+		if (len > 0)
 			continue;
-		}
 		/* ENOBUFS: the kernel dropped events for us; something happened all the same. */
 		if (len < 0 && errno == ENOBUFS) {
 			any = true;
