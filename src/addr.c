@@ -7,36 +7,33 @@
 
 #include "addr.h"
 
-int addr_add(struct nl *nl, int index, struct in_addr local, unsigned prefix)
+/* RTM_NEWADDR of @family: @local (@len bytes) /@prefix on @index, with @flags. */
+static int add_address(struct nl *nl, int index, uint8_t family, const void *local, size_t len,
+		       unsigned prefix, uint8_t flags)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 
-	ifa->ifa_family = AF_INET;
+	ifa->ifa_family = family;
 	ifa->ifa_prefixlen = (unsigned char)prefix;
 	ifa->ifa_index = (unsigned)index;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	mnl_attr_put(nlh, IFA_LOCAL, sizeof(local), &local);
-	mnl_attr_put(nlh, IFA_ADDRESS, sizeof(local), &local);
+	ifa->ifa_flags = flags;
+	mnl_attr_put(nlh, IFA_LOCAL, len, local);
+	mnl_attr_put(nlh, IFA_ADDRESS, len, local);
 	return nl_request(nl, nlh);
+}
+
+int addr_add(struct nl *nl, int index, struct in_addr local, unsigned prefix)
+{
+	return add_address(nl, index, AF_INET, &local, sizeof(local), prefix, 0);
 }
 
 int addr6_add(struct nl *nl, int index, const struct in6_addr *local, unsigned prefix)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
-	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-
-	ifa->ifa_family = AF_INET6;
-	ifa->ifa_prefixlen = (unsigned char)prefix;
-	ifa->ifa_index = (unsigned)index;
-	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
 	/* No duplicate address detection on a link of two ends we both own: usable at once. */
-	ifa->ifa_flags = IFA_F_NODAD;
-	mnl_attr_put(nlh, IFA_LOCAL, sizeof(*local), local);
-	mnl_attr_put(nlh, IFA_ADDRESS, sizeof(*local), local);
-	return nl_request(nl, nlh);
+	return add_address(nl, index, AF_INET6, local, sizeof(*local), prefix, IFA_F_NODAD);
 }
 
 struct walk {
