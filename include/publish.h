@@ -4,6 +4,7 @@
 
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define PUBLISH_MAX 8
@@ -18,6 +19,10 @@ struct publish {
 
 /* Parse @text.  0 or -EINVAL. */
 int publish_parse(const char *text, struct publish *out);
+
+/* Parse @text into @list[*@count] and count it, as -P and a profile's "publish" do.  0, or
+ * -EINVAL with the reason in @why (too many, or not [ADDR:]HOSTPORT:JAILPORT[/proto]). */
+int publish_append(struct publish *list, size_t *count, const char *text, char *why, size_t why_len);
 
 /* Reserve the host port as the caller could, with a bound socket: refused below
  * net.ipv4.ip_unprivileged_port_start unless the caller is root, and if anything on the

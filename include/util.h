@@ -23,4 +23,9 @@ bool ifname_is_valid(const char *name);
  * non-ASCII byte shown as '?', so user input can never break or forge a line.  Returns @buf. */
 const char *printable(const char *text, char *buf, size_t size);
 
+/* Check @text as a nameserver address and add it to @list (at most @max), as -d and a
+ * profile's "dns" do.  0, or -EINVAL with the reason in @why. */
+int nameserver_append(const char **list, size_t *count, size_t max, const char *text,
+		      char *why, size_t why_len);
+
 #endif

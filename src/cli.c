@@ -93,20 +93,9 @@ static int take_option(int opt, const char *arg, char *const *argv, struct cli_o
 		opts->has_gateway = true;
 		return 0;
 	case 'd':
-		if (parse_ip_any(arg))
-			FAIL("invalid nameserver '%s': expected an IP address", SHOW(arg));
-		if (opts->dns_count == CLI_MAX_DNS)
-			FAIL("too many nameservers: at most %d", CLI_MAX_DNS);
-		opts->dns[opts->dns_count++] = arg;
-		return 0;
+		return nameserver_append(opts->dns, &opts->dns_count, CLI_MAX_DNS, arg, why, why_len);
 	case 'P':
-		if (opts->publish_count == PUBLISH_MAX)
-			FAIL("too many published ports: at most %d", PUBLISH_MAX);
-		if (publish_parse(arg, &opts->publish[opts->publish_count]))
-			FAIL("invalid port to publish '%s': expected [ADDR:]HOSTPORT:JAILPORT[/tcp|udp]",
-			     SHOW(arg));
-		opts->publish_count++;
-		return 0;
+		return publish_append(opts->publish, &opts->publish_count, arg, why, why_len);
 	case 'p':
 		if (!arg[0])
 			FAIL("empty profile name");

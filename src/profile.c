@@ -83,29 +83,18 @@ static int for_each_word(struct parse_state *ps, const char *value, const char *
 
 static int take_dns(struct parse_state *ps, char *word)
 {
-	struct profile *profile = ps->profile;
-	char shown[72];
+	struct profile *p = ps->profile;
 
-	if (parse_ip_any(word))
-		REFUSE("invalid nameserver '%s': expected an IP address", SHOW(word));
-	if (profile->dns_count == CLI_MAX_DNS)
-		REFUSE("too many nameservers: at most %d", CLI_MAX_DNS);
-	profile->dns[profile->dns_count++] = word;
-	return 0;
+	return nameserver_append(p->dns, &p->dns_count, CLI_MAX_DNS, word, ps->text.error,
+				 sizeof(ps->text.error));
 }
 
 static int take_publish(struct parse_state *ps, char *word)
 {
-	struct profile *profile = ps->profile;
-	char shown[72];
+	struct profile *p = ps->profile;
 
-	if (profile->publish_count == PUBLISH_MAX)
-		REFUSE("too many published ports: at most %d", PUBLISH_MAX);
-	if (publish_parse(word, &profile->publish[profile->publish_count]))
-		REFUSE("invalid port to publish '%s': expected [ADDR:]HOSTPORT:JAILPORT[/tcp|udp]",
-		       SHOW(word));
-	profile->publish_count++;
-	return 0;
+	return publish_append(p->publish, &p->publish_count, word, ps->text.error,
+			      sizeof(ps->text.error));
 }
 
 static int take_command_word(struct parse_state *ps, char *word)

@@ -84,6 +84,11 @@ int profile_load(const char *name_or_path, struct profile *profile, char *why, s
 	int err;
 
 	if (strchr(name_or_path, '/')) {
+		/* Never a shortened path: that would be another file. */
+		if (strlen(name_or_path) >= sizeof(path)) {
+			snprintf(why, why_len, "profile path too long");
+			return -ENAMETOOLONG;
+		}
 		snprintf(path, sizeof(path), "%s", name_or_path);
 		text = read_file(path, &text_len);
 	} else if (profile_name_is_plain(name_or_path)) {

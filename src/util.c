@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "publish.h"
@@ -118,5 +119,40 @@ int publish_parse(const char *text, struct publish *out)
 	if (parse_port(text, (size_t)(last_colon - text), &out->host_port) ||
 	    parse_port(last_colon + 1, len - (size_t)(last_colon - text) - 1, &out->jail_port))
 		return -EINVAL;
+	return 0;
+}
+
+int publish_append(struct publish *list, size_t *count, const char *text, char *why, size_t why_len)
+{
+	char shown[72];
+
+	if (*count == PUBLISH_MAX) {
+		snprintf(why, why_len, "too many published ports: at most %d", PUBLISH_MAX);
+		return -EINVAL;
+	}
+	if (publish_parse(text, &list[*count])) {
+		snprintf(why, why_len, "invalid port to publish '%s': expected "
+			 "[ADDR:]HOSTPORT:JAILPORT[/tcp|udp]", printable(text, shown, sizeof(shown)));
+		return -EINVAL;
+	}
+	(*count)++;
+	return 0;
+}
+
+int nameserver_append(const char **list, size_t *count, size_t max, const char *text,
+		      char *why, size_t why_len)
+{
+	char shown[72];
+
+	if (parse_ip_any(text)) {
+		snprintf(why, why_len, "invalid nameserver '%s': expected an IP address",
+			 printable(text, shown, sizeof(shown)));
+		return -EINVAL;
+	}
+	if (*count == max) {
+		snprintf(why, why_len, "too many nameservers: at most %zu", max);
+		return -EINVAL;
+	}
+	list[(*count)++] = text;
 	return 0;
 }
