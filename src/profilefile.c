@@ -7,16 +7,15 @@
  * since the policy is checked on the uplink the run ends up with.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "conf.h"
 #include "profile.h"
+#include "textfile.h"
 #include "util.h"
 
 #ifndef NETJAIL_PROFILE_DIR
@@ -40,41 +39,6 @@ static void user_profile_dir(char *buf, size_t size)
 	snprintf(buf, size, "%s/.config/netjail/profiles", home);
 }
 
-/* Read @path whole (at most PROFILE_MAX_BYTES).  Returns malloc'd text, or NULL with errno. */
-static char *read_file(const char *path, size_t *len)
-{
-	struct stat st;
-	char *text;
-	ssize_t got;
-	/* O_NONBLOCK: a FIFO must not hang netjail before it is found not to be a file. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st)) {
-		int err = errno;
-
-		close(fd);
-		errno = err;
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > PROFILE_MAX_BYTES) {
-		close(fd);
-		errno = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
-		return NULL;
-	}
-	text = calloc(1, (size_t)st.st_size + 1);
-	got = text ? read(fd, text, (size_t)st.st_size) : -1;
-	close(fd);
-	if (got != st.st_size) {
-		free(text);
-		errno = EIO;
-		return NULL;
-	}
-	*len = (size_t)got;
-	return text;
-}
-
 int profile_load(const char *name_or_path, struct profile *profile, char *why, size_t why_len)
 {
 	char user_dir[4096], path[4096 + 128], shown_path[72], shown_dir[72];
@@ -90,14 +54,14 @@ int profile_load(const char *name_or_path, struct profile *profile, char *why, s
 			return -ENAMETOOLONG;
 		}
 		snprintf(path, sizeof(path), "%s", name_or_path);
-		text = read_file(path, &text_len);
+		text = text_file_read(path, PROFILE_MAX_BYTES, &text_len);
 	} else if (profile_name_is_plain(name_or_path)) {
 		user_profile_dir(user_dir, sizeof(user_dir));
 		errno = ENOENT;
 		/* Not there (or a part of the path is no directory): try the next place. */
 		for (int i = 0; i < 3 && !text && (errno == ENOENT || errno == ENOTDIR); i++) {
 			snprintf(path, sizeof(path), "%s/%s.conf", dirs[i], name_or_path);
-			text = read_file(path, &text_len);
+			text = text_file_read(path, PROFILE_MAX_BYTES, &text_len);
 		}
 	} else {
 		snprintf(why, why_len, "invalid profile name: use letters, digits, '_', '-', '.' "
