@@ -17,6 +17,7 @@ enum cli_action {
 	ACTION_CLEANUP,
 	ACTION_LIST,
 	ACTION_CHECK,
+	ACTION_DESKTOP_ENTRY,
 };
 
 struct cli_options {
@@ -24,6 +25,7 @@ struct cli_options {
 	const char *uplink;		/* -i, validated as an interface name */
 	bool has_gateway;
 	struct in_addr gateway;		/* -g */
+	const char *gateway_text;	/* -g as given */
 	const char *dns[CLI_MAX_DNS];	/* -d, each a valid IPv4 or IPv6 address */
 	size_t dns_count;
 	struct publish publish[PUBLISH_MAX];	/* -P */
@@ -33,6 +35,7 @@ struct cli_options {
 	bool no_ipv6;			/* --no-ipv6 */
 	bool json;			/* --json, with --list */
 	bool verbose;
+	const char *desktop_entry;	/* --desktop-entry FILE */
 	char **command;			/* first non-option word and everything after it */
 };
 

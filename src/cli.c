@@ -15,17 +15,19 @@
 #include "conf.h"
 #include "util.h"
 
-enum { OPT_CLEANUP = 256, OPT_LIST, OPT_NO_IPV6, OPT_JSON, OPT_CHECK };
+enum { OPT_CLEANUP = 256, OPT_LIST, OPT_NO_IPV6, OPT_JSON, OPT_CHECK, OPT_DESKTOP_ENTRY };
 
 const char cli_usage[] =
 	"Usage: netjail [OPTIONS] [--] COMMAND [ARG]...\n"
 	"       netjail -p PROFILE [OPTIONS] [[--] COMMAND [ARG]...]\n"
+	"       netjail --desktop-entry FILE.desktop OPTIONS\n"
 	"Run COMMAND so that all its network traffic leaves by one uplink.\n"
 	"\n"
 	"  -i, --interface IFACE   uplink the command's traffic must leave by\n"
 	"  -g, --gateway ADDR      next hop on that uplink (default: its lowest-metric\n"
 	"                          default route; none needed on point-to-point links)\n"
-	"  -d, --dns ADDR          nameserver for the jail (repeatable; accepted, not yet used)\n"
+	"  -d, --dns ADDR          nameserver for the jail (repeatable; default: the host's,\n"
+	"                          or the servers behind its local resolver)\n"
 	"  -P, --publish [ADDR:]HOSTPORT:JAILPORT[/tcp|udp]\n"
 	"                          forward connections to the host's port (from the uplink\n"
 	"                          and from the host itself) into the jail (repeatable)\n"
@@ -39,6 +41,9 @@ const char cli_usage[] =
 	"      --list [--json]     show the running jails (as JSON for scripts)\n"
 	"      --check             with -i IFACE: would a jail on it work, and if not, why\n"
 	"      --cleanup           remove what jails whose netjail died left behind\n"
+	"      --desktop-entry FILE.desktop\n"
+	"                          write a copy of that launcher that runs its program\n"
+	"                          with these OPTIONS, to ~/.local/share/applications\n"
 	"\n"
 	"Admin policy: " NETJAIL_CONF_DIR "/" NETJAIL_CONF_NAME ", see netjail.conf(5).\n"
 	"Exit status: COMMAND's own; 128+N if it was killed by signal N; 125 if netjail\n"
@@ -60,6 +65,7 @@ static const struct option long_options[] = {
 	{ "no-ipv6", no_argument, NULL, OPT_NO_IPV6 },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "desktop-entry", required_argument, NULL, OPT_DESKTOP_ENTRY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -71,7 +77,7 @@ static const struct option long_options[] = {
 static int set_action(struct cli_options *opts, enum cli_action action, char *why, size_t why_len)
 {
 	if (opts->action != ACTION_RUN && opts->action != action)
-		FAIL("--cleanup, --list, --check, --help and --version cannot be combined");
+		FAIL("--cleanup, --list, --check, --desktop-entry, --help and --version cannot be combined");
 	opts->action = action;
 	return 0;
 }
@@ -91,6 +97,7 @@ static int take_option(int opt, const char *arg, char *const *argv, struct cli_o
 		if (parse_ipv4(arg, &opts->gateway))
 			FAIL("invalid gateway '%s': expected an IPv4 address", SHOW(arg));
 		opts->has_gateway = true;
+		opts->gateway_text = arg;
 		return 0;
 	case 'd':
 		return nameserver_append(opts->dns, &opts->dns_count, CLI_MAX_DNS, arg, why, why_len);
@@ -119,6 +126,11 @@ static int take_option(int opt, const char *arg, char *const *argv, struct cli_o
 		return set_action(opts, ACTION_LIST, why, why_len);
 	case OPT_CHECK:
 		return set_action(opts, ACTION_CHECK, why, why_len);
+	case OPT_DESKTOP_ENTRY:
+		if (!arg[0])
+			FAIL("empty desktop entry file name");
+		opts->desktop_entry = arg;
+		return set_action(opts, ACTION_DESKTOP_ENTRY, why, why_len);
 	case OPT_JSON:
 		opts->json = true;
 		return 0;
@@ -172,6 +184,15 @@ int cli_parse(int argc, char **argv, struct cli_options *opts, char *why, size_t
 			FAIL("unexpected argument '%s'", SHOW(opts->command[0]));
 		if (!opts->uplink && !opts->profile)
 			FAIL("--check needs an uplink: pass -i IFACE");
+		return 0;
+	case ACTION_DESKTOP_ENTRY:
+		if (opts->command[0])
+			FAIL("unexpected argument '%s': the launcher gives the command",
+			     SHOW(opts->command[0]));
+		if (!opts->uplink && !opts->profile)
+			FAIL("--desktop-entry needs an uplink: pass -i IFACE");
+		if (opts->user)
+			FAIL("-u cannot go into a launcher");
 		return 0;
 	default:
 		if (opts->command[0])

@@ -23,6 +23,7 @@
 #include "check.h"
 #include "cli.h"
 #include "conf.h"
+#include "desktop.h"
 #include "hostnet.h"
 #include "ipv6conf.h"
 #include "jail.h"
@@ -405,6 +406,10 @@ int main(int argc, char **argv)
 	case ACTION_CHECK:
 		apply_profile(&opts, &profile, &env);
 		return check(&opts);
+	case ACTION_DESKTOP_ENTRY:
+		/* Writing a file in the user's home needs no privilege at all. */
+		drop_privileges_now();
+		return desktop_entry_install(&opts);
 	case ACTION_RUN:
 		break;
 	}
