@@ -25,10 +25,12 @@ struct env_changes {
 	size_t set_count;
 	const char *const *unset;
 	size_t unset_count;
-	bool no_session_bus;		/* dbus = none */
+	bool no_session_bus;		/* dbus = none (desktopenv.c plans what that takes) */
+	const char *session_bus_address;	/* DBUS_SESSION_BUS_ADDRESS for COMMAND, or NULL */
+	const char *runtime_dir;	/* XDG_RUNTIME_DIR for COMMAND if it has none, or NULL */
 };
 
-/* In the child after the drop: unset, then set, then keep D-Bus away if asked. */
+/* In the child after the drop: unset, then set, then the session's bus and runtime dir. */
 void env_apply_changes(const struct env_changes *changes);
 
 #endif

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "env.h"
+#include "jailfs.h"
 #include "priv.h"
 
 /* The alias of eth0 inside every jail: how netjail knows it is being run from a jail. */
@@ -29,11 +30,18 @@ struct jail_side {
 	bool disable_ipv6;		/* --no-ipv6: not even ::1 */
 };
 
-/* Fork the child: it enters new network and mount namespaces and waits.  @env (may be
- * NULL) is what a profile changes in COMMAND's environment; @run_mask the signal mask
- * COMMAND gets.  0 or -errno. */
-int jail_child_start(struct jail_child *child, const struct target_user *target,
-		     char **command, const struct env_changes *env, const sigset_t *run_mask);
+/* What the child is to make of COMMAND's surroundings. */
+struct jail_child_plan {
+	const struct target_user *target;
+	char **command;
+	const struct env_changes *env;	/* what COMMAND's environment gets, or NULL */
+	const struct jailfs_plan *files;	/* the jail's own files (resolv.conf...), or NULL */
+	const sigset_t *run_mask;	/* the signal mask COMMAND gets */
+};
+
+/* Fork the child: it enters new network and mount namespaces, puts the jail's files in
+ * place and waits.  0 or -errno. */
+int jail_child_start(struct jail_child *child, const struct jail_child_plan *plan);
 
 /* Wait until the child's namespaces exist.  0, or -ECHILD if it failed (it said why). */
 int jail_child_wait_ready(struct jail_child *child);

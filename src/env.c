@@ -85,8 +85,9 @@ void env_apply_changes(const struct env_changes *changes)
 		name[equals - entry] = '\0';
 		setenv(name, equals + 1, 1);
 	}
-	/* An address no D-Bus library can use: without it, libdbus and sd-bus would fall back
-	 * to $XDG_RUNTIME_DIR/bus, the session bus outside the jail. */
-	if (changes->no_session_bus)
-		setenv("DBUS_SESSION_BUS_ADDRESS", "disabled:", 1);
+	/* desktopenv.c: "disabled:" for dbus = none, or a path instead of an abstract socket. */
+	if (changes->session_bus_address)
+		setenv("DBUS_SESSION_BUS_ADDRESS", changes->session_bus_address, 1);
+	if (changes->runtime_dir)
+		setenv("XDG_RUNTIME_DIR", changes->runtime_dir, 0);
 }

@@ -1,7 +1,8 @@
 /* jail.c - the child that becomes COMMAND, and the supervisor loop.
  *
  * Stages of the child, each of which must finish before the next starts:
- *   1. root, new network + mount namespaces; tells the parent they exist.
+ *   1. root, new network + mount namespaces; puts the jail's own files in place (jailfs.c:
+ *      resolv.conf, nsswitch.conf, hidden sockets); tells the parent the namespaces exist.
  *   2. waits for the parent to plug the veth pair in, then configures its own side (lo,
  *      eth0, address, default route) through its own rtnetlink socket.
  *   3. drops privileges for good (priv_drop), arranges to die with the supervisor, execs.
@@ -126,9 +127,11 @@ static void close_all_but(int first, int second)
 }
 
 __attribute__((noreturn))
-static void child_main(int ready_fd, int go_fd, pid_t parent, const struct target_user *target,
-		       char **command, const struct env_changes *env, const sigset_t *run_mask)
+static void child_main(int ready_fd, int go_fd, pid_t parent, const struct jail_child_plan *plan)
 {
+	const struct target_user *target = plan->target;
+	char **command = plan->command;
+	const char *what;
 	struct jail_side side;
 	struct env_saved environment;
 	char shown[72];
@@ -145,6 +148,10 @@ static void child_main(int ready_fd, int go_fd, pid_t parent, const struct targe
 	/* Type and source are ignored for a propagation change; "none" keeps valgrind quiet. */
 	if (mount("none", "/", "none", MS_REC | MS_SLAVE, NULL)) {
 		log_error("cannot make the jail's mounts a one-way copy of the host's: %s", strerror(errno));
+		_exit(EXIT_NETJAIL_FAILED);
+	}
+	if (plan->files && (err = jailfs_apply(plan->files, &what))) {
+		log_error("cannot %s: %s", what, strerror(-err));
 		_exit(EXIT_NETJAIL_FAILED);
 	}
 	if (write(ready_fd, "r", 1) != 1)
@@ -172,16 +179,15 @@ static void child_main(int ready_fd, int go_fd, pid_t parent, const struct targe
 	die_with_parent(parent);
 	env_restore_stripped(&environment);
 	set_login_environment(target);
-	env_apply_changes(env);
-	sigprocmask(SIG_SETMASK, run_mask, NULL);
+	env_apply_changes(plan->env);
+	sigprocmask(SIG_SETMASK, plan->run_mask, NULL);
 	execvp(command[0], command);
 	err = errno;
 	log_error("cannot run '%s': %s", printable(command[0], shown, sizeof(shown)), strerror(err));
 	_exit(err == ENOENT ? JAIL_EXIT_NOT_FOUND : JAIL_EXIT_CANNOT_EXEC);
 }
 
-int jail_child_start(struct jail_child *child, const struct target_user *target,
-		     char **command, const struct env_changes *env, const sigset_t *run_mask)
+int jail_child_start(struct jail_child *child, const struct jail_child_plan *plan)
 {
 	int ready[2], go[2];
 	pid_t parent = getpid();
@@ -208,7 +214,7 @@ int jail_child_start(struct jail_child *child, const struct target_user *target,
 	if (child->pid == 0) {
 		close(ready[0]);
 		close(go[1]);
-		child_main(ready[1], go[0], parent, target, command, env, run_mask);
+		child_main(ready[1], go[0], parent, plan);
 	}
 	close(ready[1]);
 	close(go[0]);

@@ -24,6 +24,8 @@
 #include "cli.h"
 #include "conf.h"
 #include "desktop.h"
+#include "desktopenv.h"
+#include "dnsfind.h"
 #include "hostnet.h"
 #include "ipv6conf.h"
 #include "jail.h"
@@ -35,8 +37,11 @@
 #include "priv.h"
 #include "profile.h"
 #include "publish.h"
+#include "resolvconf.h"
+#include "running.h"
 #include "route.h"
 #include "state.h"
+#include "textfile.h"
 #include "uplink.h"
 #include "util.h"
 
@@ -118,6 +123,66 @@ static void reserve_published_ports(const struct cli_options *opts)
 	}
 }
 
+/* What the jail's files and COMMAND's environment need: nameservers it can reach, name
+ * lookups that do not go around it, the session's sockets.  Read as the caller. */
+struct jail_view {
+	struct dns_choice dns;
+	char nsswitch[8192];
+	struct jailfs_plan files;
+	struct desktop_plan desktop;
+};
+
+static void plan_jail_view(const struct cli_options *opts, const struct jail_host *jh,
+			   const struct target_user *target, struct env_changes *env,
+			   struct jail_view *view)
+{
+	char why[320], *host_nsswitch;
+	size_t i;
+
+	memset(view, 0, sizeof(*view));
+	if (dns_choose(opts->dns, opts->dns_count, jh->uplink.index, jh->uplink.name,
+		       jh->has_ipv6, &view->dns, why, sizeof(why)))
+		log_warning("%s", why);
+	view->files.resolv_conf = view->dns.resolv_conf;
+	for (i = 0; i < view->dns.servers.count; i++)
+		log_verbose("nameserver %s (from %s)", view->dns.servers.addr[i], view->dns.source);
+	host_nsswitch = text_file_read("/etc/nsswitch.conf", 65536, NULL);
+	if (host_nsswitch && !nsswitch_conf_for_jail(host_nsswitch, view->nsswitch,
+						     sizeof(view->nsswitch)))
+		view->files.nsswitch_conf = view->nsswitch;
+	free(host_nsswitch);
+	/* The host's resolvers, which would query by the host's default route. */
+	jailfs_plan_mask(&view->files, "/run/systemd/resolve/io.systemd.Resolve", false, 0);
+	jailfs_plan_mask(&view->files, "/run/nscd/socket", false, 0);
+
+	desktop_plan(target, env->no_session_bus ? DBUS_NONE : DBUS_HOST, &view->files,
+		     &view->desktop);
+	for (i = 0; i < 2; i++)
+		if (view->desktop.warnings[i][0])
+			log_warning("%s", view->desktop.warnings[i]);
+	env->session_bus_address = view->desktop.bus_address[0] ? view->desktop.bus_address : NULL;
+	env->runtime_dir = view->desktop.set_runtime_dir ? view->desktop.runtime_dir : NULL;
+	for (i = 0; i < view->files.mask_count; i++)
+		log_verbose("hiding %s from the jail", view->files.masks[i].path);
+}
+
+/* Single-instance programs hand a second launch to the running one: say so.  Only in a
+ * desktop session, where such programs live; elsewhere the scan of /proc is not worth it. */
+static void warn_if_running_outside(const struct cli_options *opts, const struct jail_host *jh,
+				    const struct target_user *target)
+{
+	char shown[72];
+	pid_t pid;
+
+	if (!getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"))
+		return;
+	pid = running_outside_jail(opts->command[0], target->uid);
+	if (pid)
+		log_warning("%s is already running outside a jail (pid %d): if it takes over this "
+			    "launch, the traffic will not leave by %s",
+			    printable(opts->command[0], shown, sizeof(shown)), (int)pid, jh->uplink.name);
+}
+
 static int open_signals(sigset_t *run_mask)
 {
 	sigset_t blocked;
@@ -187,8 +252,9 @@ static void open_watch(struct keeper *k, struct jail_host *jh, struct nl *nl,
 	};
 }
 
-static int run(const struct cli_options *opts, const struct env_changes *env)
+static int run(const struct cli_options *opts, struct env_changes *env)
 {
+	static struct jail_view view;
 	const struct pool_config *cfg;
 	struct netjail_conf conf;
 	struct jail_host jh = { .slot_fd = -1 };
@@ -219,6 +285,8 @@ static int run(const struct cli_options *opts, const struct env_changes *env)
 
 	open_rtnl(&nl);
 	choose_uplink(&nl, opts, &conf, &jh);
+	plan_jail_view(opts, &jh, &target, env, &view);
+	warn_if_running_outside(opts, &jh, &target);
 	reserve_published_ports(opts);
 	jh.publish = opts->publish;
 	jh.publish_count = opts->publish_count;
@@ -235,7 +303,10 @@ static int run(const struct cli_options *opts, const struct env_changes *env)
 		    inet_ntoa(jh.net.host_addr), jh.net.mark, jh.net.table);
 
 	signal_fd = open_signals(&run_mask);
-	err = jail_child_start(&child, &target, opts->command, env, &run_mask);
+	err = jail_child_start(&child, &(struct jail_child_plan){
+		.target = &target, .command = opts->command, .env = env, .files = &view.files,
+		.run_mask = &run_mask,
+	});
 	if (err)
 		die("cannot start the jail: %s", strerror(-err));
 	err = priv_narrow_to_supervisor();

@@ -1,0 +1,224 @@
+/* resolvconf.c - the text of the jail's resolv.conf and nsswitch.conf.
+ *
+ * The host's files are read by dnsfind.c; everything here is string work, so that it can
+ * be unit-tested and fuzzed.  Lines are handled one at a time and never longer than a
+ * fixed buffer: a longer line is dropped, never cut (a cut line could say something else).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "resolvconf.h"
+
+#define LINE_MAX_BYTES 1024
+#define BLANKS " \t"
+
+/* Copy the next line of *@text into @line (without the newline) and advance.  false at
+ * the end; a line too long for @line comes back empty. */
+static bool next_line(const char **text, char *line, size_t size)
+{
+	const char *start = *text, *end;
+	size_t len;
+
+	if (!start || !*start)
+		return false;
+	end = strchr(start, '\n');
+	len = end ? (size_t)(end - start) : strlen(start);
+	*text = end ? end + 1 : start + len;
+	if (len >= size)
+		len = 0;
+	memcpy(line, start, len);
+	line[len] = '\0';
+	return true;
+}
+
+static void add_address(struct nameservers *out, const char *text)
+{
+	unsigned char scratch[sizeof(struct in6_addr)];
+	char canonical[INET6_ADDRSTRLEN];
+	int family = strchr(text, ':') ? AF_INET6 : AF_INET;
+
+	if (out->count >= NAMESERVERS_MAX || inet_pton(family, text, scratch) != 1)
+		return;
+	inet_ntop(family, scratch, canonical, sizeof(canonical));
+	for (size_t i = 0; i < out->count; i++)
+		if (!strcmp(out->addr[i], canonical))
+			return;
+	memcpy(out->addr[out->count++], canonical, sizeof(canonical));
+}
+
+void nameservers_from_resolv_conf(const char *text, struct nameservers *out)
+{
+	char line[LINE_MAX_BYTES];
+
+	while (next_line(&text, line, sizeof(line))) {
+		char *save = NULL, *key = strtok_r(line, BLANKS, &save);
+		char *value = key ? strtok_r(NULL, BLANKS, &save) : NULL;
+
+		/* "nameserver fe80::1%eth0": the zone names a host link, useless in the jail. */
+		if (key && value && !strcmp(key, "nameserver") && !strchr(value, '%'))
+			add_address(out, value);
+	}
+}
+
+/* One word as systemd-resolved and networkd write a server: ADDR, ADDR:PORT,
+ * [ADDR6]:PORT, any of them followed by %IFINDEX or #SERVERNAME. */
+static void add_word(struct nameservers *out, char *word)
+{
+	char *cut = strpbrk(word, "#%"), *port = NULL;
+
+	if (cut && *cut == '%')
+		return;		/* scoped to a host link */
+	if (cut)
+		*cut = '\0';
+	if (word[0] == '[') {
+		char *close = strchr(word, ']');
+
+		if (!close)
+			return;
+		*close = '\0';
+		port = close[1] == ':' ? close + 2 : NULL;
+		if (!port && close[1])
+			return;
+		word++;
+	} else if (strchr(word, '.') && (port = strchr(word, ':'))) {
+		*port++ = '\0';
+	}
+	/* resolv.conf has no port: a server on another port cannot be used. */
+	if (port && strcmp(port, "53"))
+		return;
+	add_address(out, word);
+}
+
+void nameservers_from_words(const char *words, struct nameservers *out)
+{
+	char copy[LINE_MAX_BYTES], *save = NULL;
+
+	if (strlen(words) >= sizeof(copy))
+		return;
+	strcpy(copy, words);
+	for (char *word = strtok_r(copy, BLANKS, &save); word; word = strtok_r(NULL, BLANKS, &save))
+		add_word(out, word);
+}
+
+bool state_file_value(const char *text, const char *key, char *value, size_t size)
+{
+	char line[LINE_MAX_BYTES];
+	size_t key_len = strlen(key);
+
+	while (next_line(&text, line, sizeof(line))) {
+		if (strncmp(line, key, key_len) || line[key_len] != '=')
+			continue;
+		if (strlen(line + key_len + 1) >= size)
+			return false;
+		strcpy(value, line + key_len + 1);
+		return true;
+	}
+	return false;
+}
+
+bool nameserver_is_host_local(const char *addr)
+{
+	struct in6_addr v6;
+	struct in_addr v4;
+
+	if (inet_pton(AF_INET, addr, &v4) == 1)
+		return (ntohl(v4.s_addr) >> 24) == 127 || v4.s_addr == 0;
+	if (inet_pton(AF_INET6, addr, &v6) != 1)
+		return true;
+	return IN6_IS_ADDR_LOOPBACK(&v6) || IN6_IS_ADDR_UNSPECIFIED(&v6) ||
+	       IN6_IS_ADDR_LINKLOCAL(&v6) || IN6_IS_ADDR_V4MAPPED(&v6);
+}
+
+void nameservers_keep_reachable(struct nameservers *ns, bool ipv6)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < ns->count; i++) {
+		if (nameserver_is_host_local(ns->addr[i]) || (!ipv6 && strchr(ns->addr[i], ':')))
+			continue;
+		if (kept != i)
+			memcpy(ns->addr[kept], ns->addr[i], sizeof(ns->addr[i]));
+		kept++;
+	}
+	ns->count = kept;
+}
+
+/* Append @text to @out; -ENOSPC if it does not fit. */
+static int append(char *out, size_t size, size_t *used, const char *text)
+{
+	size_t len = strlen(text);
+
+	if (*used + len >= size)
+		return -ENOSPC;
+	memcpy(out + *used, text, len + 1);
+	*used += len;
+	return 0;
+}
+
+int resolv_conf_for_jail(const struct nameservers *ns, const char *host_text,
+			 char *out, size_t size)
+{
+	static const char header[] = "# Written by netjail for this jail only; the host's file is untouched.\n";
+	char line[LINE_MAX_BYTES];
+	size_t used = 0;
+	int err = append(out, size, &used, header);
+
+	for (size_t i = 0; !err && i < ns->count; i++) {
+		snprintf(line, sizeof(line), "nameserver %s\n", ns->addr[i]);
+		err = append(out, size, &used, line);
+	}
+	/* Search domains and options still apply; only the servers change. */
+	while (!err && next_line(&host_text, line, sizeof(line) - 1)) {
+		size_t key_len = strcspn(line, BLANKS);
+
+		if ((key_len == 6 && !strncmp(line, "search", 6)) ||
+		    (key_len == 6 && !strncmp(line, "domain", 6)) ||
+		    (key_len == 7 && !strncmp(line, "options", 7))) {
+			strcat(line, "\n");
+			err = append(out, size, &used, line);
+		}
+	}
+	return err;
+}
+
+/* The jail's "hosts:" line from the host's (NULL if it has none). */
+static void jail_hosts_line(const char *host_line, char *out, size_t size)
+{
+	char copy[LINE_MAX_BYTES] = "", *save = NULL;
+	bool myhostname = false;
+
+	if (host_line && strlen(host_line) < sizeof(copy))
+		strcpy(copy, host_line + strlen("hosts:"));
+	for (char *word = strtok_r(copy, BLANKS, &save); word; word = strtok_r(NULL, BLANKS, &save))
+		myhostname |= !strcmp(word, "myhostname");
+	/* No "[NOTFOUND=return]" kept: it belonged to a service that is gone. */
+	snprintf(out, size, "hosts: files%s dns\n", myhostname ? " myhostname" : "");
+}
+
+int nsswitch_conf_for_jail(const char *host_text, char *out, size_t size)
+{
+	char line[LINE_MAX_BYTES + 1], hosts[64];
+	size_t used = 0;
+	bool replaced = false;
+	int err = 0;
+
+	while (!err && next_line(&host_text, line, sizeof(line) - 1)) {
+		const char *start = line + strspn(line, BLANKS);
+
+		if (!strncmp(start, "hosts:", 6)) {
+			if (!replaced)
+				jail_hosts_line(start, hosts, sizeof(hosts));
+			err = replaced ? 0 : append(out, size, &used, hosts);
+			replaced = true;
+			continue;
+		}
+		strcat(line, "\n");
+		err = append(out, size, &used, line);
+	}
+	if (!err && !replaced) {
+		jail_hosts_line(NULL, hosts, sizeof(hosts));
+		err = append(out, size, &used, hosts);
+	}
+	return err;
+}

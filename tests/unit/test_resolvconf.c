@@ -1,0 +1,101 @@
+/* test_resolvconf.c - the jail's resolv.conf and nsswitch.conf text. */
+#include <string.h>
+
+#include "check.h"
+#include "resolvconf.h"
+
+static void test_parse(void)
+{
+	struct nameservers ns = { .count = 0 };
+
+	nameservers_from_resolv_conf("# c\nnameserver 127.0.0.53\nnameserver\t9.9.9.9 \n"
+				     "nameserver fe80::1%eth0\nnameserver 2001:DB8::1\n"
+				     "nameserver bogus\nnameserver 9.9.9.9\nsearch x", &ns);
+	CHECK(ns.count == 3);
+	CHECK(!strcmp(ns.addr[0], "127.0.0.53"));
+	CHECK(!strcmp(ns.addr[1], "9.9.9.9"));
+	CHECK(!strcmp(ns.addr[2], "2001:db8::1"));	/* canonical, and duplicates dropped */
+
+	ns.count = 0;
+	nameservers_from_words("1.1.1.1 9.9.9.9:53 8.8.8.8:853 [2001:db8::2]:53 [2001:db8::3]:5353 "
+			       "10.0.0.1#dns.example fe80::1%3 2001:db8::4 [x", &ns);
+	CHECK(ns.count == 5);
+	CHECK(!strcmp(ns.addr[0], "1.1.1.1"));
+	CHECK(!strcmp(ns.addr[1], "9.9.9.9"));
+	CHECK(!strcmp(ns.addr[2], "2001:db8::2"));
+	CHECK(!strcmp(ns.addr[3], "10.0.0.1"));
+	CHECK(!strcmp(ns.addr[4], "2001:db8::4"));
+}
+
+static void test_reachable(void)
+{
+	struct nameservers ns = { .count = 0 };
+
+	CHECK(nameserver_is_host_local("127.0.0.53"));
+	CHECK(nameserver_is_host_local("127.1.2.3"));
+	CHECK(nameserver_is_host_local("::1"));
+	CHECK(nameserver_is_host_local("0.0.0.0"));
+	CHECK(nameserver_is_host_local("fe80::1"));
+	CHECK(!nameserver_is_host_local("192.168.1.1"));
+	CHECK(!nameserver_is_host_local("2001:db8::1"));
+	nameservers_from_resolv_conf("nameserver 127.0.0.1\nnameserver 2001:db8::1\n"
+				     "nameserver 10.0.0.1\n", &ns);
+	nameservers_keep_reachable(&ns, false);
+	CHECK(ns.count == 1 && !strcmp(ns.addr[0], "10.0.0.1"));
+	ns.count = 0;
+	nameservers_from_resolv_conf("nameserver 2001:db8::1\nnameserver ::1\n", &ns);
+	nameservers_keep_reachable(&ns, true);
+	CHECK(ns.count == 1 && !strcmp(ns.addr[0], "2001:db8::1"));
+}
+
+static void test_state_file(void)
+{
+	char value[64];
+
+	CHECK(state_file_value("# x\nLLMNR=yes\nSERVERS=1.1.1.1 2.2.2.2\n", "SERVERS", value, sizeof(value)));
+	CHECK(!strcmp(value, "1.1.1.1 2.2.2.2"));
+	CHECK(!state_file_value("XSERVERS=1.1.1.1\nSERVERS\n", "SERVERS", value, sizeof(value)));
+	CHECK(!state_file_value("SERVERS=1.1.1.1 2.2.2.2 3.3.3.3 4.4.4.4 5.5.5.5 6.6.6.6 7.7.7.7 8.8.8.8\n",
+				"SERVERS", value, 16));
+}
+
+static void test_resolv_conf_out(void)
+{
+	struct nameservers ns = { .count = 0 };
+	char out[512], tiny[40];
+
+	nameservers_from_resolv_conf("nameserver 9.9.9.9\n", &ns);
+	CHECK(resolv_conf_for_jail(&ns, "nameserver 127.0.0.53\nsearch a.example\noptions edns0\n"
+				   "domain b\nsortlist 1.2.3.4\nsearchx y", out, sizeof(out)) == 0);
+	CHECK(strstr(out, "\nnameserver 9.9.9.9\nsearch a.example\noptions edns0\ndomain b\n") != NULL);
+	CHECK(!strstr(out, "127.0.0.53") && !strstr(out, "sortlist") && !strstr(out, "searchx"));
+	CHECK(resolv_conf_for_jail(&ns, NULL, tiny, sizeof(tiny)) < 0);
+	ns.count = 0;
+	CHECK(resolv_conf_for_jail(&ns, NULL, out, sizeof(out)) == 0 && !strstr(out, "nameserver"));
+}
+
+static void test_nsswitch(void)
+{
+	char out[512];
+
+	CHECK(nsswitch_conf_for_jail("passwd: files\nhosts: files mdns4_minimal [NOTFOUND=return] "
+				     "resolve [!UNAVAIL=return] myhostname dns\nnetworks: files",
+				     out, sizeof(out)) == 0);
+	CHECK(!strcmp(out, "passwd: files\nhosts: files myhostname dns\nnetworks: files\n"));
+	CHECK(nsswitch_conf_for_jail("passwd: files\n", out, sizeof(out)) == 0);
+	CHECK(!strcmp(out, "passwd: files\nhosts: files dns\n"));
+	CHECK(nsswitch_conf_for_jail("  hosts: resolve\nhosts: files\n", out, sizeof(out)) == 0);
+	CHECK(!strcmp(out, "hosts: files dns\n"));
+	CHECK(nsswitch_conf_for_jail("", out, sizeof(out)) == 0 && !strcmp(out, "hosts: files dns\n"));
+	CHECK(nsswitch_conf_for_jail("passwd: files\n", out, 8) < 0);
+}
+
+int main(void)
+{
+	test_parse();
+	test_reachable();
+	test_state_file();
+	test_resolv_conf_out();
+	test_nsswitch();
+	return CHECK_DONE("resolvconf");
+}
