@@ -4,8 +4,8 @@
  * The jail shares the host's files but not its network namespace, and abstract unix
  * sockets (the ones named "@...") belong to a network namespace.  So:
  *   - X11: Xlib/xcb try "@/tmp/.X11-unix/Xn" and then the file /tmp/.X11-unix/Xn; the file
- *     is reached from the jail.  A server that listens only on the abstract name cannot be
- *     reached: say so.
+ *     is reached from the jail.  A server that listens only on the abstract name (it is in
+ *     /proc/net/unix, the file is not) cannot be reached: say so.
  *   - Wayland, PipeWire, PulseAudio: sockets in $XDG_RUNTIME_DIR, reached as they are.
  *   - D-Bus: an address with only "unix:abstract=" is unreachable; systemd's user session
  *     also has the bus at $XDG_RUNTIME_DIR/bus, which is then used instead.
@@ -151,7 +151,27 @@ static void plan_session_bus(const struct target_user *target, enum profile_dbus
 		 printable(address, shown, sizeof(shown)));
 }
 
-/* DISPLAY ":N" or ":N.S" on this machine: is /tmp/.X11-unix/XN there? */
+/* Does the host's network namespace have abstract socket "@NAME"?  /proc/net/unix lists
+ * each as "... @NAME" at the end of its line. */
+static bool abstract_socket_exists(const char *name)
+{
+	FILE *f = fopen("/proc/net/unix", "re");
+	char line[512];
+	size_t len = strlen(name);
+	bool found = false;
+
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		char *at = strrchr(line, '@');
+
+		found = at && !strncmp(at + 1, name, len) && (at[1 + len] == '\n' || !at[1 + len]);
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* DISPLAY ":N" or ":N.S" on this machine: an X server that listens only on the abstract
+ * "@/tmp/.X11-unix/XN", and not on the file, cannot be reached from the jail. */
 static void check_display(struct desktop_plan *out)
 {
 	const char *display = getenv("DISPLAY");
@@ -167,11 +187,11 @@ static void check_display(struct desktop_plan *out)
 	if (!digits || parse_u32(path, 0, 65535, &number))
 		return;
 	snprintf(path, sizeof(path), "/tmp/.X11-unix/X%u", number);
-	if (!stat(path, &st) && S_ISSOCK(st.st_mode))
+	if ((!stat(path, &st) && S_ISSOCK(st.st_mode)) || !abstract_socket_exists(path))
 		return;
-	snprintf(out->warnings[1], sizeof(out->warnings[1]), "X display %s has no socket %s, only "
-		 "perhaps an abstract one the jail cannot reach: X programs in it will fail",
-		 printable(display, shown, sizeof(shown)), path);
+	snprintf(out->warnings[1], sizeof(out->warnings[1]), "X display %s listens only on an "
+		 "abstract socket, which the jail cannot reach, and not on %s: X programs in it "
+		 "will fail", printable(display, shown, sizeof(shown)), path);
 }
 
 void desktop_plan(const struct target_user *target, enum profile_dbus dbus,
