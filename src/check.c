@@ -3,8 +3,8 @@
  *
  * What it looks at, in the order a run meets them: privileges, the admin's policy and the
  * interface (uplink.c), the IPv4 next hop and address (NAT needs one), IPv6, and the
- * nameservers the jail would use: the host's /etc/resolv.conf, as seen in the jail's copy
- * of the mount namespace, which is useless if it names only a local stub (127.0.0.53).
+ * nameservers the jail would use (dnsfind.c: -d, the host's, or those behind its local
+ * stub), or why it would have none.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -13,10 +13,9 @@
 
 #include "addr.h"
 #include "check.h"
+#include "dnsfind.h"
 #include "hostnet.h"
 #include "uplink.h"
-
-#define RESOLV_CONF "/etc/resolv.conf"
 
 struct verdict {
 	const char *first_problem;
@@ -49,48 +48,23 @@ static int find_address(const struct addr_info *addr, void *data)
 	return 0;
 }
 
-/* The nameservers of /etc/resolv.conf that a jail can reach (not loopback), in @usable. */
-static int usable_nameservers(char *usable, size_t size, char *stubs, size_t stubs_size)
+/* The nameservers run() would give the jail, and where they come from. */
+static void check_dns(struct verdict *v, const struct cli_options *opts, const struct jail_host *jh)
 {
-	FILE *f = fopen(RESOLV_CONF, "re");
-	char line[256];
-	int count = 0;
+	struct dns_choice dns;
+	char why[320], detail[400], list[200] = "";
 
-	usable[0] = stubs[0] = '\0';
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char address[64], *word = line + strlen("nameserver");
-		struct in6_addr a6;
-		struct in_addr a4;
-		size_t len;
-		bool loopback;
-
-		if (strncmp(line, "nameserver", strlen("nameserver")) != 0 || !strchr(" \t", *word))
-			continue;
-		word += strspn(word, " \t");
-		len = strcspn(word, " \t\r\n#;");
-		if (len == 0 || len >= sizeof(address))
-			continue;
-		memcpy(address, word, len);
-		address[len] = '\0';
-		if (inet_pton(AF_INET, address, &a4) == 1)
-			loopback = (ntohl(a4.s_addr) >> 24) == 127;
-		else if (inet_pton(AF_INET6, address, &a6) == 1)
-			loopback = IN6_IS_ADDR_LOOPBACK(&a6);
-		else
-			continue;
-		if (loopback) {
-			snprintf(stubs + strlen(stubs), stubs_size - strlen(stubs), "%s%s",
-				 stubs[0] ? ", " : "", address);
-			continue;
-		}
-		snprintf(usable + strlen(usable), size - strlen(usable), "%s%s",
-			 usable[0] ? ", " : "", address);
-		count++;
+	if (dns_choose(opts->dns, opts->dns_count, jh->uplink.index, jh->uplink.name,
+		       jh->has_ipv6, &dns, why, sizeof(why))) {
+		item(v, false, "dns", why);
+		return;
 	}
-	fclose(f);
-	return count;
+	for (size_t i = 0; i < dns.servers.count; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
+			 dns.servers.addr[i]);
+	snprintf(detail, sizeof(detail), "nameservers %s (from %s), reached by the uplink",
+		 list, dns.source);
+	item(v, true, "dns", detail);
 }
 
 int check_report(const struct cli_options *opts, const struct netjail_conf *conf,
@@ -99,9 +73,8 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 	struct jail_host jh = { .slot_fd = -1 };
 	struct address_search search = { 0 };
 	struct verdict v = { 0 };
-	char why[320], detail[400], text[INET_ADDRSTRLEN], usable[200], stubs[200];
+	char why[320], detail[400], text[INET_ADDRSTRLEN];
 	struct nl nl;
-	int count;
 
 	item(&v, !privilege_problem, "privilege", privilege_problem ? privilege_problem :
 	     "netjail can set up a jail (setuid root, file capabilities or root)");
@@ -141,16 +114,7 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 		printf("%-10s %s  %s\n", "ipv6", "ok  ", "IPv6 too, NAT66 by the uplink");
 	nl_close(&nl);
 
-	count = usable_nameservers(usable, sizeof(usable), stubs, sizeof(stubs));
-	if (count > 0)
-		snprintf(detail, sizeof(detail), "nameservers %s, reached by the uplink", usable);
-	else if (count == 0 && stubs[0])
-		snprintf(detail, sizeof(detail), "%s names only %s, a local resolver the jail cannot "
-			 "reach: name lookups in the jail would fail", RESOLV_CONF, stubs);
-	else
-		snprintf(detail, sizeof(detail), "%s names no nameserver: name lookups in the jail "
-			 "would fail", RESOLV_CONF);
-	item(&v, count > 0, "dns", detail);
+	check_dns(&v, opts, &jh);
 
 verdict:
 	if (v.first_problem)

@@ -32,8 +32,14 @@ is "$(verdict -i dn0)" "1: A jail on dn0 would not work: dn0 has no IPv4 address
 ip link del dn0
 is "$(verdict -i nosuch0)" "1: A jail on nosuch0 would not work: no interface named 'nosuch0'" "an interface that does not exist"
 echo "nameserver 127.0.0.53" >/etc/resolv.conf
-is "$(verdict -i up0)" "1: A jail on up0 would not work: /etc/resolv.conf names only 127.0.0.53, a local resolver the jail cannot reach: name lookups in the jail would fail" \
-	"a host that resolves through a local stub (systemd-resolved): DNS in the jail would fail"
+is "$(verdict -i up0)" "1: A jail on up0 would not work: no nameserver for the jail: /etc/resolv.conf names only 127.0.0.53, which the jail cannot reach, and the servers behind it were not found: pass --dns ADDR" \
+	"a host that resolves through a local stub (systemd-resolved) whose servers are not found: DNS in the jail would fail"
+is "$(verdict -i up0 -d 192.0.2.53)" "0: A jail on up0 would work." "... unless --dns is given"
+mkdir -p /run/systemd/resolve
+echo "nameserver 192.0.2.54" >/run/systemd/resolve/resolv.conf
+check "... or the servers behind the stub are found (resolved's list), and named" \
+	grep -q '^dns .*nameservers 192.0.2.54 (from /run/systemd/resolve/resolv.conf' <<<"$(nj --check -i up0 2>&1)"
+rm -r /run/systemd/resolve
 echo "nameserver 192.0.2.53" >/etc/resolv.conf
 
 out=$(nj --check -i up0 2>&1)
