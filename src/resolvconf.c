@@ -85,7 +85,7 @@ static void add_word(struct nameservers *out, char *word)
 		*port++ = '\0';
 	}
 	/* resolv.conf has no port: a server on another port cannot be used. */
-	if (port && strcmp(port, "53"))
+	if (port && strcmp(port, "53") != 0)
 		return;
 	add_address(out, word);
 }
@@ -96,7 +96,7 @@ void nameservers_from_words(const char *words, struct nameservers *out)
 
 	if (strlen(words) >= sizeof(copy))
 		return;
-	strcpy(copy, words);
+	memcpy(copy, words, strlen(words) + 1);
 	for (char *word = strtok_r(copy, BLANKS, &save); word; word = strtok_r(NULL, BLANKS, &save))
 		add_word(out, word);
 }
@@ -107,12 +107,9 @@ bool state_file_value(const char *text, const char *key, char *value, size_t siz
 	size_t key_len = strlen(key);
 
 	while (next_line(&text, line, sizeof(line))) {
-		if (strncmp(line, key, key_len) || line[key_len] != '=')
+		if (strncmp(line, key, key_len) != 0 || line[key_len] != '=')
 			continue;
-		if (strlen(line + key_len + 1) >= size)
-			return false;
-		strcpy(value, line + key_len + 1);
-		return true;
+		return (size_t)snprintf(value, size, "%s", line + key_len + 1) < size;
 	}
 	return false;
 }
@@ -175,8 +172,9 @@ int resolv_conf_for_jail(const struct nameservers *ns, const char *host_text,
 		if ((key_len == 6 && !strncmp(line, "search", 6)) ||
 		    (key_len == 6 && !strncmp(line, "domain", 6)) ||
 		    (key_len == 7 && !strncmp(line, "options", 7))) {
-			strcat(line, "\n");
 			err = append(out, size, &used, line);
+			if (!err)
+				err = append(out, size, &used, "\n");
 		}
 	}
 	return err;
@@ -189,7 +187,7 @@ static void jail_hosts_line(const char *host_line, char *out, size_t size)
 	bool myhostname = false;
 
 	if (host_line && strlen(host_line) < sizeof(copy))
-		strcpy(copy, host_line + strlen("hosts:"));
+		snprintf(copy, sizeof(copy), "%s", host_line + strlen("hosts:"));
 	for (char *word = strtok_r(copy, BLANKS, &save); word; word = strtok_r(NULL, BLANKS, &save))
 		myhostname |= !strcmp(word, "myhostname");
 	/* No "[NOTFOUND=return]" kept: it belonged to a service that is gone. */
@@ -213,8 +211,9 @@ int nsswitch_conf_for_jail(const char *host_text, char *out, size_t size)
 			replaced = true;
 			continue;
 		}
-		strcat(line, "\n");
 		err = append(out, size, &used, line);
+		if (!err)
+			err = append(out, size, &used, "\n");
 	}
 	if (!err && !replaced) {
 		jail_hosts_line(NULL, hosts, sizeof(hosts));
