@@ -42,16 +42,16 @@ SRCS     := $(wildcard src/*.c)
 OBJS     := $(SRCS:src/%.c=build/%.o)
 ASAN_OBJS := $(SRCS:src/%.c=build/asan/%.o)
 # Pure modules the unit tests link against.
-PURE     := cli util pool log conf initext profile resolvconf
+PURE     := cli util pool log conf initext profile resolvconf desktop
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/*.c))
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # Fuzzing needs clang's libFuzzer; `make check` replays the shipped corpus with $(CC) instead.
-FUZZERS  := cli conf profile
+FUZZERS  := cli conf profile desktop
 FUZZ_CC  ?= clang
 FUZZ_SECONDS ?= 60
 # The parsers and what they call; log.c is left out: nothing fuzzed logs, and clang's
 # -Wformat-nonliteral does not follow its va_list the way gcc's does.
-FUZZ_SRCS := $(patsubst %,src/%.c,cli util pool conf initext profile)
+FUZZ_SRCS := $(patsubst %,src/%.c,cli util pool conf initext profile desktop)
 FUZZ_HARNESS := tests/fuzz/fuzz.h $(FUZZ_SRCS) $(wildcard include/*.h)
 
 .PHONY: all deps check unit fuzz-replay man-lint integration demo install install-caps install-files \
