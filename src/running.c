@@ -8,9 +8,12 @@
  *
  * "Outside a jail" means in netjail's own network namespace.  netjail's ancestors (the
  * shell or launcher that ran it) do not count.  A process's name is its comm (the kernel
- * keeps 15 bytes of it) or the last component of its argv[0].
+ * keeps 15 bytes of it) or the last component of its argv[0]; the command's names are the
+ * one it was given and, through PATH and symlinks, that of the file it runs ("firefox"
+ * may be /usr/lib/firefox-esr/firefox-esr).
  */
 #include <ctype.h>
+#include <limits.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -78,6 +81,40 @@ static bool named(pid_t pid, const char *name)
 	       !strcmp(last_component(cmdline), name);
 }
 
+/* Copy the last component of @path into @out, or nothing if it does not fit. */
+static void copy_last_component(const char *path, char *out, size_t size)
+{
+	const char *last = last_component(path);
+
+	if (strlen(last) < size)
+		memcpy(out, last, strlen(last) + 1);
+}
+
+/* The last component of the file @command runs, after PATH and symlinks, into @out. */
+static void resolved_name(const char *command, char *out, size_t size)
+{
+	char candidate[PATH_MAX], real[PATH_MAX];
+	const char *path = getenv("PATH");
+
+	out[0] = '\0';
+	if (strchr(command, '/')) {
+		if (realpath(command, real))
+			copy_last_component(real, out, size);
+		return;
+	}
+	for (const char *dir = path; dir && *dir;) {
+		size_t len = strcspn(dir, ":");
+
+		if (len && (size_t)snprintf(candidate, sizeof(candidate), "%.*s/%s", (int)len, dir,
+					    command) < sizeof(candidate) &&
+		    !access(candidate, X_OK) && realpath(candidate, real)) {
+			copy_last_component(real, out, size);
+			return;
+		}
+		dir += len + (dir[len] == ':');
+	}
+}
+
 static bool same_netns(pid_t pid, const struct stat *ours)
 {
 	char path[64];
@@ -99,6 +136,7 @@ static bool owned_by(pid_t pid, uid_t uid)
 pid_t running_outside_jail(const char *command, uid_t uid)
 {
 	const char *name = last_component(command);
+	char file_name[NAME_MAX + 1];
 	pid_t ancestors[MAX_ANCESTORS], found = 0;
 	size_t ancestor_count = 0;
 	struct stat our_netns;
@@ -107,6 +145,7 @@ pid_t running_outside_jail(const char *command, uid_t uid)
 
 	if (!name[0] || stat("/proc/self/ns/net", &our_netns))
 		return 0;
+	resolved_name(command, file_name, sizeof(file_name));
 	for (pid_t pid = getpid(); pid > 0 && ancestor_count < MAX_ANCESTORS; pid = parent_of(pid))
 		ancestors[ancestor_count++] = pid;
 	proc = opendir("/proc");
@@ -120,7 +159,8 @@ pid_t running_outside_jail(const char *command, uid_t uid)
 			continue;
 		for (size_t i = 0; i < ancestor_count; i++)
 			ancestor |= ancestors[i] == pid;
-		if (!ancestor && named(pid, name) && owned_by(pid, uid) && same_netns(pid, &our_netns))
+		if (!ancestor && (named(pid, name) || (file_name[0] && named(pid, file_name))) &&
+		    owned_by(pid, uid) && same_netns(pid, &our_netns))
 			found = pid;
 	}
 	closedir(proc);

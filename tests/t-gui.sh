@@ -118,6 +118,12 @@ wait_for 5 pgrep -x njapp >/dev/null
 err=$(nj_user -- /run/njapp 0 2>&1)
 check "a program already running outside a jail: one warning line with its pid" \
 	grep -q "^netjail: warning: /run/njapp is already running outside a jail (pid $(pgrep -x njapp))" <<<"$err"
+ln -s /run/njapp /run/njlink
+err=$(nj_user -- /run/njlink 0 2>&1)
+check "... also when the command is a symlink to the running program's file" \
+	grep -q "^netjail: warning: /run/njlink is already running outside a jail" <<<"$err"
+is "$(unset DISPLAY; nj_user -- /run/njapp 0 2>&1)" "" \
+	"... and no warning (no scan) outside a desktop session"
 kill "$outside"; wait "$outside" 2>/dev/null
 wait_for 5 fails pgrep -x njapp
 as_nobody /run/njpriv/netjail -i up0 -- /run/njapp 30 </dev/null >/dev/null 2>&1 &
