@@ -26,10 +26,24 @@ _netjail_profiles() {
 	done
 }
 
+# Launchers for --desktop-entry: desktop file IDs where netjail looks them up
+# ($XDG_DATA_HOME, then $XDG_DATA_DIRS; relative entries ignored).
+_netjail_launchers() {
+	local dir f data=${XDG_DATA_HOME:-} dirs
+	[[ $data == /* ]] || data=$HOME/.local/share
+	IFS=: read -ra dirs <<<"${XDG_DATA_DIRS:-/usr/local/share:/usr/share}"
+	for dir in "$data" "${dirs[@]}"; do
+		[[ $dir == /* ]] || continue
+		for f in "$dir"/applications/*.desktop; do
+			[[ -f $f ]] && printf '%s\n' "${f##*/}"
+		done
+	done
+}
+
 # _netjail_takes_arg WORD: WORD is an option whose argument is the next word (-i, --user,
 # or a cluster ending in one, like -vi).
 _netjail_takes_arg() {
-	[[ $1 =~ ^(-[vhV]*[igdPpu]|--(interface|gateway|dns|publish|profile|user))$ ]]
+	[[ $1 =~ ^(-[vhV]*[igdPpu]|--(interface|gateway|dns|publish|profile|user|desktop-entry))$ ]]
 }
 
 # _netjail_delegate INDEX: complete COMP_WORDS[INDEX...] as a command line of its own.
@@ -89,7 +103,7 @@ _netjail() {
 	elif [[ -z $opt && $w == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '-i --interface -g --gateway -d --dns -P
 			--publish -p --profile --no-ipv6 -u --user -v --verbose -h --help -V --version
-			--list --json --check --cleanup' -- "$cur")
+			--list --json --check --cleanup --desktop-entry' -- "$cur")
 		return
 	elif [[ -z $opt ]]; then
 		_netjail_delegate "${start[-1]}"  # COMMAND itself
@@ -106,6 +120,14 @@ _netjail() {
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		else
 			mapfile -t COMPREPLY < <(compgen -W "$(_netjail_profiles)" -- "$cur")
+		fi
+		;;
+	--desktop-entry)
+		if [[ $cur == */* ]]; then  # a launcher file, else an ID
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -d -- "$cur"; compgen -f -X '!*.desktop' -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -W "$(_netjail_launchers)" -- "$cur")
 		fi
 		;;
 	-*u | --user)

@@ -9,7 +9,7 @@ function __netjail_command
     set -e tokens[1]
     # argparse -s stops at the first non-option, as netjail's getopt_long("+...") does.
     argparse -s i/interface= g/gateway= d/dns= P/publish= p/profile= u/user= \
-        v/verbose h/help V/version no-ipv6 list json check cleanup -- $tokens 2>/dev/null
+        v/verbose h/help V/version no-ipv6 list json check cleanup desktop-entry= -- $tokens 2>/dev/null
     or return 1
     test -n "$argv"; and string join0 -- $argv
 end
@@ -49,6 +49,27 @@ function __netjail_profiles
     end
 end
 
+# Launchers for --desktop-entry: desktop file IDs where netjail looks them up ($XDG_DATA_HOME,
+# then $XDG_DATA_DIRS; relative entries ignored); a word with a / is a file.
+function __netjail_launchers
+    set -l token (commandline -ct | string replace -r -- '^--desktop-entry=' '')
+    if string match -q '*/*' -- $token
+        # Directories and launchers only.
+        __fish_complete_path $token | string match -r -- '^[^\t]*(?:/|\.desktop)(?:\t.*)?$'
+        return
+    end
+    set -l data $HOME/.local/share
+    string match -q '/*' -- "$XDG_DATA_HOME"; and set data $XDG_DATA_HOME
+    set -l dirs /usr/local/share /usr/share
+    set -q XDG_DATA_DIRS[1]; and test -n "$XDG_DATA_DIRS"; and set dirs (string split : -- "$XDG_DATA_DIRS")
+    for dir in $data $dirs
+        string match -q '/*' -- $dir; or continue
+        for file in $dir/applications/*.desktop
+            test -f $file; and string replace -r '.*/' '' -- $file
+        end
+    end
+end
+
 set -l opts 'not __netjail_command >/dev/null'
 complete -c netjail -n $opts -s i -l interface -x -a '(__netjail_uplinks)' -d 'Uplink the traffic must leave by'
 complete -c netjail -n $opts -s g -l gateway -x -d 'Next hop on that uplink'
@@ -64,5 +85,6 @@ complete -c netjail -n $opts -l list -d 'Show the running jails'
 complete -c netjail -n $opts -l json -d 'With --list: as JSON'
 complete -c netjail -n $opts -l check -d 'With -i: tell whether a jail on it would work'
 complete -c netjail -n $opts -l cleanup -d 'Remove what dead jails left behind'
+complete -c netjail -n $opts -l desktop-entry -x -a '(__netjail_launchers)' -d 'Write a launcher that runs its program in a jail'
 # COMMAND, then COMMAND's own completions.
 complete -c netjail -x -a '(__netjail_complete_command)'
