@@ -46,12 +46,12 @@ PURE     := cli util pool log conf initext profile resolvconf desktop
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/*.c))
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # Fuzzing needs clang's libFuzzer; `make check` replays the shipped corpus with $(CC) instead.
-FUZZERS  := cli conf profile desktop
+FUZZERS  := cli conf profile desktop resolvconf
 FUZZ_CC  ?= clang
 FUZZ_SECONDS ?= 60
 # The parsers and what they call; log.c is left out: nothing fuzzed logs, and clang's
 # -Wformat-nonliteral does not follow its va_list the way gcc's does.
-FUZZ_SRCS := $(patsubst %,src/%.c,cli util pool conf initext profile desktop)
+FUZZ_SRCS := $(patsubst %,src/%.c,cli util pool conf initext profile desktop resolvconf)
 FUZZ_HARNESS := tests/fuzz/fuzz.h $(FUZZ_SRCS) $(wildcard include/*.h)
 
 .PHONY: all deps check unit fuzz-replay man-lint integration demo install install-caps install-files \
@@ -117,7 +117,7 @@ integration: netjail build/asan/netjail
 	tests/run.sh
 	NETJAIL=$(CURDIR)/build/asan/netjail tests/run.sh
 	NETJAIL_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
-		tests/run.sh t-egress.sh t-exit.sh t-badinput.sh t-failclosed.sh t-publish.sh
+		tests/run.sh t-egress.sh t-exit.sh t-badinput.sh t-failclosed.sh t-publish.sh t-dns.sh
 
 check: deps
 	$(MAKE) all build/asan/netjail $(UNIT_TESTS)
