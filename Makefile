@@ -6,7 +6,7 @@
 #   make install    PREFIX=/usr/local DESTDIR= ; installs setuid root
 #   make install-caps  the same, but with file capabilities instead of setuid
 #   make lint       cppcheck + clang-tidy
-#   make fuzz       libFuzzer on the command line and netjail.conf parsers, FUZZ_SECONDS each
+#   make fuzz       libFuzzer on every parser of untrusted text (FUZZERS), FUZZ_SECONDS each
 
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
