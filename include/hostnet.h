@@ -25,6 +25,7 @@ struct jail_host {
 	bool has_gateway6;
 	struct in6_addr gateway6;
 	struct nl nft;			/* owns the nftables table while open */
+	bool has_table;			/* the jail's nftables table was installed */
 	const struct publish *publish;	/* -P: ports forwarded into the jail */
 	size_t publish_count;
 };
@@ -56,7 +57,8 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 			const struct pool_config *cfg);
 
-/* Put back the settings recorded for @uplink if no live jail uses it any more. */
-int uplink_release_if_unused(struct nl *nl, struct state *st, const char *uplink);
+/* Put back the settings recorded for @uplink if no live jail uses it any more, then remove
+ * its guard through NETLINK_NETFILTER socket @nft.  0 or -errno. */
+int uplink_release_if_unused(struct nl *nl, struct nl *nft, struct state *st, const char *uplink);
 
 #endif

@@ -54,8 +54,11 @@ static int note_link(const struct link_info *link, void *data)
 	char uplink[IFNAMSIZ];
 	pid_t pid;
 
-	/* Only our veths: the right name, kind and alias (a user's "nj3" is left alone). */
-	if (!slot || strcmp(link->kind, "veth") != 0 || jail_alias_parse(link->alias, &pid, uplink))
+	/* Only our veths: the right name, kind and alias (a user's "nj3" is left alone).  A
+	 * down one was cut off by its netjail's teardown and goes with the jail's namespace:
+	 * deleting it here would only wait on the kernel (an RCU barrier) for nothing. */
+	if (!slot || strcmp(link->kind, "veth") != 0 || jail_alias_parse(link->alias, &pid, uplink) ||
+	    !(link->flags & IFF_UP))
 		return 0;
 	r->seen[slot] = 1;
 	r->link_index[slot] = link->index;
@@ -91,13 +94,17 @@ static void remove_slot(struct remains *r, struct nl *nl, unsigned slot)
 
 struct release {
 	struct nl *nl;
+	struct nl nft;		/* opened when first needed */
 	struct state *st;
 };
 
 static int release_uplink(const char *uplink, void *data)
 {
 	struct release *release = data;
-	int err = uplink_release_if_unused(release->nl, release->st, uplink);
+	int err = release->nft.sock ? 0 : nl_open(&release->nft, NETLINK_NETFILTER);
+
+	if (!err)
+		err = uplink_release_if_unused(release->nl, &release->nft, release->st, uplink);
 
 	if (err)
 		log_error("cannot restore the settings of %s: %s", uplink, strerror(-err));
@@ -107,7 +114,7 @@ static int release_uplink(const char *uplink, void *data)
 int cleanup_dead_jails(struct nl *nl, struct state *st, const struct pool_config *cfg)
 {
 	struct remains r = { .cfg = cfg, .slots = pool_slot_count(cfg) };
-	struct release release = { nl, st };
+	struct release release = { .nl = nl, .st = st };
 	int err, cleaned = 0;
 
 	r.seen = calloc(r.slots + 1, 1);
@@ -137,6 +144,7 @@ int cleanup_dead_jails(struct nl *nl, struct state *st, const struct pool_config
 	}
 	if (!err)
 		err = state_for_each_uplink(st, release_uplink, &release);
+	nl_close(&release.nft);
 	free(r.seen);
 	free(r.link_index);
 	return err ? err : cleaned;

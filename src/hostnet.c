@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -264,10 +266,12 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 	 * guard that outlives netjail goes in before forwarding goes on. */
 	nft->guard_ipv4 = record.forwarding == 0;
 	nft->guard_ipv6 = jh->has_ipv6 && record.force_forwarding6 == 0;
-	if (nft->guard_ipv4)
-		err = guard_uplink(jh->uplink.name, NFPROTO_IPV4, mark_mask);
+	if (nft->guard_ipv4 || nft->guard_ipv6)
+		err = nl_open(&jh->nft, NETLINK_NETFILTER);
+	if (!err && nft->guard_ipv4)
+		err = guard_uplink(&jh->nft, jh->uplink.name, NFPROTO_IPV4, mark_mask);
 	if (!err && nft->guard_ipv6)
-		err = guard_uplink(jh->uplink.name, NFPROTO_IPV6, mark_mask);
+		err = guard_uplink(&jh->nft, jh->uplink.name, NFPROTO_IPV6, mark_mask);
 	if (err)
 		return err;
 	if (!conf[IPV4_DEVCONF_FORWARDING - 1])
@@ -348,9 +352,10 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 	*step = "install the jail's nftables table";
 	snprintf(nft.table, sizeof(nft.table), "netjail%u", jh->net.slot);
 	nft.host_veth_index = jh->host_index;
-	err = nl_open(&jh->nft, NETLINK_NETFILTER);
+	err = jh->nft.sock ? 0 : nl_open(&jh->nft, NETLINK_NETFILTER);
 	if (!err)
 		err = nft_install_jail(&jh->nft, &nft);
+	jh->has_table = !err;
 	if (!err)
 		log_verbose("nftables table %s: mark, NAT, kill switch%s", nft.table,
 			    jh->publish_count ? ", published ports" : "");
@@ -509,12 +514,17 @@ static int count_uplink_user(const struct link_info *link, void *data)
 	char uplink[IFNAMSIZ];
 	pid_t pid;
 
-	if (!jail_alias_parse(link->alias, &pid, uplink) && !strcmp(uplink, users->uplink))
+	/* A down link is a jail torn down (or being): its namespace takes it away. */
+	if ((link->flags & IFF_UP) && !jail_alias_parse(link->alias, &pid, uplink) &&
+	    !strcmp(uplink, users->uplink))
 		users->count++;
 	return 0;
 }
 
-int uplink_release_if_unused(struct nl *nl, struct state *st, const char *uplink)
+/* Put back the settings recorded for @uplink if no live jail uses it any more.  1 if it did
+ * (then its guard, and after that its record, are to go), 0 if a jail still uses it or
+ * nothing was recorded, or -errno. */
+static int uplink_restore_if_unused(struct nl *nl, struct state *st, const char *uplink)
 {
 	struct uplink_users users = { .uplink = uplink };
 	struct uplink_record record;
@@ -542,31 +552,147 @@ int uplink_release_if_unused(struct nl *nl, struct state *st, const char *uplink
 	}
 	log_verbose("restored forwarding=%u src_valid_mark=%u force_forwarding(IPv6)=%u on %s",
 		    record.forwarding, record.src_valid_mark, record.force_forwarding6, uplink);
+	return 1;
+}
+
+int uplink_release_if_unused(struct nl *nl, struct nl *nft, struct state *st, const char *uplink)
+{
+	int err = uplink_restore_if_unused(nl, st, uplink);
+
+	if (err <= 0)
+		return err;
 	/* Only now that forwarding is back as it was. */
-	err = unguard_uplink(uplink);
+	err = unguard_uplink(nft, uplink);
 	if (err)
 		return err;
 	state_forget_uplink(st, uplink);
 	return 0;
 }
 
+#define RETIRED_PREFIX "njgone"
+
+/* Take the host end of the veth down and out of the way.  Down, not deleted: deleting a
+ * link waits for an RCU barrier (~20 ms), while the kernel removes the pair anyway, in the
+ * background, with the jail's namespace.  A down link takes no packet from the jail, and
+ * the kernel drops its routes at once.  Renamed, without its alias: the name and the slot
+ * are free for the next jail at once, and nothing (--list, --cleanup, the count of an
+ * uplink's users) takes it for a jail.  If processes outlive COMMAND in the jail, its
+ * namespace stays; finish_detached() deletes the link then.  Returns the index of the
+ * link left for finish_detached(), or 0 (gone, or deleted here because it could not be
+ * renamed). */
+static int retire_link(struct jail_host *jh, struct nl *nl)
+{
+	char name[IFNAMSIZ + 16];
+	int err = link_set_down(nl, jh->host_index);
+
+	if (err == -ENODEV)
+		return 0;
+	snprintf(name, sizeof(name), RETIRED_PREFIX "%d", jh->host_index);
+	if (!err && strlen(name) < IFNAMSIZ && link_retire(nl, jh->host_index, name) == 0)
+		return jh->host_index;
+	err = link_delete(nl, jh->host_index);
+	if (err && err != -ENODEV)
+		log_error("cannot remove %s: %s", jh->net.host_veth, strerror(-err));
+	return 0;
+}
+
+/* What is left once the jail is cut off and its table and rules are gone is the kernel's
+ * to finish, and waiting for it would double netjail's run time: the last close of a
+ * NETLINK_NETFILTER socket waits, holding nftables' commit mutex, until the objects its
+ * batches deleted are freed an RCU grace period later (nft_rcv_nl_event flushes the
+ * destroy work), and deleting a link waits for an RCU barrier.  A child holding nothing
+ * but the nftables socket does it instead: it waits out a grace period holding no lock
+ * (membarrier), so its close finds nothing left to wait for and does not stall the next
+ * jail's interface (nf_tables_netdev_event takes the same mutex); then, if processes that
+ * outlived COMMAND keep the jail's namespace alive, it deletes the retired link
+ * @retired.  Only for a socket that owns no table any more: an owner's close removes its
+ * table, and that must happen before netjail exits. */
+static void finish_detached(struct nl *nft, int retired)
+{
+	int fd = nft->sock ? mnl_socket_get_fd(nft->sock) : -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char name[IFNAMSIZ + 16];
+		struct link_info link;
+		struct nl nl;
+
+		if (fd > 0)
+			close_range(0, (unsigned)fd - 1, 0);
+		close_range((unsigned)(fd + 1), ~0u, 0);
+		syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
+		nl_close(nft);
+		snprintf(name, sizeof(name), RETIRED_PREFIX "%d", retired);
+		if (retired && nl_open(&nl, NETLINK_ROUTE) == 0) {
+			if (link_find(&nl, name, &link) == 0 && link.index == retired)
+				link_delete(&nl, retired);
+			nl_close(&nl);
+		}
+		_exit(0);
+	}
+	nl_close(nft);	/* without a child (fork failed), this close waits instead */
+	if (pid < 0 && retired) {
+		struct nl nl;
+
+		if (nl_open(&nl, NETLINK_ROUTE) == 0) {
+			link_delete(&nl, retired);
+			nl_close(&nl);
+		}
+	}
+}
+
+/* Delete the jail's table (if @table) and the guards in @guards (if any) in one batch. */
+static int delete_nft(struct jail_host *jh, bool table, const struct guard_found *guards)
+{
+	char name[32];
+	struct nft_batch b;
+	int err;
+
+	if (!table && (!guards || !guards->matches))
+		return 0;
+	err = nftb_start(&b, &jh->nft);
+	if (err)
+		return err;
+	snprintf(name, sizeof(name), "netjail%u", jh->net.slot);
+	if (table)
+		nftb_delete_table(&b, name);
+	if (guards)
+		guard_remove(&b, guards);
+	return nftb_commit(&b);
+}
+
+/* The jail's table and, if @unguard, the uplink's guard, in one commit: deleting nftables
+ * objects costs an RCU grace period when the socket closes (nl_close_detached), and one
+ * commit pays it once for both. */
+static int remove_nft(struct jail_host *jh, bool unguard)
+{
+	struct guard_found guards = { .matches = 0 };
+	int err = unguard ? guard_find(&jh->nft, jh->uplink.name, &guards) : 0;
+
+	if (!err)
+		err = delete_nft(jh, jh->has_table, &guards);
+	if (!err) {
+		jh->has_table = false;
+		return 0;
+	}
+	/* A batch fails whole: one on its own each, so that neither keeps the other. */
+	if (jh->has_table && delete_nft(jh, true, NULL) == 0)
+		jh->has_table = false;
+	return guards.matches ? delete_nft(jh, false, &guards) : err;
+}
+
 void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 			const struct pool_config *cfg)
 {
 	struct rule_info rules[JAIL_RULES];
-	int err, count;
+	int err, count, released, retired = 0;
 
-	/* Cut the jail off first: while its link exists, a process left in it could still
-	 * send, and without the nftables table that would leave the uplink un-NATed.
-	 * Deleting our end also removes the pair now, without waiting for the kernel to
-	 * tear down the jail's namespace in the background. */
+	/* Cut the jail off first: while its link is up, a process left in it could still
+	 * send, and without the nftables table that would leave the uplink un-NATed. */
 	if (jh->host_index) {
-		err = link_delete(nl, jh->host_index);
-		if (err && err != -ENODEV)
-			log_error("cannot remove %s: %s", jh->net.host_veth, strerror(-err));
+		retired = retire_link(jh, nl);
 		jh->host_index = 0;
 	}
-	nl_close(&jh->nft);	/* the kernel deletes the table this socket owns */
 	count = jail_rules(jh, cfg, rules);
 	for (int i = 0; i < count; i++) {
 		err = rule_delete(nl, &rules[i]);
@@ -577,9 +703,32 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 	err = route_flush_table(nl, jh->net.table);
 	if (err)
 		log_error("cannot flush routing table %u: %s", jh->net.table, strerror(-err));
-	err = uplink_release_if_unused(nl, st, jh->uplink.name);
+	released = uplink_restore_if_unused(nl, st, jh->uplink.name);
+	if (released < 0)
+		log_error("cannot restore the settings of %s: %s", jh->uplink.name,
+			  strerror(-released));
+	if (released > 0 && !jh->nft.sock) {
+		err = nl_open(&jh->nft, NETLINK_NETFILTER);
+		if (err)
+			log_error("cannot remove the guard of %s: %s", jh->uplink.name, strerror(-err));
+	}
+	err = jh->nft.sock ? remove_nft(jh, released > 0) : 0;
 	if (err)
-		log_error("cannot restore the settings of %s: %s", jh->uplink.name, strerror(-err));
+		log_error("cannot remove the nftables table or the guard of %s: %s", jh->uplink.name,
+			  nl_reason(err));
+	else if (released > 0)
+		state_forget_uplink(st, jh->uplink.name);
+	/* A table still there (its removal failed) goes when its owner socket closes: here,
+	 * before netjail exits, and so does the link then. */
+	if (jh->has_table) {
+		nl_close(&jh->nft);
+		if (retired)
+			link_delete(nl, retired);
+	} else if (jh->nft.sock || retired) {
+		if (!jh->nft.sock)
+			nl_open(&jh->nft, NETLINK_NETFILTER);	/* if not, the child has none */
+		finish_detached(&jh->nft, retired);
+	}
 	if (jh->slot_fd >= 0)
 		close(jh->slot_fd);
 	jh->slot_fd = -1;

@@ -190,14 +190,34 @@ int link_set_alias(struct nl *nl, int index, const char *alias)
 	return nl_request(nl, nlh);
 }
 
-int link_set_up(struct nl *nl, int index)
+static int link_set_flag_up(struct nl *nl, int index, bool up)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = link_change_msg(nl, buf, RTM_NEWLINK, index);
 	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 
-	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_flags = up ? IFF_UP : 0;
 	ifi->ifi_change = IFF_UP;
+	return nl_request(nl, nlh);
+}
+
+int link_set_up(struct nl *nl, int index)
+{
+	return link_set_flag_up(nl, index, true);
+}
+
+int link_set_down(struct nl *nl, int index)
+{
+	return link_set_flag_up(nl, index, false);
+}
+
+int link_retire(struct nl *nl, int index, const char *new_name)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = link_change_msg(nl, buf, RTM_NEWLINK, index);
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, new_name);
+	mnl_attr_put_strz(nlh, IFLA_IFALIAS, "");	/* empty: the kernel drops the alias */
 	return nl_request(nl, nlh);
 }
 
