@@ -55,10 +55,8 @@ static int note_link(const struct link_info *link, void *data)
 	pid_t pid;
 
 	/* Only our veths: the right name, kind and alias (a user's "nj3" is left alone).  A
-	 * down one was cut off by its netjail's teardown and goes with the jail's namespace:
-	 * deleting it here would only wait on the kernel (an RCU barrier) for nothing. */
-	if (!slot || strcmp(link->kind, "veth") != 0 || jail_alias_parse(link->alias, &pid, uplink) ||
-	    !(link->flags & IFF_UP))
+	 * torn-down jail's link is no longer one of them (retire_link renamed it). */
+	if (!slot || strcmp(link->kind, "veth") != 0 || jail_alias_parse(link->alias, &pid, uplink))
 		return 0;
 	r->seen[slot] = 1;
 	r->link_index[slot] = link->index;

@@ -514,9 +514,8 @@ static int count_uplink_user(const struct link_info *link, void *data)
 	char uplink[IFNAMSIZ];
 	pid_t pid;
 
-	/* A down link is a jail torn down (or being): its namespace takes it away. */
-	if ((link->flags & IFF_UP) && !jail_alias_parse(link->alias, &pid, uplink) &&
-	    !strcmp(uplink, users->uplink))
+	/* A torn-down jail's link has no alias left (retire_link). */
+	if (!jail_alias_parse(link->alias, &pid, uplink) && !strcmp(uplink, users->uplink))
 		users->count++;
 	return 0;
 }
