@@ -573,12 +573,12 @@ int uplink_release_if_unused(struct nl *nl, struct nl *nft, struct state *st, co
 /* Take the host end of the veth down and out of the way.  Down, not deleted: deleting a
  * link waits for an RCU barrier (~20 ms), while the kernel removes the pair anyway, in the
  * background, with the jail's namespace.  A down link takes no packet from the jail, and
- * the kernel drops its routes at once.  Renamed, without its alias: the name and the slot
- * are free for the next jail at once, and nothing (--list, --cleanup, the count of an
- * uplink's users) takes it for a jail.  If processes outlive COMMAND in the jail, its
- * namespace stays; finish_detached() deletes the link then.  Returns the index of the
- * link left for finish_detached(), or 0 (gone, or deleted here because it could not be
- * renamed). */
+ * the kernel drops its routes at once.  Renamed, without its alias or address: the name,
+ * the /30 and the slot are free for the next jail at once, and nothing (--list, --cleanup,
+ * the count of an uplink's users) takes it for a jail.  If processes outlive COMMAND in
+ * the jail, its namespace stays; finish_detached() deletes the link then.  Returns the
+ * index of the link left for finish_detached(), or 0 (gone, or deleted here because it
+ * could not be renamed). */
 static int retire_link(struct jail_host *jh, struct nl *nl)
 {
 	char name[IFNAMSIZ + 16];
@@ -587,7 +587,12 @@ static int retire_link(struct jail_host *jh, struct nl *nl)
 	if (err == -ENODEV)
 		return 0;
 	snprintf(name, sizeof(name), RETIRED_PREFIX "%d", jh->host_index);
-	if (!err && strlen(name) < IFNAMSIZ && link_retire(nl, jh->host_index, name) == 0)
+	/* Its address too: the next jail looks for a /30 no address of the host is in.  (A down
+	 * link keeps its IPv4 addresses; the kernel removes the IPv6 ones.) */
+	if (!err)
+		err = addr_delete(nl, jh->host_index, jh->net.host_addr, JAIL_PREFIX);
+	if ((!err || err == -EADDRNOTAVAIL) && strlen(name) < IFNAMSIZ &&
+	    link_retire(nl, jh->host_index, name) == 0)
 		return jh->host_index;
 	err = link_delete(nl, jh->host_index);
 	if (err && err != -ENODEV)
