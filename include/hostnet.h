@@ -28,6 +28,10 @@ struct jail_host {
 	bool has_table;			/* the jail's nftables table was installed */
 	const struct publish *publish;	/* -P: ports forwarded into the jail */
 	size_t publish_count;
+	/* Interfaces seen to be other jails' (their veths, live or retired), whose changes
+	 * are no news to this one: a ring of their indexes. */
+	int foreign[256];
+	unsigned foreign_next;
 };
 
 /* "netjail pid=P uplink=U", the alias that marks a host veth as a jail's. */
@@ -51,6 +55,13 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
  * things it changed (0 when all was in place or the uplink is still down). */
 int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg,
 		     bool gateway_given);
+
+/* Read the events waiting on @events (see nl_drain_events) and say whether any of them,
+ * not caused by @own_portid, may concern this jail: not those about other jails' links,
+ * addresses, routes, tables and rules.  With many jails, each one's setup and teardown
+ * would otherwise send every other supervisor through jail_host_repair(). */
+bool jail_host_drain_events(struct jail_host *jh, struct nl *events, uint32_t own_portid,
+			    const struct pool_config *cfg);
 
 /* Remove everything jail_host_setup() made (whatever part of it exists), and restore the
  * uplink's settings if no other jail uses it.  With the state lock held. */

@@ -38,6 +38,11 @@ int nl_subscribe(struct nl *nl, const unsigned *groups, size_t count);
  * any was not caused by a request of the socket whose port id is @own_portid (or the
  * kernel had to drop some). */
 bool nl_drain_events(struct nl *nl, uint32_t own_portid);
+/* The same, counting only the events @matters says matter (it sees every one not caused
+ * by @own_portid, in order). */
+typedef bool (*nl_event_filter_fn)(const struct nlmsghdr *nlh, void *data);
+bool nl_drain_events_matching(struct nl *nl, uint32_t own_portid, nl_event_filter_fn matters,
+			      void *data);
 
 /* "strerror(-err): the kernel's text" for the last failure, for a one-line message. */
 const char *nl_reason(int err);

@@ -219,7 +219,8 @@ int nl_subscribe(struct nl *nl, const unsigned *groups, size_t count)
 	return 0;
 }
 
-bool nl_drain_events(struct nl *nl, uint32_t own_portid)
+bool nl_drain_events_matching(struct nl *nl, uint32_t own_portid, nl_event_filter_fn matters,
+			      void *data)
 {
 	char buf[NL_RECEIVE_BUFFER];
 	bool any = false;
@@ -230,9 +231,10 @@ bool nl_drain_events(struct nl *nl, uint32_t own_portid)
 		int remaining = (int)len;
 
 		/* A notification names the socket whose request caused it: our own changes are
-		 * no news (kernel-made ones, such as routes flushed with a link, carry 0). */
+		 * no news (kernel-made ones, such as routes flushed with a link, carry 0).  Every
+		 * message goes to @matters, which may keep notes, even once one counted. */
 		for (; len > 0 && mnl_nlmsg_ok(nlh, remaining); nlh = mnl_nlmsg_next(nlh, &remaining))
-			if (nlh->nlmsg_pid != own_portid)
+			if (nlh->nlmsg_pid != own_portid && (!matters || matters(nlh, data)))
 				any = true;
 		if (len > 0)
 			continue;
@@ -245,4 +247,9 @@ bool nl_drain_events(struct nl *nl, uint32_t own_portid)
 			continue;
 		return any;
 	}
+}
+
+bool nl_drain_events(struct nl *nl, uint32_t own_portid)
+{
+	return nl_drain_events_matching(nl, own_portid, NULL, NULL);
 }
