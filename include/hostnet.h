@@ -16,6 +16,8 @@
 struct jail_host {
 	struct jail_net net;
 	int slot_fd;			/* held slot lock, -1 if none */
+	bool joined_uplink;		/* uplink_fd holds a share of the uplink (state_join_uplink) */
+	int uplink_fd;
 	int host_index;			/* host end of the veth, 0 until created */
 	struct link_info uplink;
 	bool has_gateway;		/* false on point-to-point uplinks */

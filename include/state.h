@@ -42,6 +42,13 @@ int state_remember_uplink(struct state *st, const char *uplink, const struct upl
 int state_recall_uplink(struct state *st, const char *uplink, struct uplink_record *record);
 void state_forget_uplink(struct state *st, const char *uplink);
 
+/* Count as a user of @uplink for as long as the returned fd (>= 0) is open: a shared lock
+ * on users-<uplink>, which the kernel drops when netjail dies.  Or -errno. */
+int state_join_uplink(struct state *st, const char *uplink);
+/* 1 if a netjail other than the holder of @own_fd (from state_join_uplink, or -1) uses
+ * @uplink, 0 if none does, or -errno.  O(1): no look at the jails themselves. */
+int state_uplink_in_use(struct state *st, const char *uplink, int own_fd);
+
 typedef int (*state_uplink_visit_fn)(const char *uplink, void *data);
 /* Call @visit for every uplink that has a record. */
 int state_for_each_uplink(struct state *st, state_uplink_visit_fn visit, void *data);

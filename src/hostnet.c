@@ -266,6 +266,11 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 	}
 	if (err)
 		return err;
+	/* A user of the uplink from now on, so that the last one out restores it. */
+	jh->uplink_fd = state_join_uplink(st, jh->uplink.name);
+	if (jh->uplink_fd < 0)
+		return jh->uplink_fd;
+	jh->joined_uplink = true;
 	/* Whatever netjail turned on, it guards: the uplink forwards jails' traffic only.  The
 	 * guard that outlives netjail goes in before forwarding goes on. */
 	nft->guard_ipv4 = record.forwarding == 0;
@@ -637,35 +642,18 @@ bool jail_host_drain_events(struct jail_host *jh, struct nl *events, uint32_t ow
 	return nl_drain_events_matching(events, own_portid, event_matters, &filter);
 }
 
-struct uplink_users {
-	const char *uplink;
-	unsigned count;
-};
-
-static int count_uplink_user(const struct link_info *link, void *data)
-{
-	struct uplink_users *users = data;
-	char uplink[IFNAMSIZ];
-	pid_t pid;
-
-	/* A torn-down jail's link has no alias left (retire_link). */
-	if (!jail_alias_parse(link->alias, &pid, uplink) && !strcmp(uplink, users->uplink))
-		users->count++;
-	return 0;
-}
-
 /* Put back the settings recorded for @uplink if no live jail uses it any more.  1 if it did
  * (then its guard, and after that its record, are to go), 0 if a jail still uses it or
  * nothing was recorded, or -errno. */
-static int uplink_restore_if_unused(struct nl *nl, struct state *st, const char *uplink)
+static int uplink_restore_if_unused(struct nl *nl, struct state *st, const char *uplink,
+				    int own_fd)
 {
-	struct uplink_users users = { .uplink = uplink };
 	struct uplink_record record;
 	struct link_info link;
-	int err = link_for_each(nl, count_uplink_user, &users);
+	int err = state_uplink_in_use(st, uplink, own_fd);
 
-	if (err || users.count)
-		return err;
+	if (err)
+		return err < 0 ? err : 0;
 	err = state_recall_uplink(st, uplink, &record);
 	if (err)
 		return err == -ENOENT ? 0 : err;
@@ -690,7 +678,7 @@ static int uplink_restore_if_unused(struct nl *nl, struct state *st, const char 
 
 int uplink_release_if_unused(struct nl *nl, struct nl *nft, struct state *st, const char *uplink)
 {
-	int err = uplink_restore_if_unused(nl, st, uplink);
+	int err = uplink_restore_if_unused(nl, st, uplink, -1);
 
 	if (err <= 0)
 		return err;
@@ -706,11 +694,10 @@ int uplink_release_if_unused(struct nl *nl, struct nl *nft, struct state *st, co
  * link waits for an RCU barrier (~20 ms), while the kernel removes the pair anyway, in the
  * background, with the jail's namespace.  A down link takes no packet from the jail, and
  * the kernel drops its routes at once.  Renamed, without its alias or address: the name,
- * the /30 and the slot are free for the next jail at once, and nothing (--list, --cleanup,
- * the count of an uplink's users) takes it for a jail.  If processes outlive COMMAND in
- * the jail, its namespace stays; finish_detached() deletes the link then.  Returns the
- * index of the link left for finish_detached(), or 0 (gone, or deleted here because it
- * could not be renamed). */
+ * the /30 and the slot are free for the next jail at once, and --list and --cleanup do
+ * not take it for a jail.  If processes outlive COMMAND in the jail, its namespace stays;
+ * finish_detached() deletes the link then.  Returns the index of the link left for
+ * finish_detached(), or 0 (gone, or deleted here because it could not be renamed). */
 static int retire_link(struct jail_host *jh, struct nl *nl)
 {
 	char name[IFNAMSIZ + 16];
@@ -839,7 +826,8 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 	err = route_flush_table(nl, jh->net.table);
 	if (err)
 		log_error("cannot flush routing table %u: %s", jh->net.table, strerror(-err));
-	released = uplink_restore_if_unused(nl, st, jh->uplink.name);
+	released = uplink_restore_if_unused(nl, st, jh->uplink.name,
+					    jh->joined_uplink ? jh->uplink_fd : -1);
 	if (released < 0)
 		log_error("cannot restore the settings of %s: %s", jh->uplink.name,
 			  strerror(-released));
@@ -865,6 +853,9 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 			nl_open(&jh->nft, NETLINK_NETFILTER);	/* if not, the child has none */
 		finish_detached(&jh->nft, retired);
 	}
+	if (jh->joined_uplink)
+		close(jh->uplink_fd);
+	jh->joined_uplink = false;
 	if (jh->slot_fd >= 0)
 		close(jh->slot_fd);
 	jh->slot_fd = -1;

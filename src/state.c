@@ -170,6 +170,48 @@ int state_claim_slot(struct state *st, unsigned slot)
 	return fd;
 }
 
+#define USERS_PREFIX "users-"
+
+int state_join_uplink(struct state *st, const char *uplink)
+{
+	char name[64];
+	int fd;
+
+	snprintf(name, sizeof(name), USERS_PREFIX "%s", uplink);
+	fd = root_openat(st->dir_fd, name, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_SH | LOCK_NB)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int state_uplink_in_use(struct state *st, const char *uplink, int own_fd)
+{
+	char name[64];
+	int fd = own_fd, in_use;
+
+	if (fd < 0) {
+		snprintf(name, sizeof(name), USERS_PREFIX "%s", uplink);
+		fd = root_openat(st->dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+		if (fd < 0)
+			return errno == ENOENT ? 0 : -errno;
+	}
+	/* From shared to exclusive: granted only if nobody else holds it.  (Refused, our own
+	 * shared lock may be gone: we are leaving anyway.) */
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		in_use = 0;
+	else
+		in_use = errno == EWOULDBLOCK ? 1 : -errno;
+	if (fd != own_fd)
+		close(fd);
+	return in_use;
+}
+
 static void record_name(char *buf, size_t size, const char *uplink)
 {
 	snprintf(buf, size, UPLINK_PREFIX "%s", uplink);
