@@ -13,6 +13,9 @@
 #include "publish.h"
 #include "state.h"
 
+/* A torn-down jail's host veth, until its namespace takes it (retire_link). */
+#define RETIRED_PREFIX "njgone"
+
 struct jail_host {
 	struct jail_net net;
 	int slot_fd;			/* held slot lock, -1 if none */
@@ -31,9 +34,11 @@ struct jail_host {
 	const struct publish *publish;	/* -P: ports forwarded into the jail */
 	size_t publish_count;
 	/* Interfaces seen to be other jails' (their veths, live or retired), whose changes
-	 * are no news to this one: a ring of their indexes. */
+	 * are no news to this one: a ring of their indexes (hostwatch.c). */
 	int foreign[256];
 	unsigned foreign_next;
+	/* What the kernel-side filter of the watch was made for (hostwatch.c). */
+	int filtered_host, filtered_uplink;
 };
 
 /* "netjail pid=P uplink=U", the alias that marks a host veth as a jail's. */
@@ -58,7 +63,7 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg,
 		     bool gateway_given);
 
-/* Read the events waiting on @events (see nl_drain_events) and say whether any of them,
+/* hostwatch.c: read the events waiting on @events (see nl_drain_events) and say whether any of them,
  * not caused by @own_portid, may concern this jail: not those about other jails' links,
  * addresses, routes, tables and rules.  With many jails, each one's setup and teardown
  * would otherwise send every other supervisor through jail_host_repair(). */

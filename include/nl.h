@@ -3,6 +3,7 @@
 #define NETJAIL_NL_H
 
 #include <libmnl/libmnl.h>
+#include <linux/filter.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -31,6 +32,10 @@ int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
 /* Read acks for @count messages sent together (nftables batch).  0 or the first -errno. */
 int nl_read_acks(struct nl *nl, uint32_t first_seq, unsigned count);
+
+/* Replace the socket's classic BPF filter with @code: the kernel runs it on every message
+ * before queueing it, and drops those it returns 0 for.  0 or -errno. */
+int nl_attach_filter(struct nl *nl, const struct sock_filter *code, unsigned short len);
 
 /* Join multicast @groups (RTNLGRP_*) to hear of changes.  0 or -errno. */
 int nl_subscribe(struct nl *nl, const unsigned *groups, size_t count);

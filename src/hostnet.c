@@ -14,8 +14,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/fib_rules.h>
-#include <linux/netconf.h>
 #include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -36,8 +34,6 @@
 #include "util.h"
 
 #define JAIL_PEER_NAME "eth0"
-/* A torn-down jail's host veth, until its namespace takes it (retire_link). */
-#define RETIRED_PREFIX "njgone"
 #define ALIAS_PREFIX "netjail pid="
 
 void jail_alias_format(char *buf, size_t size, pid_t pid, const char *uplink)
@@ -510,136 +506,6 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 	for (int i = 0; i < count; i++)
 		changes += rule_add(nl, &rules[i]) == 0;
 	return changes + keep_rules_first(jh, nl, cfg);
-}
-
-struct event_filter {
-	struct jail_host *jh;
-	const struct pool_config *cfg;
-};
-
-/* The jail's own link or its uplink: what its settings and addresses matter on. */
-static bool is_own_index(const struct jail_host *jh, int index)
-{
-	return index == jh->host_index || index == jh->uplink.index;
-}
-
-static bool is_foreign_index(const struct jail_host *jh, int index)
-{
-	if (index <= 0 || index == jh->host_index || index == jh->uplink.index)
-		return false;
-	for (size_t i = 0; i < sizeof(jh->foreign) / sizeof(jh->foreign[0]); i++)
-		if (jh->foreign[i] == index)
-			return true;
-	return false;
-}
-
-/* A link named as another jail's veth, or retired (retire_link). */
-static bool is_foreign_link(const struct jail_host *jh, const struct pool_config *cfg,
-			    const struct nlmsghdr *nlh)
-{
-	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
-	unsigned slot;
-
-	if (ifi->ifi_index == jh->host_index || ifi->ifi_index == jh->uplink.index)
-		return false;
-	mnl_attr_for_each(attr, nlh, sizeof(*ifi)) {
-		const char *name;
-
-		if (mnl_attr_get_type(attr) != IFLA_IFNAME ||
-		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING))
-			continue;
-		name = mnl_attr_get_str(attr);
-		slot = pool_slot_of_veth(cfg, name);
-		return (slot && slot != jh->net.slot) ||
-		       strncmp(name, RETIRED_PREFIX, strlen(RETIRED_PREFIX)) == 0;
-	}
-	return false;
-}
-
-static void remember_foreign(struct jail_host *jh, int index)
-{
-	size_t size = sizeof(jh->foreign) / sizeof(jh->foreign[0]);
-
-	if (!is_foreign_index(jh, index))
-		jh->foreign[jh->foreign_next++ % size] = index;
-}
-
-/* The table (@table_attr, else the header's @table) and the RTA_OIF of a route or rule. */
-static void table_and_oif(const struct nlmsghdr *nlh, size_t header, uint16_t table_attr,
-			  uint32_t table, uint32_t *table_out, int *oif)
-{
-	const struct nlattr *attr;
-
-	*table_out = table;
-	*oif = 0;
-	mnl_attr_for_each(attr, nlh, header) {
-		if (mnl_attr_get_payload_len(attr) != sizeof(uint32_t))
-			continue;
-		if (mnl_attr_get_type(attr) == table_attr)
-			*table_out = mnl_attr_get_u32(attr);
-		else if (table_attr == RTA_TABLE && mnl_attr_get_type(attr) == RTA_OIF)
-			*oif = (int)mnl_attr_get_u32(attr);
-	}
-}
-
-static bool event_matters(const struct nlmsghdr *nlh, void *data)
-{
-	struct event_filter *filter = data;
-	struct jail_host *jh = filter->jh;
-	const void *header = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
-	uint32_t table;
-	unsigned slot;
-	int index;
-
-	switch (nlh->nlmsg_type) {
-	case RTM_NEWLINK:
-	case RTM_DELLINK:
-		index = ((const struct ifinfomsg *)header)->ifi_index;
-		if (is_foreign_link(jh, filter->cfg, nlh)) {
-			remember_foreign(jh, index);
-			return false;
-		}
-		return !is_foreign_index(jh, index);
-	case RTM_NEWADDR:
-	case RTM_DELADDR:
-		return is_own_index(jh, (int)((const struct ifaddrmsg *)header)->ifa_index);
-	case RTM_NEWROUTE:
-	case RTM_DELROUTE:
-		table_and_oif(nlh, sizeof(struct rtmsg), RTA_TABLE,
-			      ((const struct rtmsg *)header)->rtm_table, &table, &index);
-		break;
-	case RTM_NEWRULE:
-	case RTM_DELRULE:
-		table_and_oif(nlh, sizeof(struct fib_rule_hdr), FRA_TABLE,
-			      ((const struct fib_rule_hdr *)header)->table, &table, &index);
-		break;
-	case RTM_NEWNETCONF:
-	case RTM_DELNETCONF:
-		/* A new interface's settings are announced before the interface itself. */
-		mnl_attr_for_each(attr, nlh, sizeof(struct netconfmsg))
-			if (mnl_attr_get_type(attr) == NETCONFA_IFINDEX &&
-			    mnl_attr_get_payload_len(attr) == sizeof(uint32_t)) {
-				index = (int)mnl_attr_get_u32(attr);
-				return index == NETCONFA_IFINDEX_ALL || is_own_index(jh, index);
-			}
-		return true;
-	default:
-		return true;
-	}
-	/* Another jail's table, or a route by another jail's link (its prefix, IPv6's
-	 * link-local and multicast routes). */
-	slot = pool_slot_of_table(filter->cfg, table);
-	return !(slot && slot != jh->net.slot) && !is_foreign_index(jh, index);
-}
-
-bool jail_host_drain_events(struct jail_host *jh, struct nl *events, uint32_t own_portid,
-			    const struct pool_config *cfg)
-{
-	struct event_filter filter = { .jh = jh, .cfg = cfg };
-
-	return nl_drain_events_matching(events, own_portid, event_matters, &filter);
 }
 
 /* Put back the settings recorded for @uplink if no live jail uses it any more.  1 if it did

@@ -208,6 +208,16 @@ int nl_read_acks(struct nl *nl, uint32_t first_seq, unsigned count)
 	return 0;
 }
 
+int nl_attach_filter(struct nl *nl, const struct sock_filter *code, unsigned short len)
+{
+	struct sock_fprog prog = { .len = len, .filter = (struct sock_filter *)code };
+
+	if (setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+		       sizeof(prog)))
+		return -errno;
+	return 0;
+}
+
 int nl_subscribe(struct nl *nl, const unsigned *groups, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
