@@ -159,19 +159,24 @@ static int collect_table(const struct route_info *route, void *data)
 	return 0;
 }
 
-/* Dump the routes of @family in @table only: the kernel filters (strict checking, Linux
- * 4.20), so a teardown does not read every other jail's routes.  Without strict checking
- * the kernel ignores RTA_TABLE and sends everything, which collect_table sorts out. */
-static int table_for_each(struct nl *nl, uint8_t family, uint32_t table, struct flush *flush)
+/* Dump the routes of @family in @table only (if not 0) and out of @oif only (if not 0):
+ * the kernel filters (strict checking, Linux 4.20), so that one jail does not read every
+ * other jail's routes.  Without strict checking the kernel ignores the filter and sends
+ * everything, which @visit sorts out as before. */
+static int route_for_each_filtered(struct nl *nl, uint8_t family, uint32_t table, int oif,
+				   route_visit_fn visit, void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_GETROUTE, 0);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	struct walk walk = { collect_table, flush, 0, family };
+	struct walk walk = { visit, data, 0, family };
 	int on = 1, off = 0, err;
 
 	rtm->rtm_family = family;
-	mnl_attr_put_u32(nlh, RTA_TABLE, table);
+	if (table)
+		mnl_attr_put_u32(nlh, RTA_TABLE, table);
+	if (oif)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
 	mnl_socket_setsockopt(nl->sock, NETLINK_GET_STRICT_CHK, &on, sizeof(on));
 	err = nl_dump(nl, nlh, on_route, &walk);
 	mnl_socket_setsockopt(nl->sock, NETLINK_GET_STRICT_CHK, &off, sizeof(off));
@@ -190,7 +195,8 @@ int route_flush_table(struct nl *nl, uint32_t table)
 
 		flush.count = 0;
 		for (size_t i = 0; !err && i < sizeof(families); i++) {
-			err = table_for_each(nl, families[i], table, &flush);
+			err = route_for_each_filtered(nl, families[i], table, 0, collect_table,
+						      &flush);
 			/* No such table in that family (never made, or emptied). */
 			if (err == -ENOENT)
 				err = 0;
@@ -232,7 +238,7 @@ static int consider_default(const struct route_info *route, void *data)
 /* The lowest-metric default route of @family out of @oif outside the skipped tables. */
 static int find_default(struct nl *nl, uint8_t family, struct default_search *search)
 {
-	int err = route_for_each_family(nl, family, consider_default, search);
+	int err = route_for_each_filtered(nl, family, 0, search->oif, consider_default, search);
 
 	if (err)
 		return err;
