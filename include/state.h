@@ -36,6 +36,13 @@ void state_unlock(struct state *st);
  * is released by the kernel when netjail dies, or -EBUSY if a live netjail has it. */
 int state_claim_slot(struct state *st, unsigned slot);
 
+/* Drop slot @slot's file, with its lock held: its jail ended cleanly, nothing of it is
+ * left to look for.  A slot whose file is there is live, or its netjail died. */
+void state_forget_slot(struct state *st, unsigned slot);
+typedef int (*state_slot_visit_fn)(unsigned slot, void *data);
+/* Call @visit for every slot that has a file (live or dead); non-zero from it stops. */
+int state_for_each_slot(struct state *st, state_slot_visit_fn visit, void *data);
+
 /* Remember @record for @uplink unless one is kept already.  0 or -errno. */
 int state_remember_uplink(struct state *st, const char *uplink, const struct uplink_record *record);
 /* 0 and @record, -ENOENT if nothing is kept, or -errno. */

@@ -563,7 +563,8 @@ int uplink_release_if_unused(struct nl *nl, struct nl *nft, struct state *st, co
  * the /30 and the slot are free for the next jail at once, and --list and --cleanup do
  * not take it for a jail.  If processes outlive COMMAND in the jail, its namespace stays;
  * finish_detached() deletes the link then.  Returns the index of the link left for
- * finish_detached(), or 0 (gone, or deleted here because it could not be renamed). */
+ * finish_detached(), 0 (gone, or deleted here because it could not be renamed), or
+ * -errno if it is still there as the jail's. */
 static int retire_link(struct jail_host *jh, struct nl *nl)
 {
 	char name[IFNAMSIZ + 16];
@@ -580,8 +581,10 @@ static int retire_link(struct jail_host *jh, struct nl *nl)
 	    link_retire(nl, jh->host_index, name) == 0)
 		return jh->host_index;
 	err = link_delete(nl, jh->host_index);
-	if (err && err != -ENODEV)
+	if (err && err != -ENODEV) {
 		log_error("cannot remove %s: %s", jh->net.host_veth, strerror(-err));
+		return err;
+	}
 	return 0;
 }
 
@@ -675,39 +678,53 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 {
 	struct rule_info rules[JAIL_RULES];
 	int err, count, released, retired = 0;
+	bool clean = true;	/* nothing left: the slot's file can go */
 
 	/* Cut the jail off first: while its link is up, a process left in it could still
 	 * send, and without the nftables table that would leave the uplink un-NATed. */
 	if (jh->host_index) {
 		retired = retire_link(jh, nl);
+		clean = retired >= 0;
+		if (retired < 0)
+			retired = 0;
 		jh->host_index = 0;
 	}
 	count = jail_rules(jh, cfg, rules);
 	for (int i = 0; i < count; i++) {
 		err = rule_delete(nl, &rules[i]);
-		if (err && err != -ENOENT)
+		if (err && err != -ENOENT) {
 			log_error("cannot remove routing rule for table %u: %s", rules[i].table,
 				  strerror(-err));
+			clean = false;
+		}
 	}
 	err = route_flush_table(nl, jh->net.table);
-	if (err)
+	if (err) {
 		log_error("cannot flush routing table %u: %s", jh->net.table, strerror(-err));
+		clean = false;
+	}
 	released = uplink_restore_if_unused(nl, st, jh->uplink.name,
 					    jh->joined_uplink ? jh->uplink_fd : -1);
-	if (released < 0)
+	if (released < 0) {
 		log_error("cannot restore the settings of %s: %s", jh->uplink.name,
 			  strerror(-released));
+		clean = false;
+	}
 	if (released > 0 && !jh->nft.sock) {
 		err = nl_open(&jh->nft, NETLINK_NETFILTER);
-		if (err)
+		if (err) {
 			log_error("cannot remove the guard of %s: %s", jh->uplink.name, strerror(-err));
+			clean = false;
+		}
 	}
 	err = jh->nft.sock ? remove_nft(jh, released > 0) : 0;
-	if (err)
+	if (err) {
 		log_error("cannot remove the nftables table or the guard of %s: %s", jh->uplink.name,
 			  nl_reason(err));
-	else if (released > 0)
+		clean = false;
+	} else if (released > 0) {
 		state_forget_uplink(st, jh->uplink.name);
+	}
 	/* A table still there (its removal failed) goes when its owner socket closes: here,
 	 * before netjail exits, and so does the link then. */
 	if (jh->has_table) {
@@ -722,7 +739,10 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 	if (jh->joined_uplink)
 		close(jh->uplink_fd);
 	jh->joined_uplink = false;
-	if (jh->slot_fd >= 0)
+	if (jh->slot_fd >= 0) {
+		if (clean)
+			state_forget_slot(st, jh->net.slot);
 		close(jh->slot_fd);
+	}
 	jh->slot_fd = -1;
 }

@@ -212,6 +212,14 @@ int state_uplink_in_use(struct state *st, const char *uplink, int own_fd)
 	return in_use;
 }
 
+void state_forget_slot(struct state *st, unsigned slot)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "slot-%u", slot);
+	root_unlinkat(st->dir_fd, name);
+}
+
 static void record_name(char *buf, size_t size, const char *uplink)
 {
 	snprintf(buf, size, UPLINK_PREFIX "%s", uplink);
@@ -289,6 +297,49 @@ void state_forget_uplink(struct state *st, const char *uplink)
 
 	record_name(name, sizeof(name), uplink);
 	root_unlinkat(st->dir_fd, name);
+}
+
+/* Call @visit with every file of the state directory. */
+static int for_each_entry(struct state *st, int (*visit)(const char *name, void *data), void *data)
+{
+	int fd = root_openat(st->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	struct dirent *entry;
+	DIR *dir;
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -errno;
+	}
+	while (!ret && (entry = readdir(dir)))
+		ret = visit(entry->d_name, data);
+	closedir(dir);
+	return ret;
+}
+
+struct slot_walk {
+	state_slot_visit_fn visit;
+	void *data;
+};
+
+static int visit_slot_file(const char *name, void *data)
+{
+	struct slot_walk *walk = data;
+	uint32_t slot;
+
+	if (strncmp(name, "slot-", 5) != 0 || parse_u32(name + 5, 1, UINT32_MAX, &slot))
+		return 0;
+	return walk->visit(slot, walk->data);
+}
+
+int state_for_each_slot(struct state *st, state_slot_visit_fn visit, void *data)
+{
+	struct slot_walk walk = { visit, data };
+
+	return for_each_entry(st, visit_slot_file, &walk);
 }
 
 int state_for_each_uplink(struct state *st, state_uplink_visit_fn visit, void *data)
