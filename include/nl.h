@@ -11,6 +11,12 @@ struct nl {
 	struct mnl_socket *sock;
 	uint32_t portid;
 	uint32_t seq;
+	/* Between nl_batch_begin and nl_batch_commit: requests are queued here. */
+	char *batch;
+	size_t batch_len;
+	unsigned batch_count;
+	uint32_t batch_first_seq;
+	int batch_err;
 };
 
 /* Open and bind a close-on-exec netlink socket of @bus with extended acks.  0 or -errno. */
@@ -21,8 +27,17 @@ void nl_close(struct nl *nl);
 struct nlmsghdr *nl_msg(struct nl *nl, char *buf, uint16_t type, uint16_t flags);
 
 /* Send @nlh with NLM_F_ACK and wait for its ack.  0 or -errno; the kernel's text, if it
- * gave one, is then in nl_error_text(). */
+ * gave one, is then in nl_error_text().  Inside a batch, only queue it (and return 0). */
 int nl_request(struct nl *nl, struct nlmsghdr *nlh);
+
+/* Queue the requests (nl_request) that follow, to send them in one message when the
+ * batch is committed: one system call and one wake-up for all, instead of one each.
+ * Queries and dumps are not batched.  0 or -ENOMEM. */
+int nl_batch_begin(struct nl *nl);
+/* Send the queued requests and read every ack.  The kernel carries on after a request
+ * fails (rtnetlink has no atomic batches), so the caller must be able to undo a partial
+ * result.  0 or the first -errno (with its text in nl_error_text()). */
+int nl_batch_commit(struct nl *nl);
 
 /* Like nl_request, calling @cb for the answer that comes before the ack (a GET). */
 int nl_query(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);

@@ -219,14 +219,14 @@ static int jail_routes(const struct jail_host *jh, struct route_info routes[JAIL
 	return jh->has_ipv6 ? JAIL_ROUTES : ROUTE6_TO_JAIL;
 }
 
-static int add_jail_routes(struct jail_host *jh, struct nl *nl)
+/* Queue the jail's routes on @nl, inside a batch (nl_batch_begin). */
+static void queue_jail_routes(struct jail_host *jh, struct nl *nl)
 {
 	struct route_info routes[JAIL_ROUTES];
-	int count = jail_routes(jh, routes), err = 0;
+	int count = jail_routes(jh, routes);
 
-	for (int i = 0; i < count && !err; i++)
-		err = route_add(nl, &routes[i]);
-	return err;
+	for (int i = 0; i < count; i++)
+		route_add(nl, &routes[i]);
 }
 
 /* Turn on what replies on the uplink need, remembering what was there first. */
@@ -313,37 +313,35 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 	if (err)
 		return err;
 	jh->host_index = host.index;
-	err = link_set_alias(nl, jh->host_index, alias);
-	if (err)
-		return err;
 
-	*step = "configure the jail's veth";
-	err = addr_add(nl, jh->host_index, jh->net.host_addr, JAIL_PREFIX);
-	if (!err)
-		err = link_set_inet_conf(nl, jh->host_index, IPV4_DEVCONF_FORWARDING, 1);
-	if (!err && jh->has_ipv6)
-		err = addr6_add(nl, jh->host_index, &jh->net.host_addr6, JAIL_PREFIX6);
-	if (!err && jh->has_ipv6)
+	/* The rest of the link, its routes and rules: one message of a dozen requests, which
+	 * the kernel carries out in order.  If one fails, the others may still have been
+	 * made; teardown removes whatever exists. */
+	*step = "configure the jail's link, routes and rules";
+	if (jh->has_ipv6) {
 		err = ipv6_conf_set(jh->net.host_veth, FORCE_FORWARDING, 1);
-	if (!err)
-		err = link_set_up(nl, jh->host_index);
+		if (err)
+			return err;
+	}
+	err = nl_batch_begin(nl);
 	if (err)
 		return err;
-
-	*step = "add the jail's routes";
-	err = add_jail_routes(jh, nl);
+	link_set_alias(nl, jh->host_index, alias);
+	addr_add(nl, jh->host_index, jh->net.host_addr, JAIL_PREFIX);
+	link_set_inet_conf(nl, jh->host_index, IPV4_DEVCONF_FORWARDING, 1);
+	if (jh->has_ipv6)
+		addr6_add(nl, jh->host_index, &jh->net.host_addr6, JAIL_PREFIX6);
+	link_set_up(nl, jh->host_index);
+	queue_jail_routes(jh, nl);
+	jh->rule_priority = cfg->rule_priority;
+	count = jail_rules(jh, cfg, rules);
+	for (int i = 0; i < count; i++)
+		rule_add(nl, &rules[i]);
+	err = nl_batch_commit(nl);
 	if (err)
 		return err;
 	log_verbose("table %u: the jail's /30%s, out by %s, unreachable when that is gone",
 		    jh->net.table, jh->has_ipv6 ? " and /64" : "", jh->uplink.name);
-
-	*step = "add the jail's routing rules";
-	jh->rule_priority = cfg->rule_priority;
-	count = jail_rules(jh, cfg, rules);
-	for (int i = 0; i < count && !err; i++)
-		err = rule_add(nl, &rules[i]);
-	if (err)
-		return err;
 	log_verbose("rules at priority %u: iif %s and fwmark 0x%x/0x%x look up table %u",
 		    jh->rule_priority, jh->net.host_veth, jh->net.mark, cfg->mark_mask, jh->net.table);
 
