@@ -344,6 +344,19 @@ if [[ -n $BENCH_RESULTS ]]; then
 		table
 		echo
 		echo "$host_ok."
+		echo
+		cat <<'NOTES'
+How to read it:
+- *isolated*: each run starts 100 ms after the last, once the kernel has finished the
+  last run's background work (the namespace's removal, freeing deleted nftables objects);
+  *back to back*: it has not.  The floor that deletes its veth pays an RCU barrier
+  (~20 ms here); netjail, like the lazy floor, leaves the pair to the namespace.
+- The lab's uplinks are veths that cost nothing, so the data path's ratios show the
+  jail's own cost (one more veth hop, forwarding, conntrack and NAT: ~2 us per round
+  trip on this machine) undiluted; through an uplink of 1 Gbit/s it does not show.
+- Each jail adds two policy rules and one nftables table (three base chains) on the
+  host: the host's own traffic goes past them (see the round trip with all jails alive).
+NOTES
 	} >"$BENCH_RESULTS.new" && mv "$BENCH_RESULTS.new" "$BENCH_RESULTS"
 	echo "(kept in $BENCH_RESULTS)"
 fi
