@@ -11,10 +11,13 @@
 #include "nl.h"
 #include "pool.h"
 #include "publish.h"
+#include "rule.h"
 #include "state.h"
 
 /* A torn-down jail's host veth, until its namespace takes it (retire_link). */
 #define RETIRED_PREFIX "njgone"
+#define FORCE_FORWARDING "force_forwarding"
+#define JAIL_RULES 4
 
 struct jail_host {
 	struct jail_net net;
@@ -70,7 +73,12 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 bool jail_host_drain_events(struct jail_host *jh, struct nl *events, uint32_t own_portid,
 			    const struct pool_config *cfg);
 
-/* Remove everything jail_host_setup() made (whatever part of it exists), and restore the
+/* "iif nj<N>" and "fwmark M/MASK", both to table T: IPv4, then the same for IPv6, in
+ * @rules.  Returns how many of them apply (2, or 4 with IPv6). */
+int jail_host_rules(const struct jail_host *jh, const struct pool_config *cfg,
+		    struct rule_info rules[JAIL_RULES]);
+
+/* hostdown.c: remove everything jail_host_setup() made (whatever part of it exists), and restore the
  * uplink's settings if no other jail uses it.  With the state lock held. */
 void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 			const struct pool_config *cfg);
