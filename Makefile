@@ -7,6 +7,9 @@
 #   make install-caps  the same, but with file capabilities instead of setuid
 #   make lint       cppcheck + clang-tidy
 #   make fuzz       libFuzzer on every parser of untrusted text (FUZZERS), FUZZ_SECONDS each
+#   make bench      install what it lacks (iperf3, passt, hyperfine), then time setup and
+#                   teardown, the data path, the supervisor's footprint and 100 jails at once
+#                   in a throwaway lab; prints a table, keeps it in bench/RESULTS.md
 
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
@@ -54,8 +57,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_SRCS := $(patsubst %,src/%.c,cli util pool conf initext profile desktop resolvconf)
 FUZZ_HARNESS := tests/fuzz/fuzz.h $(FUZZ_SRCS) $(wildcard include/*.h)
 
-.PHONY: all deps check unit fuzz-replay man-lint integration demo install install-caps install-files \
-        lint fuzz clean
+.PHONY: all deps deps-bench check unit fuzz-replay man-lint integration demo install install-caps \
+        install-files lint fuzz bench clean
 
 all: netjail
 
@@ -90,6 +93,11 @@ build/fuzz:
 
 deps:
 	@sh scripts/deps.sh
+
+# What the benchmark runs besides netjail (bench/run.sh).
+BENCH_PKGS := iperf3 passt hyperfine
+deps-bench: deps
+	@sh scripts/deps.sh $(BENCH_PKGS)
 
 unit: $(UNIT_TESTS) fuzz-replay
 	@set -e; for t in $(UNIT_TESTS); do $$t; done
@@ -135,6 +143,17 @@ man-lint:
 demo: deps
 	$(MAKE) all
 	tests/demo.sh
+
+# The floor (a bare namespace and veth through netlink) and the latency probe: bench-only.
+build/bench/%: bench/%.c | build
+	mkdir -p build/bench
+	$(CC) -std=gnu11 $(WARNINGS) $(CFLAGS) $(shell pkg-config --cflags libmnl) -o $@ $< \
+		$(shell pkg-config --libs libmnl)
+
+# Only prints: no number fails it.  BENCH_JAILS, BENCH_RUNS, ... : see bench/run.sh.
+bench: deps-bench
+	$(MAKE) all build/bench/floor build/bench/rr
+	bench/run.sh
 
 install-files: netjail
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5

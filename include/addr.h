@@ -16,6 +16,8 @@ struct addr_info {
 typedef int (*addr_visit_fn)(const struct addr_info *addr, void *data);
 
 int addr_add(struct nl *nl, int index, struct in_addr local, unsigned prefix);
+/* Remove that IPv4 address again.  0 or -errno (-EADDRNOTAVAIL if it is not there). */
+int addr_delete(struct nl *nl, int index, struct in_addr local, unsigned prefix);
 /* IPv6, without duplicate address detection.  0 or -errno. */
 int addr6_add(struct nl *nl, int index, const struct in6_addr *local, unsigned prefix);
 

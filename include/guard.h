@@ -4,12 +4,30 @@
 
 #include <stdint.h>
 
-/* Make sure the guard of @uplink for @nfproto (NFPROTO_IPV4 or _IPV6) is in place: in table "inet netjail_guard", which no
- * socket owns, so it outlives a netjail killed with SIGKILL, until the uplink's settings
- * are restored (uplink_release_if_unused, by the last jail or --cleanup).  0 or -errno. */
-int guard_uplink(const char *uplink, uint8_t nfproto, uint32_t mark_mask);
+#include "nftbatch.h"
 
-/* Remove @uplink's guards, and the table with the last ones.  0 or -errno. */
-int unguard_uplink(const char *uplink);
+/* Make sure the guard of @uplink for @nfproto (NFPROTO_IPV4 or _IPV6) is in place, through
+ * NETLINK_NETFILTER socket @nft: in table "inet netjail_guard", which no socket owns, so it
+ * outlives a netjail killed with SIGKILL, until the uplink's settings are restored
+ * (uplink_release_if_unused, by the last jail or --cleanup).  0 or -errno. */
+int guard_uplink(struct nl *nft, const char *uplink, uint8_t nfproto, uint32_t mark_mask);
+
+#define GUARDS_MAX 2	/* per uplink: IPv4 and IPv6 */
+
+/* An uplink's guard rules, as found in the guard table. */
+struct guard_found {
+	uint64_t handles[GUARDS_MAX];
+	unsigned matches;	/* rules of that uplink */
+	unsigned rules;		/* rules in the table, the uplink's and others' */
+};
+
+/* Find @uplink's guards through @nft.  0 (none found: found->matches == 0) or -errno. */
+int guard_find(struct nl *nft, const char *uplink, struct guard_found *found);
+/* Add to batch @b the removal of the guards in @found, and of the table with the last ones,
+ * so that a caller can remove them in the same commit as other objects. */
+void guard_remove(struct nft_batch *b, const struct guard_found *found);
+
+/* Remove @uplink's guards, and the table with the last ones, in one batch.  0 or -errno. */
+int unguard_uplink(struct nl *nft, const char *uplink);
 
 #endif

@@ -11,11 +11,19 @@
 #include "nl.h"
 #include "pool.h"
 #include "publish.h"
+#include "rule.h"
 #include "state.h"
+
+/* A torn-down jail's host veth, until its namespace takes it (retire_link). */
+#define RETIRED_PREFIX "njgone"
+#define FORCE_FORWARDING "force_forwarding"
+#define JAIL_RULES 4
 
 struct jail_host {
 	struct jail_net net;
 	int slot_fd;			/* held slot lock, -1 if none */
+	bool joined_uplink;		/* uplink_fd holds a share of the uplink (state_join_uplink) */
+	int uplink_fd;
 	int host_index;			/* host end of the veth, 0 until created */
 	struct link_info uplink;
 	bool has_gateway;		/* false on point-to-point uplinks */
@@ -25,8 +33,15 @@ struct jail_host {
 	bool has_gateway6;
 	struct in6_addr gateway6;
 	struct nl nft;			/* owns the nftables table while open */
+	bool has_table;			/* the jail's nftables table was installed */
 	const struct publish *publish;	/* -P: ports forwarded into the jail */
 	size_t publish_count;
+	/* Interfaces seen to be other jails' (their veths, live or retired), whose changes
+	 * are no news to this one: a ring of their indexes (hostwatch.c). */
+	int foreign[256];
+	unsigned foreign_next;
+	/* What the kernel-side filter of the watch was made for (hostwatch.c). */
+	int filtered_host, filtered_uplink;
 };
 
 /* "netjail pid=P uplink=U", the alias that marks a host veth as a jail's. */
@@ -51,12 +66,25 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg,
 		     bool gateway_given);
 
-/* Remove everything jail_host_setup() made (whatever part of it exists), and restore the
+/* hostwatch.c: read the events waiting on @events (see nl_drain_events) and say whether any of them,
+ * not caused by @own_portid, may concern this jail: not those about other jails' links,
+ * addresses, routes, tables and rules.  With many jails, each one's setup and teardown
+ * would otherwise send every other supervisor through jail_host_repair(). */
+bool jail_host_drain_events(struct jail_host *jh, struct nl *events, uint32_t own_portid,
+			    const struct pool_config *cfg);
+
+/* "iif nj<N>" and "fwmark M/MASK", both to table T: IPv4, then the same for IPv6, in
+ * @rules.  Returns how many of them apply (2, or 4 with IPv6). */
+int jail_host_rules(const struct jail_host *jh, const struct pool_config *cfg,
+		    struct rule_info rules[JAIL_RULES]);
+
+/* hostdown.c: remove everything jail_host_setup() made (whatever part of it exists), and restore the
  * uplink's settings if no other jail uses it.  With the state lock held. */
 void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 			const struct pool_config *cfg);
 
-/* Put back the settings recorded for @uplink if no live jail uses it any more. */
-int uplink_release_if_unused(struct nl *nl, struct state *st, const char *uplink);
+/* Put back the settings recorded for @uplink if no live jail uses it any more, then remove
+ * its guard through NETLINK_NETFILTER socket @nft.  0 or -errno. */
+int uplink_release_if_unused(struct nl *nl, struct nl *nft, struct state *st, const char *uplink);
 
 #endif

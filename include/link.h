@@ -38,6 +38,9 @@ int link_add_veth(struct nl *nl, const char *host_name, const char *peer_name, p
 int link_set_alias(struct nl *nl, int index, const char *alias);
 
 int link_set_up(struct nl *nl, int index);
+int link_set_down(struct nl *nl, int index);
+/* Rename the (down) interface to @new_name and drop its alias: it is nobody's any more. */
+int link_retire(struct nl *nl, int index, const char *new_name);
 int link_delete(struct nl *nl, int index);
 
 /* Set one IPv4 per-interface setting (net.ipv4.conf.IFACE.*), e.g. IPV4_DEVCONF_FORWARDING. */

@@ -36,11 +36,25 @@ void state_unlock(struct state *st);
  * is released by the kernel when netjail dies, or -EBUSY if a live netjail has it. */
 int state_claim_slot(struct state *st, unsigned slot);
 
+/* Drop slot @slot's file, with its lock held: its jail ended cleanly, nothing of it is
+ * left to look for.  A slot whose file is there is live, or its netjail died. */
+void state_forget_slot(struct state *st, unsigned slot);
+typedef int (*state_slot_visit_fn)(unsigned slot, void *data);
+/* Call @visit for every slot that has a file (live or dead); non-zero from it stops. */
+int state_for_each_slot(struct state *st, state_slot_visit_fn visit, void *data);
+
 /* Remember @record for @uplink unless one is kept already.  0 or -errno. */
 int state_remember_uplink(struct state *st, const char *uplink, const struct uplink_record *record);
 /* 0 and @record, -ENOENT if nothing is kept, or -errno. */
 int state_recall_uplink(struct state *st, const char *uplink, struct uplink_record *record);
 void state_forget_uplink(struct state *st, const char *uplink);
+
+/* Count as a user of @uplink for as long as the returned fd (>= 0) is open: a shared lock
+ * on users-<uplink>, which the kernel drops when netjail dies.  Or -errno. */
+int state_join_uplink(struct state *st, const char *uplink);
+/* 1 if a netjail other than the holder of @own_fd (from state_join_uplink, or -1) uses
+ * @uplink, 0 if none does, or -errno.  O(1): no look at the jails themselves. */
+int state_uplink_in_use(struct state *st, const char *uplink, int own_fd);
 
 typedef int (*state_uplink_visit_fn)(const char *uplink, void *data);
 /* Call @visit for every uplink that has a record. */

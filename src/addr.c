@@ -7,12 +7,14 @@
 
 #include "addr.h"
 
-/* RTM_NEWADDR of @family: @local (@len bytes) /@prefix on @index, with @flags. */
-static int add_address(struct nl *nl, int index, uint8_t family, const void *local, size_t len,
-		       unsigned prefix, uint8_t flags)
+/* RTM_NEWADDR (or RTM_DELADDR) of @family: @local (@len bytes) /@prefix on @index, with
+ * @flags. */
+static int change_address(struct nl *nl, uint16_t type, int index, uint8_t family,
+			  const void *local, size_t len, unsigned prefix, uint8_t flags)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *nlh = nl_msg(nl, buf, type,
+				      type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 
 	ifa->ifa_family = family;
@@ -27,13 +29,19 @@ static int add_address(struct nl *nl, int index, uint8_t family, const void *loc
 
 int addr_add(struct nl *nl, int index, struct in_addr local, unsigned prefix)
 {
-	return add_address(nl, index, AF_INET, &local, sizeof(local), prefix, 0);
+	return change_address(nl, RTM_NEWADDR, index, AF_INET, &local, sizeof(local), prefix, 0);
+}
+
+int addr_delete(struct nl *nl, int index, struct in_addr local, unsigned prefix)
+{
+	return change_address(nl, RTM_DELADDR, index, AF_INET, &local, sizeof(local), prefix, 0);
 }
 
 int addr6_add(struct nl *nl, int index, const struct in6_addr *local, unsigned prefix)
 {
 	/* No duplicate address detection on a link of two ends we both own: usable at once. */
-	return add_address(nl, index, AF_INET6, local, sizeof(*local), prefix, IFA_F_NODAD);
+	return change_address(nl, RTM_NEWADDR, index, AF_INET6, local, sizeof(*local), prefix,
+			      IFA_F_NODAD);
 }
 
 struct walk {

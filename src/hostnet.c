@@ -156,12 +156,8 @@ out:
 	return err;
 }
 
-#define FORCE_FORWARDING "force_forwarding"
-#define JAIL_RULES 4
 
-/* "iif nj<N>" and "fwmark M/MASK", both to table T: IPv4, then the same for IPv6.  Returns
- * how many of them apply (2, or 4 with IPv6). */
-static int jail_rules(const struct jail_host *jh, const struct pool_config *cfg,
+int jail_host_rules(const struct jail_host *jh, const struct pool_config *cfg,
 		      struct rule_info rules[JAIL_RULES])
 {
 	memset(rules, 0, JAIL_RULES * sizeof(rules[0]));
@@ -217,14 +213,14 @@ static int jail_routes(const struct jail_host *jh, struct route_info routes[JAIL
 	return jh->has_ipv6 ? JAIL_ROUTES : ROUTE6_TO_JAIL;
 }
 
-static int add_jail_routes(struct jail_host *jh, struct nl *nl)
+/* Queue the jail's routes on @nl, inside a batch (nl_batch_begin). */
+static void queue_jail_routes(struct jail_host *jh, struct nl *nl)
 {
 	struct route_info routes[JAIL_ROUTES];
-	int count = jail_routes(jh, routes), err = 0;
+	int count = jail_routes(jh, routes);
 
-	for (int i = 0; i < count && !err; i++)
-		err = route_add(nl, &routes[i]);
-	return err;
+	for (int i = 0; i < count; i++)
+		route_add(nl, &routes[i]);
 }
 
 /* Turn on what replies on the uplink need, remembering what was there first. */
@@ -260,14 +256,21 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 	}
 	if (err)
 		return err;
+	/* A user of the uplink from now on, so that the last one out restores it. */
+	jh->uplink_fd = state_join_uplink(st, jh->uplink.name);
+	if (jh->uplink_fd < 0)
+		return jh->uplink_fd;
+	jh->joined_uplink = true;
 	/* Whatever netjail turned on, it guards: the uplink forwards jails' traffic only.  The
 	 * guard that outlives netjail goes in before forwarding goes on. */
 	nft->guard_ipv4 = record.forwarding == 0;
 	nft->guard_ipv6 = jh->has_ipv6 && record.force_forwarding6 == 0;
-	if (nft->guard_ipv4)
-		err = guard_uplink(jh->uplink.name, NFPROTO_IPV4, mark_mask);
+	if (nft->guard_ipv4 || nft->guard_ipv6)
+		err = nl_open(&jh->nft, NETLINK_NETFILTER);
+	if (!err && nft->guard_ipv4)
+		err = guard_uplink(&jh->nft, jh->uplink.name, NFPROTO_IPV4, mark_mask);
 	if (!err && nft->guard_ipv6)
-		err = guard_uplink(jh->uplink.name, NFPROTO_IPV6, mark_mask);
+		err = guard_uplink(&jh->nft, jh->uplink.name, NFPROTO_IPV6, mark_mask);
 	if (err)
 		return err;
 	if (!conf[IPV4_DEVCONF_FORWARDING - 1])
@@ -304,37 +307,35 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 	if (err)
 		return err;
 	jh->host_index = host.index;
-	err = link_set_alias(nl, jh->host_index, alias);
-	if (err)
-		return err;
 
-	*step = "configure the jail's veth";
-	err = addr_add(nl, jh->host_index, jh->net.host_addr, JAIL_PREFIX);
-	if (!err)
-		err = link_set_inet_conf(nl, jh->host_index, IPV4_DEVCONF_FORWARDING, 1);
-	if (!err && jh->has_ipv6)
-		err = addr6_add(nl, jh->host_index, &jh->net.host_addr6, JAIL_PREFIX6);
-	if (!err && jh->has_ipv6)
+	/* The rest of the link, its routes and rules: one message of a dozen requests, which
+	 * the kernel carries out in order.  If one fails, the others may still have been
+	 * made; teardown removes whatever exists. */
+	*step = "configure the jail's link, routes and rules";
+	if (jh->has_ipv6) {
 		err = ipv6_conf_set(jh->net.host_veth, FORCE_FORWARDING, 1);
-	if (!err)
-		err = link_set_up(nl, jh->host_index);
+		if (err)
+			return err;
+	}
+	err = nl_batch_begin(nl);
 	if (err)
 		return err;
-
-	*step = "add the jail's routes";
-	err = add_jail_routes(jh, nl);
+	link_set_alias(nl, jh->host_index, alias);
+	addr_add(nl, jh->host_index, jh->net.host_addr, JAIL_PREFIX);
+	link_set_inet_conf(nl, jh->host_index, IPV4_DEVCONF_FORWARDING, 1);
+	if (jh->has_ipv6)
+		addr6_add(nl, jh->host_index, &jh->net.host_addr6, JAIL_PREFIX6);
+	link_set_up(nl, jh->host_index);
+	queue_jail_routes(jh, nl);
+	jh->rule_priority = cfg->rule_priority;
+	count = jail_host_rules(jh, cfg, rules);
+	for (int i = 0; i < count; i++)
+		rule_add(nl, &rules[i]);
+	err = nl_batch_commit(nl);
 	if (err)
 		return err;
 	log_verbose("table %u: the jail's /30%s, out by %s, unreachable when that is gone",
 		    jh->net.table, jh->has_ipv6 ? " and /64" : "", jh->uplink.name);
-
-	*step = "add the jail's routing rules";
-	jh->rule_priority = cfg->rule_priority;
-	count = jail_rules(jh, cfg, rules);
-	for (int i = 0; i < count && !err; i++)
-		err = rule_add(nl, &rules[i]);
-	if (err)
-		return err;
 	log_verbose("rules at priority %u: iif %s and fwmark 0x%x/0x%x look up table %u",
 		    jh->rule_priority, jh->net.host_veth, jh->net.mark, cfg->mark_mask, jh->net.table);
 
@@ -348,9 +349,10 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 	*step = "install the jail's nftables table";
 	snprintf(nft.table, sizeof(nft.table), "netjail%u", jh->net.slot);
 	nft.host_veth_index = jh->host_index;
-	err = nl_open(&jh->nft, NETLINK_NETFILTER);
+	err = jh->nft.sock ? 0 : nl_open(&jh->nft, NETLINK_NETFILTER);
 	if (!err)
 		err = nft_install_jail(&jh->nft, &nft);
+	jh->has_table = !err;
 	if (!err)
 		log_verbose("nftables table %s: mark, NAT, kill switch%s", nft.table,
 			    jh->publish_count ? ", published ports" : "");
@@ -439,9 +441,9 @@ static int keep_rules_first(struct jail_host *jh, struct nl *nl, const struct po
 		return 0;
 	if (first.lowest > jh->rule_priority || first.lowest < 2)
 		return 0;	/* already first, or no room before the other rule */
-	count = jail_rules(jh, cfg, old_rules);
+	count = jail_host_rules(jh, cfg, old_rules);
 	jh->rule_priority = first.lowest - 1;
-	jail_rules(jh, cfg, new_rules);
+	jail_host_rules(jh, cfg, new_rules);
 	/* New ones first, then the old: never a moment without. */
 	for (int i = 0; i < count; i++)
 		rule_add(nl, &new_rules[i]);
@@ -492,95 +494,8 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 	count = jail_routes(jh, routes);
 	for (int i = 0; i < count; i++)
 		changes += route_add(nl, &routes[i]) == 0;
-	count = jail_rules(jh, cfg, rules);
+	count = jail_host_rules(jh, cfg, rules);
 	for (int i = 0; i < count; i++)
 		changes += rule_add(nl, &rules[i]) == 0;
 	return changes + keep_rules_first(jh, nl, cfg);
-}
-
-struct uplink_users {
-	const char *uplink;
-	unsigned count;
-};
-
-static int count_uplink_user(const struct link_info *link, void *data)
-{
-	struct uplink_users *users = data;
-	char uplink[IFNAMSIZ];
-	pid_t pid;
-
-	if (!jail_alias_parse(link->alias, &pid, uplink) && !strcmp(uplink, users->uplink))
-		users->count++;
-	return 0;
-}
-
-int uplink_release_if_unused(struct nl *nl, struct state *st, const char *uplink)
-{
-	struct uplink_users users = { .uplink = uplink };
-	struct uplink_record record;
-	struct link_info link;
-	int err = link_for_each(nl, count_uplink_user, &users);
-
-	if (err || users.count)
-		return err;
-	err = state_recall_uplink(st, uplink, &record);
-	if (err)
-		return err == -ENOENT ? 0 : err;
-	/* A vanished uplink took its settings with it; only the record is left to drop. */
-	if (link_find(nl, uplink, &link) == 0) {
-		uint32_t force_forwarding6;
-
-		err = link_set_inet_conf(nl, link.index, IPV4_DEVCONF_FORWARDING, record.forwarding);
-		if (!err)
-			err = link_set_inet_conf(nl, link.index, IPV4_DEVCONF_SRC_VMARK,
-						 record.src_valid_mark);
-		if (!err && ipv6_conf_get(uplink, FORCE_FORWARDING, &force_forwarding6) == 0 &&
-		    force_forwarding6 != record.force_forwarding6)
-			err = ipv6_conf_set(uplink, FORCE_FORWARDING, record.force_forwarding6);
-		if (err)
-			return err;
-	}
-	log_verbose("restored forwarding=%u src_valid_mark=%u force_forwarding(IPv6)=%u on %s",
-		    record.forwarding, record.src_valid_mark, record.force_forwarding6, uplink);
-	/* Only now that forwarding is back as it was. */
-	err = unguard_uplink(uplink);
-	if (err)
-		return err;
-	state_forget_uplink(st, uplink);
-	return 0;
-}
-
-void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
-			const struct pool_config *cfg)
-{
-	struct rule_info rules[JAIL_RULES];
-	int err, count;
-
-	/* Cut the jail off first: while its link exists, a process left in it could still
-	 * send, and without the nftables table that would leave the uplink un-NATed.
-	 * Deleting our end also removes the pair now, without waiting for the kernel to
-	 * tear down the jail's namespace in the background. */
-	if (jh->host_index) {
-		err = link_delete(nl, jh->host_index);
-		if (err && err != -ENODEV)
-			log_error("cannot remove %s: %s", jh->net.host_veth, strerror(-err));
-		jh->host_index = 0;
-	}
-	nl_close(&jh->nft);	/* the kernel deletes the table this socket owns */
-	count = jail_rules(jh, cfg, rules);
-	for (int i = 0; i < count; i++) {
-		err = rule_delete(nl, &rules[i]);
-		if (err && err != -ENOENT)
-			log_error("cannot remove routing rule for table %u: %s", rules[i].table,
-				  strerror(-err));
-	}
-	err = route_flush_table(nl, jh->net.table);
-	if (err)
-		log_error("cannot flush routing table %u: %s", jh->net.table, strerror(-err));
-	err = uplink_release_if_unused(nl, st, jh->uplink.name);
-	if (err)
-		log_error("cannot restore the settings of %s: %s", jh->uplink.name, strerror(-err));
-	if (jh->slot_fd >= 0)
-		close(jh->slot_fd);
-	jh->slot_fd = -1;
 }

@@ -144,6 +144,16 @@ static struct nlmsghdr *link_change_msg(struct nl *nl, char *buf, uint16_t type,
 	return nlh;
 }
 
+/* A veth gets a queue per possible CPU unless told otherwise, and then gives back all but
+ * one (veth_init_queues), which waits for an expedited RCU grace period per end under the
+ * RTNL lock.  One queue each from the start: nothing to give back.  Without XDP a veth
+ * does not use more than one. */
+static void put_one_queue(struct nlmsghdr *nlh)
+{
+	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
+	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
+}
+
 int link_add_veth(struct nl *nl, const char *host_name, const char *peer_name, pid_t peer_pid)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -154,6 +164,7 @@ int link_add_veth(struct nl *nl, const char *host_name, const char *peer_name, p
 
 	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, host_name);
+	put_one_queue(nlh);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	info_data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -162,6 +173,7 @@ int link_add_veth(struct nl *nl, const char *host_name, const char *peer_name, p
 	peer_ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*peer_ifi));
 	memset(peer_ifi, 0, sizeof(*peer_ifi));
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer_name);
+	put_one_queue(nlh);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)peer_pid);
 	mnl_attr_nest_end(nlh, peer);
 	mnl_attr_nest_end(nlh, info_data);
@@ -178,14 +190,34 @@ int link_set_alias(struct nl *nl, int index, const char *alias)
 	return nl_request(nl, nlh);
 }
 
-int link_set_up(struct nl *nl, int index)
+static int link_set_flag_up(struct nl *nl, int index, bool up)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = link_change_msg(nl, buf, RTM_NEWLINK, index);
 	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 
-	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_flags = up ? IFF_UP : 0;
 	ifi->ifi_change = IFF_UP;
+	return nl_request(nl, nlh);
+}
+
+int link_set_up(struct nl *nl, int index)
+{
+	return link_set_flag_up(nl, index, true);
+}
+
+int link_set_down(struct nl *nl, int index)
+{
+	return link_set_flag_up(nl, index, false);
+}
+
+int link_retire(struct nl *nl, int index, const char *new_name)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = link_change_msg(nl, buf, RTM_NEWLINK, index);
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, new_name);
+	mnl_attr_put_strz(nlh, IFLA_IFALIAS, "");	/* empty: the kernel drops the alias */
 	return nl_request(nl, nlh);
 }
 

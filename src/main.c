@@ -222,7 +222,7 @@ static void keep_jail_host(void *data)
 {
 	struct keeper *k = data;
 
-	if (nl_drain_events(&k->events, k->nl->portid))
+	if (jail_host_drain_events(k->jh, &k->events, k->nl->portid, k->cfg))
 		repair_jail_host(k);
 }
 

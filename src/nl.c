@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <linux/netlink.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -51,6 +52,7 @@ int nl_open(struct nl *nl, int bus)
 	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &on, sizeof(on));
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->seq = 1;
+	nl->batch = NULL;
 	return 0;
 }
 
@@ -59,6 +61,8 @@ void nl_close(struct nl *nl)
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
 	nl->sock = NULL;
+	free(nl->batch);
+	nl->batch = NULL;
 }
 
 struct nlmsghdr *nl_msg(struct nl *nl, char *buf, uint16_t type, uint16_t flags)
@@ -164,9 +168,76 @@ int nl_query(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	return run_answers(nl, nlh->nlmsg_seq, cb, data);
 }
 
+/* Large enough for a jail's setup: a dozen small requests. */
+#define NL_BATCH_SIZE 16384
+
 int nl_request(struct nl *nl, struct nlmsghdr *nlh)
 {
-	return nl_query(nl, nlh, NULL, NULL);
+	if (!nl->batch)
+		return nl_query(nl, nlh, NULL, NULL);
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	if (nl->batch_len + NLMSG_ALIGN(nlh->nlmsg_len) > NL_BATCH_SIZE) {
+		nl->batch_err = -ENOBUFS;	/* reported by the commit; nothing is sent */
+		return 0;
+	}
+	if (!nl->batch_count)
+		nl->batch_first_seq = nlh->nlmsg_seq;
+	memcpy(nl->batch + nl->batch_len, nlh, nlh->nlmsg_len);
+	nl->batch_len += NLMSG_ALIGN(nlh->nlmsg_len);
+	nl->batch_count++;
+	return 0;
+}
+
+int nl_batch_begin(struct nl *nl)
+{
+	nl->batch = calloc(1, NL_BATCH_SIZE);
+	nl->batch_len = 0;
+	nl->batch_count = 0;
+	nl->batch_err = 0;
+	return nl->batch ? 0 : -ENOMEM;
+}
+
+int nl_batch_commit(struct nl *nl)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char *batch = nl->batch;
+	unsigned acked = 0;
+	int first_err = nl->batch_err;
+
+	nl->batch = NULL;	/* from here on, requests go out one by one again */
+	error_text[0] = '\0';
+	if (first_err || !nl->batch_count)
+		goto out;
+	if (mnl_socket_sendto(nl->sock, batch, nl->batch_len) < 0) {
+		first_err = -errno;
+		goto out;
+	}
+	/* Every request is answered, failed or not: read them all, so that no stale ack is
+	 * left for the next request. */
+	while (acked < nl->batch_count) {
+		ssize_t len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+		int remaining = (int)len;
+
+		if (len < 0) {
+			if (!first_err)
+				first_err = -errno;
+			break;
+		}
+		for (; mnl_nlmsg_ok(nlh, remaining); nlh = mnl_nlmsg_next(nlh, &remaining)) {
+			const struct nlmsgerr *ack = mnl_nlmsg_get_payload(nlh);
+
+			if (!mnl_nlmsg_portid_ok(nlh, nl->portid) || nlh->nlmsg_type != NLMSG_ERROR ||
+			    nlh->nlmsg_seq - nl->batch_first_seq >= nl->batch_count)
+				continue;
+			acked++;
+			if (!first_err && ack->error)
+				first_err = error_message_code(nlh);
+		}
+	}
+out:
+	free(batch);
+	return first_err;
 }
 
 int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
@@ -208,6 +279,16 @@ int nl_read_acks(struct nl *nl, uint32_t first_seq, unsigned count)
 	return 0;
 }
 
+int nl_attach_filter(struct nl *nl, const struct sock_filter *code, unsigned short len)
+{
+	struct sock_fprog prog = { .len = len, .filter = (struct sock_filter *)code };
+
+	if (setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+		       sizeof(prog)))
+		return -errno;
+	return 0;
+}
+
 int nl_subscribe(struct nl *nl, const unsigned *groups, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
@@ -219,7 +300,8 @@ int nl_subscribe(struct nl *nl, const unsigned *groups, size_t count)
 	return 0;
 }
 
-bool nl_drain_events(struct nl *nl, uint32_t own_portid)
+bool nl_drain_events_matching(struct nl *nl, uint32_t own_portid, nl_event_filter_fn matters,
+			      void *data)
 {
 	char buf[NL_RECEIVE_BUFFER];
 	bool any = false;
@@ -230,9 +312,10 @@ bool nl_drain_events(struct nl *nl, uint32_t own_portid)
 		int remaining = (int)len;
 
 		/* A notification names the socket whose request caused it: our own changes are
-		 * no news (kernel-made ones, such as routes flushed with a link, carry 0). */
+		 * no news (kernel-made ones, such as routes flushed with a link, carry 0).  Every
+		 * message goes to @matters, which may keep notes, even once one counted. */
 		for (; len > 0 && mnl_nlmsg_ok(nlh, remaining); nlh = mnl_nlmsg_next(nlh, &remaining))
-			if (nlh->nlmsg_pid != own_portid)
+			if (nlh->nlmsg_pid != own_portid && (!matters || matters(nlh, data)))
 				any = true;
 		if (len > 0)
 			continue;
@@ -245,4 +328,9 @@ bool nl_drain_events(struct nl *nl, uint32_t own_portid)
 			continue;
 		return any;
 	}
+}
+
+bool nl_drain_events(struct nl *nl, uint32_t own_portid)
+{
+	return nl_drain_events_matching(nl, own_portid, NULL, NULL);
 }

@@ -159,17 +159,48 @@ static int collect_table(const struct route_info *route, void *data)
 	return 0;
 }
 
+/* Dump the routes of @family in @table only (if not 0) and out of @oif only (if not 0):
+ * the kernel filters (strict checking, Linux 4.20), so that one jail does not read every
+ * other jail's routes.  Without strict checking the kernel ignores the filter and sends
+ * everything, which @visit sorts out as before. */
+static int route_for_each_filtered(struct nl *nl, uint8_t family, uint32_t table, int oif,
+				   route_visit_fn visit, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_GETROUTE, 0);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	struct walk walk = { visit, data, 0, family };
+	int on = 1, off = 0, err;
+
+	rtm->rtm_family = family;
+	if (table)
+		mnl_attr_put_u32(nlh, RTA_TABLE, table);
+	if (oif)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
+	mnl_socket_setsockopt(nl->sock, NETLINK_GET_STRICT_CHK, &on, sizeof(on));
+	err = nl_dump(nl, nlh, on_route, &walk);
+	mnl_socket_setsockopt(nl->sock, NETLINK_GET_STRICT_CHK, &off, sizeof(off));
+	return err ? err : walk.stopped_with;
+}
+
 int route_flush_table(struct nl *nl, uint32_t table)
 {
+	static const uint8_t families[] = { AF_INET, AF_INET6 };
 	struct flush flush = { .table = table };
 
 	/* Delete after the dump: changing a table while the kernel walks it for us would
 	 * make the dump skip entries.  A full batch means there may be more: look again. */
 	do {
-		int err;
+		int err = 0;
 
 		flush.count = 0;
-		err = route_for_each_family(nl, AF_UNSPEC, collect_table, &flush);
+		for (size_t i = 0; !err && i < sizeof(families); i++) {
+			err = route_for_each_filtered(nl, families[i], table, 0, collect_table,
+						      &flush);
+			/* No such table in that family (never made, or emptied). */
+			if (err == -ENOENT)
+				err = 0;
+		}
 		if (err)
 			return err;
 		for (unsigned i = 0; i < flush.count; i++) {
@@ -207,7 +238,7 @@ static int consider_default(const struct route_info *route, void *data)
 /* The lowest-metric default route of @family out of @oif outside the skipped tables. */
 static int find_default(struct nl *nl, uint8_t family, struct default_search *search)
 {
-	int err = route_for_each_family(nl, family, consider_default, search);
+	int err = route_for_each_filtered(nl, family, 0, search->oif, consider_default, search);
 
 	if (err)
 		return err;

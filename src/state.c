@@ -170,6 +170,56 @@ int state_claim_slot(struct state *st, unsigned slot)
 	return fd;
 }
 
+#define USERS_PREFIX "users-"
+
+int state_join_uplink(struct state *st, const char *uplink)
+{
+	char name[64];
+	int fd;
+
+	snprintf(name, sizeof(name), USERS_PREFIX "%s", uplink);
+	fd = root_openat(st->dir_fd, name, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_SH | LOCK_NB)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int state_uplink_in_use(struct state *st, const char *uplink, int own_fd)
+{
+	char name[64];
+	int fd = own_fd, in_use;
+
+	if (fd < 0) {
+		snprintf(name, sizeof(name), USERS_PREFIX "%s", uplink);
+		fd = root_openat(st->dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+		if (fd < 0)
+			return errno == ENOENT ? 0 : -errno;
+	}
+	/* From shared to exclusive: granted only if nobody else holds it.  (Refused, our own
+	 * shared lock may be gone: we are leaving anyway.) */
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		in_use = 0;
+	else
+		in_use = errno == EWOULDBLOCK ? 1 : -errno;
+	if (fd != own_fd)
+		close(fd);
+	return in_use;
+}
+
+void state_forget_slot(struct state *st, unsigned slot)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "slot-%u", slot);
+	root_unlinkat(st->dir_fd, name);
+}
+
 static void record_name(char *buf, size_t size, const char *uplink)
 {
 	snprintf(buf, size, UPLINK_PREFIX "%s", uplink);
@@ -247,6 +297,49 @@ void state_forget_uplink(struct state *st, const char *uplink)
 
 	record_name(name, sizeof(name), uplink);
 	root_unlinkat(st->dir_fd, name);
+}
+
+/* Call @visit with every file of the state directory. */
+static int for_each_entry(struct state *st, int (*visit)(const char *name, void *data), void *data)
+{
+	int fd = root_openat(st->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	struct dirent *entry;
+	DIR *dir;
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -errno;
+	}
+	while (!ret && (entry = readdir(dir)))
+		ret = visit(entry->d_name, data);
+	closedir(dir);
+	return ret;
+}
+
+struct slot_walk {
+	state_slot_visit_fn visit;
+	void *data;
+};
+
+static int visit_slot_file(const char *name, void *data)
+{
+	struct slot_walk *walk = data;
+	uint32_t slot;
+
+	if (strncmp(name, "slot-", 5) != 0 || parse_u32(name + 5, 1, UINT32_MAX, &slot))
+		return 0;
+	return walk->visit(slot, walk->data);
+}
+
+int state_for_each_slot(struct state *st, state_slot_visit_fn visit, void *data)
+{
+	struct slot_walk walk = { visit, data };
+
+	return for_each_entry(st, visit_slot_file, &walk);
 }
 
 int state_for_each_uplink(struct state *st, state_uplink_visit_fn visit, void *data)

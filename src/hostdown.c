@@ -1,0 +1,263 @@
+/* hostdown.c - tearing a jail's host side down, and giving an uplink back.
+ *
+ * Order matters: the jail is cut off first (its link down), then its rules and routes go,
+ * then the uplink's settings are put back if it was the last jail there, and only then
+ * the uplink's guard, with the jail's nftables table, in one batch.  What the kernel
+ * still does after that (freeing the deleted nftables objects a grace period later,
+ * removing the veth pair with the jail's namespace) is left to it, and to a child that
+ * holds nothing but the nftables socket (finish_detached): netjail does not wait for it.
+ */
+#include <errno.h>
+#include <linux/membarrier.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "guard.h"
+#include "hostnet.h"
+#include "ipv6conf.h"
+#include "log.h"
+#include "route.h"
+
+/* Put back the settings recorded for @uplink if no live jail uses it any more.  1 if it did
+ * (then its guard, and after that its record, are to go), 0 if a jail still uses it or
+ * nothing was recorded, or -errno. */
+static int uplink_restore_if_unused(struct nl *nl, struct state *st, const char *uplink,
+				    int own_fd)
+{
+	struct uplink_record record;
+	struct link_info link;
+	int err = state_uplink_in_use(st, uplink, own_fd);
+
+	if (err)
+		return err < 0 ? err : 0;
+	err = state_recall_uplink(st, uplink, &record);
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	/* A vanished uplink took its settings with it; only the record is left to drop. */
+	if (link_find(nl, uplink, &link) == 0) {
+		uint32_t force_forwarding6;
+
+		err = link_set_inet_conf(nl, link.index, IPV4_DEVCONF_FORWARDING, record.forwarding);
+		if (!err)
+			err = link_set_inet_conf(nl, link.index, IPV4_DEVCONF_SRC_VMARK,
+						 record.src_valid_mark);
+		if (!err && ipv6_conf_get(uplink, FORCE_FORWARDING, &force_forwarding6) == 0 &&
+		    force_forwarding6 != record.force_forwarding6)
+			err = ipv6_conf_set(uplink, FORCE_FORWARDING, record.force_forwarding6);
+		if (err)
+			return err;
+	}
+	log_verbose("restored forwarding=%u src_valid_mark=%u force_forwarding(IPv6)=%u on %s",
+		    record.forwarding, record.src_valid_mark, record.force_forwarding6, uplink);
+	return 1;
+}
+
+int uplink_release_if_unused(struct nl *nl, struct nl *nft, struct state *st, const char *uplink)
+{
+	int err = uplink_restore_if_unused(nl, st, uplink, -1);
+
+	if (err <= 0)
+		return err;
+	/* Only now that forwarding is back as it was. */
+	err = unguard_uplink(nft, uplink);
+	if (err)
+		return err;
+	state_forget_uplink(st, uplink);
+	return 0;
+}
+
+/* Take the host end of the veth down and out of the way.  Down, not deleted: deleting a
+ * link waits for an RCU barrier (~20 ms), while the kernel removes the pair anyway, in the
+ * background, with the jail's namespace.  A down link takes no packet from the jail, and
+ * the kernel drops its routes at once.  Renamed, without its alias or address: the name,
+ * the /30 and the slot are free for the next jail at once, and --list and --cleanup do
+ * not take it for a jail.  If processes outlive COMMAND in the jail, its namespace stays;
+ * finish_detached() deletes the link then.  Returns the index of the link left for
+ * finish_detached(), 0 (gone, or deleted here because it could not be renamed), or
+ * -errno if it is still there as the jail's. */
+static int retire_link(struct jail_host *jh, struct nl *nl)
+{
+	char name[IFNAMSIZ + 16];
+	int err = link_set_down(nl, jh->host_index);
+
+	if (err == -ENODEV)
+		return 0;
+	snprintf(name, sizeof(name), RETIRED_PREFIX "%d", jh->host_index);
+	/* Its address too: the next jail looks for a /30 no address of the host is in.  (A down
+	 * link keeps its IPv4 addresses; the kernel removes the IPv6 ones.) */
+	if (!err)
+		err = addr_delete(nl, jh->host_index, jh->net.host_addr, JAIL_PREFIX);
+	if ((!err || err == -EADDRNOTAVAIL) && strlen(name) < IFNAMSIZ &&
+	    link_retire(nl, jh->host_index, name) == 0)
+		return jh->host_index;
+	err = link_delete(nl, jh->host_index);
+	if (err && err != -ENODEV) {
+		log_error("cannot remove %s: %s", jh->net.host_veth, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* What is left once the jail is cut off and its table and rules are gone is the kernel's
+ * to finish, and waiting for it would double netjail's run time: the last close of a
+ * NETLINK_NETFILTER socket waits, holding nftables' commit mutex, until the objects its
+ * batches deleted are freed an RCU grace period later (nft_rcv_nl_event flushes the
+ * destroy work), and deleting a link waits for an RCU barrier.  A child holding nothing
+ * but the nftables socket does it instead: it waits out a grace period holding no lock
+ * (membarrier), so its close finds nothing left to wait for and does not stall the next
+ * jail's interface (nf_tables_netdev_event takes the same mutex); then, if processes that
+ * outlived COMMAND keep the jail's namespace alive, it deletes the retired link
+ * @retired.  Only for a socket that owns no table any more: an owner's close removes its
+ * table, and that must happen before netjail exits. */
+static void finish_detached(struct nl *nft, int retired)
+{
+	int fd = nft->sock ? mnl_socket_get_fd(nft->sock) : -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char name[IFNAMSIZ + 16];
+		struct link_info link;
+		struct nl nl;
+
+		if (fd > 0)
+			close_range(0, (unsigned)fd - 1, 0);
+		close_range((unsigned)(fd + 1), ~0u, 0);
+		syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
+		nl_close(nft);
+		snprintf(name, sizeof(name), RETIRED_PREFIX "%d", retired);
+		if (retired && nl_open(&nl, NETLINK_ROUTE) == 0) {
+			if (link_find(&nl, name, &link) == 0 && link.index == retired)
+				link_delete(&nl, retired);
+			nl_close(&nl);
+		}
+		_exit(0);
+	}
+	nl_close(nft);	/* without a child (fork failed), this close waits instead */
+	if (pid < 0 && retired) {
+		struct nl nl;
+
+		if (nl_open(&nl, NETLINK_ROUTE) == 0) {
+			link_delete(&nl, retired);
+			nl_close(&nl);
+		}
+	}
+}
+
+/* Delete the jail's table (if @table) and the guards in @guards (if any) in one batch. */
+static int delete_nft(struct jail_host *jh, bool table, const struct guard_found *guards)
+{
+	char name[32];
+	struct nft_batch b;
+	int err;
+
+	if (!table && (!guards || !guards->matches))
+		return 0;
+	err = nftb_start(&b, &jh->nft);
+	if (err)
+		return err;
+	snprintf(name, sizeof(name), "netjail%u", jh->net.slot);
+	if (table)
+		nftb_delete_table(&b, name);
+	if (guards)
+		guard_remove(&b, guards);
+	return nftb_commit(&b);
+}
+
+/* The jail's table and, if @unguard, the uplink's guard, in one commit: deleting nftables
+ * objects costs an RCU grace period when the socket closes (nl_close_detached), and one
+ * commit pays it once for both. */
+static int remove_nft(struct jail_host *jh, bool unguard)
+{
+	struct guard_found guards = { .matches = 0 };
+	int err = unguard ? guard_find(&jh->nft, jh->uplink.name, &guards) : 0;
+
+	if (!err)
+		err = delete_nft(jh, jh->has_table, &guards);
+	if (!err) {
+		jh->has_table = false;
+		return 0;
+	}
+	/* A batch fails whole: one on its own each, so that neither keeps the other. */
+	if (jh->has_table && delete_nft(jh, true, NULL) == 0)
+		jh->has_table = false;
+	return guards.matches ? delete_nft(jh, false, &guards) : err;
+}
+
+void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
+			const struct pool_config *cfg)
+{
+	struct rule_info rules[JAIL_RULES];
+	int err, count, released, retired = 0;
+	bool clean = true;	/* nothing left: the slot's file can go */
+
+	/* Cut the jail off first: while its link is up, a process left in it could still
+	 * send, and without the nftables table that would leave the uplink un-NATed. */
+	if (jh->host_index) {
+		retired = retire_link(jh, nl);
+		clean = retired >= 0;
+		if (retired < 0)
+			retired = 0;
+		jh->host_index = 0;
+	}
+	count = jail_host_rules(jh, cfg, rules);
+	for (int i = 0; i < count; i++) {
+		err = rule_delete(nl, &rules[i]);
+		if (err && err != -ENOENT) {
+			log_error("cannot remove routing rule for table %u: %s", rules[i].table,
+				  strerror(-err));
+			clean = false;
+		}
+	}
+	err = route_flush_table(nl, jh->net.table);
+	if (err) {
+		log_error("cannot flush routing table %u: %s", jh->net.table, strerror(-err));
+		clean = false;
+	}
+	released = uplink_restore_if_unused(nl, st, jh->uplink.name,
+					    jh->joined_uplink ? jh->uplink_fd : -1);
+	if (released < 0) {
+		log_error("cannot restore the settings of %s: %s", jh->uplink.name,
+			  strerror(-released));
+		clean = false;
+	}
+	if (released > 0 && !jh->nft.sock) {
+		err = nl_open(&jh->nft, NETLINK_NETFILTER);
+		if (err) {
+			log_error("cannot remove the guard of %s: %s", jh->uplink.name, strerror(-err));
+			clean = false;
+		}
+	}
+	err = jh->nft.sock ? remove_nft(jh, released > 0) : 0;
+	if (err) {
+		log_error("cannot remove the nftables table or the guard of %s: %s", jh->uplink.name,
+			  nl_reason(err));
+		clean = false;
+	} else if (released > 0) {
+		state_forget_uplink(st, jh->uplink.name);
+	}
+	/* A table still there (its removal failed) goes when its owner socket closes: here,
+	 * before netjail exits, and so does the link then. */
+	if (jh->has_table) {
+		nl_close(&jh->nft);
+		if (retired)
+			link_delete(nl, retired);
+	} else if (jh->nft.sock || retired) {
+		if (!jh->nft.sock)
+			nl_open(&jh->nft, NETLINK_NETFILTER);	/* if not, the child has none */
+		finish_detached(&jh->nft, retired);
+	}
+	if (jh->joined_uplink)
+		close(jh->uplink_fd);
+	jh->joined_uplink = false;
+	if (jh->slot_fd >= 0) {
+		if (clean)
+			state_forget_slot(st, jh->net.slot);
+		close(jh->slot_fd);
+	}
+	jh->slot_fd = -1;
+}
