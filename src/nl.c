@@ -249,6 +249,18 @@ int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	return run_answers(nl, nlh->nlmsg_seq, cb, data);
 }
 
+/* Throw away whatever answers are still queued on @nl.  The kernel answers a batch while
+ * processing the send, so after the first answer all of them are queued: reading without
+ * waiting until there is nothing left leaves no stale answer for the next request (whose
+ * sequence check would take it for a protocol error). */
+static void discard_queued(struct nl *nl)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	while (recv(mnl_socket_get_fd(nl->sock), buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
 int nl_read_acks(struct nl *nl, uint32_t first_seq, unsigned count)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -271,8 +283,10 @@ int nl_read_acks(struct nl *nl, uint32_t first_seq, unsigned count)
 			    nlh->nlmsg_type != NLMSG_ERROR)
 				continue;
 			code = error_message_code(nlh);
-			if (code)
+			if (code) {
+				discard_queued(nl);
 				return code;
+			}
 			acked++;
 		}
 	}
