@@ -342,27 +342,24 @@ int state_for_each_slot(struct state *st, state_slot_visit_fn visit, void *data)
 	return for_each_entry(st, visit_slot_file, &walk);
 }
 
+struct uplink_walk {
+	state_uplink_visit_fn visit;
+	void *data;
+};
+
+static int visit_uplink_file(const char *name, void *data)
+{
+	struct uplink_walk *walk = data;
+
+	if (strncmp(name, UPLINK_PREFIX, strlen(UPLINK_PREFIX)) != 0 ||
+	    !ifname_is_valid(name + strlen(UPLINK_PREFIX)))
+		return 0;
+	return walk->visit(name + strlen(UPLINK_PREFIX), walk->data);
+}
+
 int state_for_each_uplink(struct state *st, state_uplink_visit_fn visit, void *data)
 {
-	int fd = root_openat(st->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-	struct dirent *entry;
-	DIR *dir;
-	int ret = 0;
+	struct uplink_walk walk = { visit, data };
 
-	if (fd < 0)
-		return -errno;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return -errno;
-	}
-	while (!ret && (entry = readdir(dir))) {
-		const char *uplink = entry->d_name + strlen(UPLINK_PREFIX);
-
-		if (!strncmp(entry->d_name, UPLINK_PREFIX, strlen(UPLINK_PREFIX)) &&
-		    ifname_is_valid(uplink))
-			ret = visit(uplink, data);
-	}
-	closedir(dir);
-	return ret;
+	return for_each_entry(st, visit_uplink_file, &walk);
 }
