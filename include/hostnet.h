@@ -73,7 +73,7 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 bool jail_host_drain_events(struct jail_host *jh, struct nl *events, uint32_t own_portid,
 			    const struct pool_config *cfg);
 
-/* "iif nj<N>" and "fwmark M/MASK", both to table T: IPv4, then the same for IPv6, in
+/* "iif nj<N>" and "to the jail's subnet", both to table T: IPv4, then IPv6, in
  * @rules.  Returns how many of them apply (2, or 4 with IPv6). */
 int jail_host_rules(const struct jail_host *jh, const struct pool_config *cfg,
 		    struct rule_info rules[JAIL_RULES]);

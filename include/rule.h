@@ -3,16 +3,19 @@
 #define NETJAIL_RULE_H
 
 #include <net/if.h>
+#include <netinet/in.h>
 #include <stdint.h>
 
 #include "nl.h"
 
-/* "priority P: [iif IIFNAME] [fwmark MARK/MASK] lookup TABLE". */
+/* "priority P: [iif IIFNAME] [to DST/LEN] [fwmark MARK/MASK] lookup TABLE". */
 struct rule_info {
 	uint8_t family;			/* AF_INET (also when 0) or AF_INET6 */
 	uint32_t priority;
 	uint32_t table;
 	char iifname[IFNAMSIZ];		/* "" for any */
+	uint8_t dst_len;		/* 0 for any destination */
+	union { struct in_addr dst; struct in6_addr dst6; };	/* by family */
 	uint32_t fwmark, fwmask;	/* fwmask 0 for any mark */
 };
 

@@ -2,10 +2,17 @@
  *
  *   nj<N> (veth) 10.231.x.y/30  <->  eth0 in the jail
  *   ip rule pref P iif nj<N> lookup T            (the jail's packets, even without nftables)
- *   ip rule pref P fwmark M/MASK lookup T        (replies, and rp_filter's reverse lookup)
+ *   ip rule pref P to 10.231.x.y/30 lookup T     (replies, and rp_filter's reverse lookup)
  *   table T: 10.231.x.y/30 dev nj<N>; default via GW dev UPLINK; unreachable default metric max
- *   nftables table netjail<N> (nft.c); net.ipv4.conf.{nj<N>,UPLINK}.forwarding=1 and
- *   net.ipv4.conf.UPLINK.src_valid_mark=1
+ *   nftables table netjail<N> (nft.c); net.ipv4.conf.{nj<N>,UPLINK}.forwarding=1
+ *
+ * Routing needs no packet mark.  The jail's packets come in by nj<N>; replies, once
+ * conntrack has undone the NAT, are to the jail's subnet, and the "to" rule takes them to
+ * T ahead of any VPN tool's catch-all.  Strict rp_filter checks a forwarded packet as if
+ * it came in by its way out: a reply from the uplink is checked with iif nj<N> (T says
+ * the uplink: it passes), a packet from the jail with a lookup of its source (the "to"
+ * rule says nj<N>: it passes).  Marking packets instead would take an nftables prerouting
+ * chain per jail, which every packet the host receives would go past.
  *
  * The unreachable default is why the jail fails closed: when the uplink's route goes away,
  * lookups in T end there instead of falling through to the main table and its default
@@ -156,7 +163,6 @@ out:
 	return err;
 }
 
-
 int jail_host_rules(const struct jail_host *jh, const struct pool_config *cfg,
 		      struct rule_info rules[JAIL_RULES])
 {
@@ -167,9 +173,12 @@ int jail_host_rules(const struct jail_host *jh, const struct pool_config *cfg,
 		rules[i].table = jh->net.table;
 		if (i % 2 == 0) {
 			snprintf(rules[i].iifname, sizeof(rules[i].iifname), "%s", jh->net.host_veth);
+		} else if (i == 1) {
+			rules[i].dst = jh->net.subnet;
+			rules[i].dst_len = JAIL_PREFIX;
 		} else {
-			rules[i].fwmark = jh->net.mark;
-			rules[i].fwmask = cfg->mark_mask;
+			rules[i].dst6 = jh->net.subnet6;
+			rules[i].dst_len = JAIL_PREFIX6;
 		}
 	}
 	return jh->has_ipv6 ? JAIL_RULES : 2;
@@ -275,8 +284,6 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 		return err;
 	if (!conf[IPV4_DEVCONF_FORWARDING - 1])
 		err = link_set_inet_conf(nl, jh->uplink.index, IPV4_DEVCONF_FORWARDING, 1);
-	if (!err && !conf[IPV4_DEVCONF_SRC_VMARK - 1])
-		err = link_set_inet_conf(nl, jh->uplink.index, IPV4_DEVCONF_SRC_VMARK, 1);
 	/* IPv6 forwarding is global but for force_forwarding (Linux 6.17), which main.c
 	 * insists on before it gives a jail IPv6: never net.ipv6.conf.all.forwarding. */
 	if (!err && jh->has_ipv6 && !now.force_forwarding6)
@@ -336,8 +343,8 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 		return err;
 	log_verbose("table %u: the jail's /30%s, out by %s, unreachable when that is gone",
 		    jh->net.table, jh->has_ipv6 ? " and /64" : "", jh->uplink.name);
-	log_verbose("rules at priority %u: iif %s and fwmark 0x%x/0x%x look up table %u",
-		    jh->rule_priority, jh->net.host_veth, jh->net.mark, cfg->mark_mask, jh->net.table);
+	log_verbose("rules at priority %u: iif %s and to the jail's /30 look up table %u",
+		    jh->rule_priority, jh->net.host_veth, jh->net.table);
 
 	*step = "enable forwarding on the uplink";
 	err = prepare_uplink(jh, nl, st, cfg->mark_mask, &nft);
@@ -375,8 +382,6 @@ static int follow_uplink(struct jail_host *jh, struct nl *nl, const struct pool_
 		/* A re-created interface starts with the kernel's defaults. */
 		if (now->has_inet_conf && !now->inet_conf[IPV4_DEVCONF_FORWARDING - 1])
 			link_set_inet_conf(nl, now->index, IPV4_DEVCONF_FORWARDING, 1);
-		if (now->has_inet_conf && !now->inet_conf[IPV4_DEVCONF_SRC_VMARK - 1])
-			link_set_inet_conf(nl, now->index, IPV4_DEVCONF_SRC_VMARK, 1);
 		if (jh->has_ipv6)
 			ipv6_conf_set(now->name, FORCE_FORWARDING, 1);
 		jh->uplink = *now;
@@ -459,15 +464,13 @@ static int keep_rules_first(struct jail_host *jh, struct nl *nl, const struct po
  * it off everywhere.  Turn it on again on these two, as setup did. */
 static int keep_forwarding(struct jail_host *jh, struct nl *nl, const struct link_info *uplink)
 {
-	static const int ipv4_settings[] = { IPV4_DEVCONF_FORWARDING, IPV4_DEVCONF_SRC_VMARK };
 	const char *ipv6_links[] = { jh->net.host_veth, uplink->name };
 	struct link_info veth = { 0 };
 	uint32_t value;
 	int changes = 0;
 
-	for (int i = 0; i < 2; i++)
-		if (uplink->has_inet_conf && !uplink->inet_conf[ipv4_settings[i] - 1])
-			changes += link_set_inet_conf(nl, uplink->index, ipv4_settings[i], 1) == 0;
+	if (uplink->has_inet_conf && !uplink->inet_conf[IPV4_DEVCONF_FORWARDING - 1])
+		changes += link_set_inet_conf(nl, uplink->index, IPV4_DEVCONF_FORWARDING, 1) == 0;
 	if (link_find(nl, jh->net.host_veth, &veth) == 0 && veth.has_inet_conf &&
 	    !veth.inet_conf[IPV4_DEVCONF_FORWARDING - 1])
 		changes += link_set_inet_conf(nl, veth.index, IPV4_DEVCONF_FORWARDING, 1) == 0;

@@ -1,13 +1,11 @@
 /* nft.c - the per-jail nftables table, built with libnftnl and sent as one batch.
  *
  * table inet netjail<N> (owned by netjail's netlink socket) {
- *   chain prerouting { type filter hook prerouting priority mangle;
- *     iif <host veth> meta mark set mark & ~MASK | M  ct mark set ct mark & ~MASK | M
- *     iifname <uplink> ct mark & MASK == M  meta mark set mark & ~MASK | M }
  *   chain postrouting { type nat hook postrouting priority srcnat;
  *     oifname <uplink> ip saddr <jail> masquerade }
  *   chain forward { type filter hook forward priority filter;
- *     iif <host veth> oifname <uplink> counter accept    comment "egress"
+ *     iif <host veth> oifname <uplink> ct mark set ct mark & ~MASK | M counter accept
+ *                                                        comment "egress"
  *     iif <host veth> counter drop                       comment "fail-closed"
  *     oif <host veth> ct state != established,related counter drop   comment "inbound"
  *     [iifname <uplink> meta nfproto ipv4|ipv6 ct mark & MASK == 0 drop] }
@@ -17,10 +15,13 @@
  * tables say (another tool flushed them, the uplink vanished and the main table's default
  * route would take over), a packet from the jail is forwarded to the uplink or nowhere.
  * The comments name the counters that netjail --list reads (nft_read_counters).
- * The mark picks the jail's routing table for replies, and restoring it from conntrack is
- * what lets strict rp_filter on the uplink validate them (with src_valid_mark).  Bits of
- * the mark outside MASK belong to other tools (VPNs) and are kept.  The uplink is matched
- * by name so the rules keep working if the interface is re-created.
+ * There is no prerouting chain, on purpose: every packet the host receives, its own
+ * included, would go past one such chain per jail.  Routing needs no packet mark (the
+ * rules match the jail's link and the jail's subnet, see hostnet.c), so the mark lives on
+ * the jail's connections only (ct mark), where the uplink guard reads it; the forward
+ * chain, which the host's own traffic never enters, sets it.  Bits of the ct mark outside
+ * MASK belong to other tools and are kept.  The uplink is matched by name so the rules
+ * keep working if the interface is re-created.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -43,18 +44,6 @@
 #include "nftbatch.h"
 
 #define CT_STATE_BIT(state) (1u << ((state) + 1))
-
-
-
-
-
-
-
-
-
-
-
-
 
 /* "ip daddr ADDR" if @p names one, else "fib daddr type local": only connections to this
  * host's own addresses are published, never traffic passing through it. */
@@ -89,7 +78,6 @@ static void match_published_port(struct nftnl_rule *r, const struct publish *p, 
 	nftb_compare(r, NFT_CMP_EQ, &port, sizeof(port), b);
 }
 
-
 /* "dnat ip to JAIL:JAIL_PORT" */
 static void dnat_to_jail(struct nftnl_rule *r, const struct nft_jail *jail, const struct publish *p,
 			 struct nft_batch *b)
@@ -109,23 +97,12 @@ static void dnat_to_jail(struct nftnl_rule *r, const struct nft_jail *jail, cons
 	nftb_add_expr(r, e, b);
 }
 
-/* ct mark := (old & ~MASK) | M */
+/* ct mark := (old & ~MASK) | M: our bits set, everyone else's kept. */
 static void set_own_ct_mark(struct nftnl_rule *r, const struct nft_jail *jail, struct nft_batch *b)
 {
 	nftb_load_ct(r, NFT_CT_MARK, b);
 	nftb_mask_xor(r, ~jail->mark_mask, jail->mark, b);
 	nftb_store_ct(r, NFT_CT_MARK, b);
-}
-
-/* meta mark / ct mark := (old & ~MASK) | M: our bits set, everyone else's kept. */
-static void set_own_mark(struct nftnl_rule *r, const struct nft_jail *jail, bool also_ct,
-			 struct nft_batch *b)
-{
-	nftb_load_meta(r, NFT_META_MARK, b);
-	nftb_mask_xor(r, ~jail->mark_mask, jail->mark, b);
-	nftb_store_meta(r, NFT_META_MARK, b);
-	if (also_ct)
-		set_own_ct_mark(r, jail, b);
 }
 
 static void match_ct_mark(struct nftnl_rule *r, const struct nft_jail *jail, uint32_t value,
@@ -135,15 +112,6 @@ static void match_ct_mark(struct nftnl_rule *r, const struct nft_jail *jail, uin
 	nftb_mask_xor(r, jail->mark_mask, 0, b);
 	nftb_match_u32(r, value, b);
 }
-
-
-
-
-
-
-
-
-
 
 /* A published port: DNATed from the uplink and from the host itself.  No mark is needed:
  * replies come from the jail's link, so its rules route them; and the kernel checks the
@@ -198,24 +166,6 @@ static void add_rules(struct nft_batch *b, const struct nft_jail *jail)
 	uint32_t established = CT_STATE_BIT(IP_CT_ESTABLISHED) | CT_STATE_BIT(IP_CT_RELATED);
 	struct nftnl_rule *r;
 
-	/* Everything the jail sends gets its mark, remembered by conntrack. */
-	r = nftb_rule_new(jail->table, "prerouting");
-	if (r) {
-		nftb_load_meta(r, NFT_META_IIF, b);
-		nftb_match_u32(r, (uint32_t)jail->host_veth_index, b);
-		set_own_mark(r, jail, true, b);
-	}
-	nftb_send_rule(b, r);
-
-	/* Replies get it back before routing and reverse-path filtering look at them. */
-	r = nftb_rule_new(jail->table, "prerouting");
-	if (r) {
-		nftb_match_ifname(r, NFT_META_IIFNAME, jail->uplink, b);
-		match_ct_mark(r, jail, jail->mark, b);
-		set_own_mark(r, jail, false, b);
-	}
-	nftb_send_rule(b, r);
-
 	r = nftb_rule_new(jail->table, "postrouting");
 	if (r) {
 		nftb_match_ifname(r, NFT_META_OIFNAME, jail->uplink, b);
@@ -242,12 +192,13 @@ static void add_rules(struct nft_batch *b, const struct nft_jail *jail)
 		nftb_send_rule(b, r);
 	}
 
-	/* The jail's packets leave by the uplink... */
+	/* The jail's packets leave by the uplink, their connection marked as the jail's... */
 	r = nftb_rule_new(jail->table, "forward");
 	if (r) {
 		nftb_load_meta(r, NFT_META_IIF, b);
 		nftb_match_u32(r, (uint32_t)jail->host_veth_index, b);
 		nftb_match_ifname(r, NFT_META_OIFNAME, jail->uplink, b);
+		set_own_ct_mark(r, jail, b);
 		nftb_count(r, b);
 		nftb_verdict(r, NF_ACCEPT, b);
 		nftb_comment(r, NFT_COUNTER_EGRESS, b);
@@ -310,7 +261,6 @@ int nft_install_jail(struct nl *nl, const struct nft_jail *jail)
 	if (nftb_start(&b, nl))
 		return -ENOMEM;
 	nftb_add_table(&b, jail->table, NFT_TABLE_F_OWNER, NLM_F_CREATE | NLM_F_EXCL);
-	nftb_add_chain(&b, jail->table, "prerouting", "filter", NF_INET_PRE_ROUTING, -150);
 	nftb_add_chain(&b, jail->table, "postrouting", "nat", NF_INET_POST_ROUTING, 100);
 	nftb_add_chain(&b, jail->table, "forward", "filter", NF_INET_FORWARD, 0);
 	if (jail->publish_count) {

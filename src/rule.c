@@ -20,6 +20,13 @@ static void put_rule(struct nlmsghdr *nlh, const struct rule_info *rule)
 		mnl_attr_put_u32(nlh, FRA_PRIORITY, rule->priority);
 	if (rule->iifname[0])
 		mnl_attr_put_strz(nlh, FRA_IFNAME, rule->iifname);
+	if (rule->dst_len) {
+		frh->dst_len = rule->dst_len;
+		if (frh->family == AF_INET6)
+			mnl_attr_put(nlh, FRA_DST, sizeof(rule->dst6), &rule->dst6);
+		else
+			mnl_attr_put(nlh, FRA_DST, sizeof(rule->dst), &rule->dst);
+	}
 	if (rule->fwmask) {
 		mnl_attr_put_u32(nlh, FRA_FWMARK, rule->fwmark);
 		mnl_attr_put_u32(nlh, FRA_FWMASK, rule->fwmask);
@@ -55,7 +62,8 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 {
 	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
 	struct walk *walk = data;
-	struct rule_info rule = { .family = frh->family, .table = frh->table };
+	struct rule_info rule = { .family = frh->family, .table = frh->table,
+				  .dst_len = frh->dst_len };
 	const struct nlattr *attr;
 
 	if (nlh->nlmsg_type != RTM_NEWRULE || frh->family != walk->family ||
@@ -73,6 +81,9 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 			rule.fwmark = mnl_attr_get_u32(attr);
 		else if (type == FRA_FWMASK && is_u32)
 			rule.fwmask = mnl_attr_get_u32(attr);
+		else if (type == FRA_DST && mnl_attr_get_payload_len(attr) ==
+			 (frh->family == AF_INET6 ? sizeof(rule.dst6) : sizeof(rule.dst)))
+			memcpy(&rule.dst6, mnl_attr_get_payload(attr), mnl_attr_get_payload_len(attr));
 		else if (type == FRA_IFNAME && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
 			snprintf(rule.iifname, sizeof(rule.iifname), "%s", mnl_attr_get_str(attr));
 	}

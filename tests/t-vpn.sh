@@ -78,4 +78,19 @@ vpn_rules del
 ip rule add pref 32765 not fwmark 51820 table 51820
 ip rule add pref 32764 table main suppress_prefixlength 0
 assert_host_unchanged "$before" "host state (with VPN) unchanged after the last jail"
+
+# A VPN whose catch-all leaves the main table no say at all, as Tailscale's exit node does
+# (rule 5270 "lookup 52", a default route in table 52, no suppress_prefixlength rule): the
+# replies to a jail, once un-NATed, are for the jail's subnet, and must not follow it.
+vpn_rules del
+ip route add default dev wg0 table 52
+ip rule add pref 5270 table 52
+is "$(seen_source)" 10.66.0.2 "with a Tailscale-like exit node: host direct goes through the VPN"
+is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "... and a jail on up1 still leaves by up1 and gets its replies"
+is "$(seen_source_udp nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "... also over UDP"
+ip rule del pref 5270 table 52
+ip route del default dev wg0 table 52
+ip rule add pref 32765 not fwmark 51820 table 51820
+ip rule add pref 32764 table main suppress_prefixlength 0
+assert_host_unchanged "$before" "host state (with VPN) unchanged after that"
 tap_done
