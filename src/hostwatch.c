@@ -152,7 +152,7 @@ enum label {
 	NEXT, ACCEPT, DROP, ADDR, NETCONF, LINK, ROUTE, RULE, ROUTE_DST, ROUTE6, LABELS
 };
 
-#define BPF_MAX 96
+#define BPF_MAX 128
 
 struct bpf_asm {
 	struct sock_filter code[BPF_MAX];
@@ -230,6 +230,9 @@ static void load_u32_host_order(struct bpf_asm *a, uint32_t offset)
 #define OFF_DST_ATTR_TYPE 38
 #define OFF_DST 40
 #define MIN_LEN 44
+/* A netconf notification ends with its NETCONFA_IFINDEX: the kernel's RTM_DELNETCONF, sent
+ * when an interface goes, is no longer than that. */
+#define NETCONF_MIN_LEN (OFF_NETCONF_IFINDEX + 4)
 
 /* Jump to @jail if the table loaded at OFF_TABLE is another jail's, to @own if it is the
  * jail's own, else to @other. */
@@ -255,17 +258,23 @@ static int build_filter(struct bpf_asm *a, const struct jail_host *jh,
 			const struct pool_config *cfg, uint32_t own_portid)
 {
 	static const struct { uint16_t type; enum label to; } types[] = {
-		{ RTM_NEWADDR, ADDR }, { RTM_DELADDR, ADDR }, { RTM_NEWNETCONF, NETCONF },
-		{ RTM_NEWLINK, LINK }, { RTM_DELLINK, LINK }, { RTM_NEWROUTE, ROUTE },
+		{ RTM_NEWADDR, ADDR }, { RTM_DELADDR, ADDR }, { RTM_NEWLINK, LINK }, { RTM_DELLINK, LINK }, { RTM_NEWROUTE, ROUTE },
 		{ RTM_DELROUTE, ROUTE }, { RTM_NEWRULE, RULE }, { RTM_DELRULE, RULE },
 	};
 	uint32_t pool_mask = cfg->pool_prefix ? 0xffffffffu << (32 - cfg->pool_prefix) : 0;
 
 	memset(a, 0, sizeof(*a));
+	/* Netconf first: shorter than the others, and one comes (twice: IPv4 and IPv6) for
+	 * every other jail's link that goes, which would wake every supervisor. */
 	op(a, BPF_LD | BPF_W | BPF_LEN, 0);
-	jump(a, BPF_JGE, MIN_LEN, NEXT, ACCEPT);
+	jump(a, BPF_JGE, NETCONF_MIN_LEN, NEXT, ACCEPT);
 	op(a, BPF_LD | BPF_W | BPF_ABS, OFF_PORTID);
 	jump(a, BPF_JEQ, htonl(own_portid), DROP, NEXT);
+	op(a, BPF_LD | BPF_H | BPF_ABS, OFF_TYPE);
+	jump(a, BPF_JEQ, htons(RTM_NEWNETCONF), NETCONF, NEXT);
+	jump(a, BPF_JEQ, htons(RTM_DELNETCONF), NETCONF, NEXT);
+	op(a, BPF_LD | BPF_W | BPF_LEN, 0);
+	jump(a, BPF_JGE, MIN_LEN, NEXT, ACCEPT);
 	op(a, BPF_LD | BPF_H | BPF_ABS, OFF_TYPE);
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		jump(a, BPF_JEQ, htons(types[i].type), types[i].to, NEXT);
