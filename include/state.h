@@ -35,6 +35,11 @@ void state_unlock(struct state *st);
 /* Claim slot @slot: returns a held lock fd (>= 0) that stays held while the jail lives and
  * is released by the kernel when netjail dies, or -EBUSY if a live netjail has it. */
 int state_claim_slot(struct state *st, unsigned slot);
+/* The same for each slot 1..@slots marked in @listed whose file is still there, in one
+ * go: @fds[slot] gets the held lock fd of each one claimed (its netjail is dead), -1 for
+ * the others.  0 or -errno. */
+int state_claim_listed_slots(struct state *st, const unsigned char *listed, unsigned slots,
+			     int *fds);
 
 /* Drop slot @slot's file, with its lock held: its jail ended cleanly, nothing of it is
  * left to look for.  A slot whose file is there is live, or its netjail died. */

@@ -97,29 +97,26 @@ int cleanup_dead_jails(struct nl *nl, struct state *st, const struct pool_config
 	unsigned slots = pool_slot_count(cfg);
 	struct slot_files files = { .cfg = cfg, .listed = calloc(slots + 1, 1) };
 	struct release release = { .nl = nl, .st = st };
+	int *dead = calloc(slots + 1, sizeof(*dead));
 	int err, cleaned = 0;
 
 	/* Listed first: the directory changes as dead slots' files go. */
-	err = files.listed ? state_for_each_slot(st, note_slot_file, &files) : -ENOMEM;
-	for (unsigned slot = 1; !err && slot <= slots; slot++) {
-		int fd;
-
-		if (!files.listed[slot])
+	err = files.listed && dead ? state_for_each_slot(st, note_slot_file, &files) : -ENOMEM;
+	if (!err)
+		err = state_claim_listed_slots(st, files.listed, slots, dead);
+	for (unsigned slot = 1; dead && slot <= slots; slot++) {
+		if (dead[slot] < 0)
 			continue;
-		fd = state_claim_slot(st, slot);
-		if (fd == -EBUSY)
-			continue;	/* alive */
-		if (fd < 0) {
-			err = fd;
-			break;
+		if (!err) {
+			remove_slot(cfg, nl, st, slot);
+			cleaned++;
 		}
-		remove_slot(cfg, nl, st, slot);
-		close(fd);
-		cleaned++;
+		close(dead[slot]);
 	}
 	if (!err)
 		err = state_for_each_uplink(st, release_uplink, &release);
 	nl_close(&release.nft);
+	free(dead);
 	free(files.listed);
 	return err ? err : cleaned;
 }
