@@ -361,7 +361,7 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 		err = nft_install_jail(&jh->nft, &nft);
 	jh->has_table = !err;
 	if (!err)
-		log_verbose("nftables table %s: mark, NAT, kill switch%s", nft.table,
+		log_verbose("nftables table %s: connection mark, NAT, kill switch%s", nft.table,
 			    jh->publish_count ? ", published ports" : "");
 	return err;
 }
