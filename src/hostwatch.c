@@ -258,8 +258,9 @@ static int build_filter(struct bpf_asm *a, const struct jail_host *jh,
 			const struct pool_config *cfg, uint32_t own_portid)
 {
 	static const struct { uint16_t type; enum label to; } types[] = {
-		{ RTM_NEWADDR, ADDR }, { RTM_DELADDR, ADDR }, { RTM_NEWLINK, LINK }, { RTM_DELLINK, LINK }, { RTM_NEWROUTE, ROUTE },
-		{ RTM_DELROUTE, ROUTE }, { RTM_NEWRULE, RULE }, { RTM_DELRULE, RULE },
+		{ RTM_NEWADDR, ADDR }, { RTM_DELADDR, ADDR }, { RTM_NEWLINK, LINK },
+		{ RTM_DELLINK, LINK }, { RTM_NEWROUTE, ROUTE }, { RTM_DELROUTE, ROUTE },
+		{ RTM_NEWRULE, RULE }, { RTM_DELRULE, RULE },
 	};
 	uint32_t pool_mask = cfg->pool_prefix ? 0xffffffffu << (32 - cfg->pool_prefix) : 0;
 
