@@ -17,7 +17,7 @@
 /* A torn-down jail's host veth, until its namespace takes it (retire_link). */
 #define RETIRED_PREFIX "njgone"
 #define FORCE_FORWARDING "force_forwarding"
-#define JAIL_RULES 4
+#define JAIL_RULES 2
 
 struct jail_host {
 	struct jail_net net;
@@ -73,8 +73,8 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 bool jail_host_drain_events(struct jail_host *jh, struct nl *events, uint32_t own_portid,
 			    const struct pool_config *cfg);
 
-/* "iif nj<N>" and "to the jail's subnet", both to table T: IPv4, then IPv6, in
- * @rules.  Returns how many of them apply (2, or 4 with IPv6). */
+/* "iif nj<N> lookup T": IPv4's, then IPv6's, in @rules.  Returns how many of them apply
+ * (1, or 2 with IPv6).  The way back in is the gate's (gate.c). */
 int jail_host_rules(const struct jail_host *jh, const struct pool_config *cfg,
 		    struct rule_info rules[JAIL_RULES]);
 

@@ -17,6 +17,7 @@ struct nl {
 	unsigned batch_count;
 	uint32_t batch_first_seq;
 	int batch_err;
+	unsigned batch_shared_from;	/* requests from this one on may answer EEXIST */
 };
 
 /* Open and bind a close-on-exec netlink socket of @bus with extended acks.  0 or -errno. */
@@ -38,6 +39,9 @@ int nl_batch_begin(struct nl *nl);
  * fails (rtnetlink has no atomic batches), so the caller must be able to undo a partial
  * result.  0 or the first -errno (with its text in nl_error_text()). */
 int nl_batch_commit(struct nl *nl);
+/* The requests queued from now on make objects that other processes make too (every jail
+ * adds the same rule): for them, -EEXIST counts as done. */
+void nl_batch_shared(struct nl *nl);
 
 /* Like nl_request, calling @cb for the answer that comes before the ack (a GET). */
 int nl_query(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);

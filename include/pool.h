@@ -45,6 +45,11 @@ unsigned pool_slot_count(const struct pool_config *cfg);
 /* Fill @net for slot @slot (1..pool_slot_count).  Returns 0 or -ERANGE. */
 int pool_slot(const struct pool_config *cfg, unsigned slot, struct jail_net *net);
 
+/* The whole pool: IPv4 (pool_base/pool_prefix) and IPv6 (fd6e:6a00::/48, every jail's /64). */
+#define POOL_PREFIX6 48
+struct in_addr pool_network(const struct pool_config *cfg);
+void pool_network6(struct in6_addr *net);
+
 /* The slot whose routing table is @table, or 0 if @table is not a jail's. */
 unsigned pool_slot_of_table(const struct pool_config *cfg, uint32_t table);
 

@@ -4,15 +4,20 @@
 
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "nl.h"
 
-/* "priority P: [iif IIFNAME] [to DST/LEN] [fwmark MARK/MASK] lookup TABLE". */
+/* "priority P: [iif IIFNAME] [to DST/LEN] [fwmark MARK/MASK] ACTION", where ACTION is
+ * "lookup TABLE [suppress_prefixlength 0]", "goto TARGET" or "nop". */
 struct rule_info {
 	uint8_t family;			/* AF_INET (also when 0) or AF_INET6 */
+	uint8_t action;			/* FR_ACT_TO_TBL (also when 0), FR_ACT_GOTO, FR_ACT_NOP */
 	uint32_t priority;
-	uint32_t table;
+	uint32_t table;			/* FR_ACT_TO_TBL */
+	uint32_t goto_target;		/* FR_ACT_GOTO: the priority it jumps to */
+	bool suppress_default;		/* a default route found in the table does not count */
 	char iifname[IFNAMSIZ];		/* "" for any */
 	uint8_t dst_len;		/* 0 for any destination */
 	union { struct in_addr dst; struct in6_addr dst6; };	/* by family */
@@ -25,7 +30,7 @@ int rule_add(struct nl *nl, const struct rule_info *rule);
 /* Delete the first rule like @rule; priority 0 matches any priority.  0 or -errno. */
 int rule_delete(struct nl *nl, const struct rule_info *rule);
 
-/* Call @visit for every IPv4 rule that looks a table up; non-zero from it is returned. */
+/* Call @visit for every IPv4 rule (any action); non-zero from it is returned. */
 int rule_for_each(struct nl *nl, rule_visit_fn visit, void *data);
 /* The same for the rules of @family (AF_INET or AF_INET6). */
 int rule_for_each_family(struct nl *nl, uint8_t family, rule_visit_fn visit, void *data);

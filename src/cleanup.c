@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "gate.h"
 #include "hostnet.h"
 #include "link.h"
 #include "log.h"
@@ -115,6 +116,10 @@ int cleanup_dead_jails(struct nl *nl, struct state *st, const struct pool_config
 	}
 	if (!err)
 		err = state_for_each_uplink(st, release_uplink, &release);
+	/* The dead were the last: their gate goes too (jail_host_teardown does it for the
+	 * living). */
+	if (!err && cleaned && !state_has_slots(st))
+		err = gate_remove(nl, cfg);
 	nl_close(&release.nft);
 	free(dead);
 	free(files.listed);

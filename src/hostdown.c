@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "gate.h"
 #include "guard.h"
 #include "hostnet.h"
 #include "ipv6conf.h"
@@ -260,4 +261,10 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 		close(jh->slot_fd);
 	}
 	jh->slot_fd = -1;
+	/* The last jail out takes the gate with it (a dead one's slot keeps it for cleanup). */
+	if (!state_has_slots(st)) {
+		err = gate_remove(nl, cfg);
+		if (err)
+			log_error("cannot remove the jails' routing rules: %s", strerror(-err));
+	}
 }

@@ -1,18 +1,19 @@
 /* hostnet.c - the host side of one jail.
  *
  *   nj<N> (veth) 10.231.x.y/30  <->  eth0 in the jail
- *   ip rule pref P iif nj<N> lookup T            (the jail's packets, even without nftables)
- *   ip rule pref P to 10.231.x.y/30 lookup T     (replies, and rp_filter's reverse lookup)
+ *   ip rule pref P iif nj<N> lookup T   (the jail's packets, even without nftables)
  *   table T: 10.231.x.y/30 dev nj<N>; default via GW dev UPLINK; unreachable default metric max
  *   nftables table netjail<N> (nft.c); net.ipv4.conf.{nj<N>,UPLINK}.forwarding=1
+ *   and, shared by all jails, the gate around their rules (gate.c)
  *
- * Routing needs no packet mark.  The jail's packets come in by nj<N>; replies, once
- * conntrack has undone the NAT, are to the jail's subnet, and the "to" rule takes them to
- * T ahead of any VPN tool's catch-all.  Strict rp_filter checks a forwarded packet as if
- * it came in by its way out: a reply from the uplink is checked with iif nj<N> (T says
- * the uplink: it passes), a packet from the jail with a lookup of its source (the "to"
- * rule says nj<N>: it passes).  Marking packets instead would take an nftables prerouting
- * chain per jail, which every packet the host receives would go past.
+ * Routing needs no packet mark.  The jail's packets come in by nj<N>, whose rule sends
+ * them to T.  Replies, once conntrack has undone the NAT, are for the jail's address:
+ * the gate's first rule finds it in the main table (nj<N>'s prefix route), ahead of any
+ * VPN tool's catch-all.  Strict rp_filter checks a forwarded packet as if it came in by
+ * its way out: a reply from the uplink is checked with iif nj<N> (T says the uplink: it
+ * passes), a packet from the jail with a lookup of its source (the gate's rule says
+ * nj<N>: it passes).  Marking packets instead would take an nftables prerouting chain per
+ * jail, which every packet the host receives would go past.
  *
  * The unreachable default is why the jail fails closed: when the uplink's route goes away,
  * lookups in T end there instead of falling through to the main table and its default
@@ -21,6 +22,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/fib_rules.h>
 #include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -29,6 +31,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "gate.h"
 #include "guard.h"
 #include "hostnet.h"
 #include "ipv6conf.h"
@@ -163,25 +166,39 @@ out:
 	return err;
 }
 
+static uint32_t jail_rule_priority(const struct jail_host *jh, const struct pool_config *cfg)
+{
+	return jh->rule_priority ? jh->rule_priority : cfg->rule_priority;
+}
+
+/* Queue (or, outside a batch, add) the jail's rules and the gate in front of them. */
+static int add_rules_and_gate(const struct jail_host *jh, struct nl *nl,
+			      const struct pool_config *cfg)
+{
+	struct rule_info rules[JAIL_RULES], gate[GATE_RULES];
+	int count = jail_host_rules(jh, cfg, rules), added = 0;
+
+	for (int i = 0; i < count; i++)
+		added += rule_add(nl, &rules[i]) == 0;
+	if (nl->batch)
+		nl_batch_shared(nl);
+	count = gate_rules(cfg, jail_rule_priority(jh, cfg), jh->has_ipv6, gate);
+	for (int i = 0; i < count; i++)
+		added += rule_add(nl, &gate[i]) == 0;
+	return added;
+}
+
 int jail_host_rules(const struct jail_host *jh, const struct pool_config *cfg,
 		      struct rule_info rules[JAIL_RULES])
 {
 	memset(rules, 0, JAIL_RULES * sizeof(rules[0]));
 	for (int i = 0; i < JAIL_RULES; i++) {
-		rules[i].family = i < 2 ? AF_INET : AF_INET6;
-		rules[i].priority = jh->rule_priority ? jh->rule_priority : cfg->rule_priority;
+		rules[i].family = i == 0 ? AF_INET : AF_INET6;
+		rules[i].priority = jail_rule_priority(jh, cfg);
 		rules[i].table = jh->net.table;
-		if (i % 2 == 0) {
-			snprintf(rules[i].iifname, sizeof(rules[i].iifname), "%s", jh->net.host_veth);
-		} else if (i == 1) {
-			rules[i].dst = jh->net.subnet;
-			rules[i].dst_len = JAIL_PREFIX;
-		} else {
-			rules[i].dst6 = jh->net.subnet6;
-			rules[i].dst_len = JAIL_PREFIX6;
-		}
+		snprintf(rules[i].iifname, sizeof(rules[i].iifname), "%s", jh->net.host_veth);
 	}
-	return jh->has_ipv6 ? JAIL_RULES : 2;
+	return jh->has_ipv6 ? JAIL_RULES : 1;
 }
 
 /* Table T: the way back to the jail, out by the uplink, and unreachable when that is gone;
@@ -300,10 +317,9 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 		.publish = jh->publish, .publish_count = jh->publish_count,
 		.has_ipv6 = jh->has_ipv6, .jail_addr6 = jh->net.jail_addr6,
 	};
-	struct rule_info rules[JAIL_RULES];
 	char alias[LINK_ALIAS_MAX];
 	struct link_info host;
-	int err, count;
+	int err;
 
 	jail_alias_format(alias, sizeof(alias), getpid(), jh->uplink.name);
 	*step = "create the jail's veth pair";
@@ -335,15 +351,13 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 	link_set_up(nl, jh->host_index);
 	queue_jail_routes(jh, nl);
 	jh->rule_priority = cfg->rule_priority;
-	count = jail_host_rules(jh, cfg, rules);
-	for (int i = 0; i < count; i++)
-		rule_add(nl, &rules[i]);
+	add_rules_and_gate(jh, nl, cfg);
 	err = nl_batch_commit(nl);
 	if (err)
 		return err;
 	log_verbose("table %u: the jail's /30%s, out by %s, unreachable when that is gone",
 		    jh->net.table, jh->has_ipv6 ? " and /64" : "", jh->uplink.name);
-	log_verbose("rules at priority %u: iif %s and to the jail's /30 look up table %u",
+	log_verbose("rule at priority %u: iif %s looks up table %u, behind the jails' gate",
 		    jh->rule_priority, jh->net.host_veth, jh->net.table);
 
 	*step = "enable forwarding on the uplink";
@@ -423,23 +437,28 @@ static int note_foreign_rule(const struct rule_info *rule, void *data)
 {
 	struct first_rule *first = data;
 
-	/* Jails' rules (ours, and other jails', which never take each other's packets) do
-	 * not count: two jails must not push each other down. */
-	if (!pool_slot_of_table(first->cfg, rule->table) && rule->priority > 0 &&
-	    rule->priority < first->lowest)
+	/* Jails' rules (ours, and other jails', which never take each other's packets) and
+	 * their gate do not count: two jails must not push each other down. */
+	if (rule->priority > 0 && rule->priority < first->lowest &&
+	    !((rule->action == 0 || rule->action == FR_ACT_TO_TBL) &&
+	      pool_slot_of_table(first->cfg, rule->table)) &&
+	    !gate_rule_is(first->cfg, rule))
 		first->lowest = rule->priority;
 	return 0;
 }
 
-/* The jail's rules must be the first to see its packets.  A rule added after them without
- * a priority (wg-quick's "not fwmark 51820 lookup 51820", say) gets one just below the
- * first rule's, ahead of ours, and would send the jail into the VPN, where the kill switch
- * drops it: move ours in front again.  Returns 1 if they moved. */
+/* The jail's rules must be the first to see its packets, and the gate's the first to see
+ * its replies.  A rule added after them without a priority (wg-quick's "not fwmark 51820
+ * lookup 51820", say) gets one just below the first rule's, ahead of ours, and would send
+ * the jail into the VPN, where the kill switch drops it; one at R-1 or R would be skipped
+ * by the gate's jump.  So whenever another tool's rule is at R or before, move the jail's
+ * rule and the gate in front of it: the nop then lands at its priority, and the jump on
+ * it.  Returns 1 if they moved. */
 static int keep_rules_first(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg)
 {
 	struct first_rule first = { .cfg = cfg, .lowest = UINT32_MAX };
-	struct rule_info old_rules[JAIL_RULES], new_rules[JAIL_RULES];
-	int count;
+	struct rule_info old_rules[JAIL_RULES], old_gate[GATE_RULES];
+	int count, gates;
 
 	if (rule_for_each_family(nl, AF_INET, note_foreign_rule, &first) ||
 	    (jh->has_ipv6 && rule_for_each_family(nl, AF_INET6, note_foreign_rule, &first)))
@@ -447,13 +466,15 @@ static int keep_rules_first(struct jail_host *jh, struct nl *nl, const struct po
 	if (first.lowest > jh->rule_priority || first.lowest < 2)
 		return 0;	/* already first, or no room before the other rule */
 	count = jail_host_rules(jh, cfg, old_rules);
+	gates = gate_rules(cfg, jh->rule_priority, jh->has_ipv6, old_gate);
 	jh->rule_priority = first.lowest - 1;
-	jail_host_rules(jh, cfg, new_rules);
-	/* New ones first, then the old: never a moment without. */
-	for (int i = 0; i < count; i++)
-		rule_add(nl, &new_rules[i]);
+	/* New ones first, then the old: never a moment without.  Other jails still behind
+	 * the other tool's rule see it too and follow. */
+	add_rules_and_gate(jh, nl, cfg);
 	for (int i = 0; i < count; i++)
 		rule_delete(nl, &old_rules[i]);
+	for (int i = 0; i < gates; i++)
+		rule_delete(nl, &old_gate[i]);
 	log_verbose("jail %s: rules moved to priority %u, ahead of another tool's rule",
 		    jh->net.host_veth, jh->rule_priority);
 	return 1;
@@ -484,7 +505,6 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 		     bool gateway_given)
 {
 	struct route_info routes[JAIL_ROUTES];
-	struct rule_info rules[JAIL_RULES];
 	struct link_info now;
 	int changes, count;
 
@@ -497,8 +517,6 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 	count = jail_routes(jh, routes);
 	for (int i = 0; i < count; i++)
 		changes += route_add(nl, &routes[i]) == 0;
-	count = jail_host_rules(jh, cfg, rules);
-	for (int i = 0; i < count; i++)
-		changes += rule_add(nl, &rules[i]) == 0;
+	changes += add_rules_and_gate(jh, nl, cfg);
 	return changes + keep_rules_first(jh, nl, cfg);
 }

@@ -6,6 +6,7 @@
  * one line the caller prints.
  */
 #include <errno.h>
+#include <limits.h>
 #include <linux/netlink.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,7 +195,13 @@ int nl_batch_begin(struct nl *nl)
 	nl->batch_len = 0;
 	nl->batch_count = 0;
 	nl->batch_err = 0;
+	nl->batch_shared_from = UINT_MAX;
 	return nl->batch ? 0 : -ENOMEM;
+}
+
+void nl_batch_shared(struct nl *nl)
+{
+	nl->batch_shared_from = nl->batch_count;
 }
 
 int nl_batch_commit(struct nl *nl)
@@ -231,6 +238,9 @@ int nl_batch_commit(struct nl *nl)
 			    nlh->nlmsg_seq - nl->batch_first_seq >= nl->batch_count)
 				continue;
 			acked++;
+			if (ack->error == -EEXIST &&
+			    nlh->nlmsg_seq - nl->batch_first_seq >= nl->batch_shared_from)
+				continue;
 			if (!first_err && ack->error)
 				first_err = error_message_code(nlh);
 		}

@@ -60,16 +60,26 @@ int pool_slot(const struct pool_config *cfg, unsigned slot, struct jail_net *net
 	net->jail_addr.s_addr = htonl(subnet + 2);
 	net->mark = (uint32_t)slot << __builtin_ctz(cfg->mark_mask);
 	net->table = cfg->table_base + slot;
-	memset(&net->subnet6, 0, sizeof(net->subnet6));
-	net->subnet6.s6_addr[0] = 0xfd;
-	net->subnet6.s6_addr[1] = 0x6e;
-	net->subnet6.s6_addr[2] = 0x6a;
+	pool_network6(&net->subnet6);
 	net->subnet6.s6_addr[6] = (uint8_t)(slot >> 8);
 	net->subnet6.s6_addr[7] = (uint8_t)slot;
 	net->host_addr6 = net->jail_addr6 = net->subnet6;
 	net->host_addr6.s6_addr[15] = 1;
 	net->jail_addr6.s6_addr[15] = 2;
 	return 0;
+}
+
+struct in_addr pool_network(const struct pool_config *cfg)
+{
+	return (struct in_addr){ htonl(pool_base_host_order(cfg) & prefix_mask(cfg->pool_prefix)) };
+}
+
+void pool_network6(struct in6_addr *net)
+{
+	memset(net, 0, sizeof(*net));
+	net->s6_addr[0] = 0xfd;
+	net->s6_addr[1] = 0x6e;
+	net->s6_addr[2] = 0x6a;
 }
 
 unsigned pool_slot_of_table(const struct pool_config *cfg, uint32_t table)

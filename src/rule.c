@@ -1,4 +1,4 @@
-/* rule.c - the policy routing rules that send a jail's packets to its own table. */
+/* rule.c - policy routing rules: the jails' own, and the gate in front of them (hostnet.c). */
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -12,9 +12,14 @@ static void put_rule(struct nlmsghdr *nlh, const struct rule_info *rule)
 	struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
 
 	frh->family = rule->family == AF_INET6 ? AF_INET6 : AF_INET;
-	frh->action = FR_ACT_TO_TBL;
+	frh->action = rule->action ? rule->action : FR_ACT_TO_TBL;
 	frh->table = RT_TABLE_UNSPEC;
-	mnl_attr_put_u32(nlh, FRA_TABLE, rule->table);
+	if (frh->action == FR_ACT_TO_TBL)
+		mnl_attr_put_u32(nlh, FRA_TABLE, rule->table);
+	if (frh->action == FR_ACT_GOTO)
+		mnl_attr_put_u32(nlh, FRA_GOTO, rule->goto_target);
+	if (rule->suppress_default)
+		mnl_attr_put_u32(nlh, FRA_SUPPRESS_PREFIXLEN, 0);
 	/* Priority 0 only as "any" in a delete: netjail never adds a rule at 0, local's. */
 	if (rule->priority)
 		mnl_attr_put_u32(nlh, FRA_PRIORITY, rule->priority);
@@ -62,12 +67,11 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 {
 	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
 	struct walk *walk = data;
-	struct rule_info rule = { .family = frh->family, .table = frh->table,
-				  .dst_len = frh->dst_len };
+	struct rule_info rule = { .family = frh->family, .action = frh->action,
+				  .table = frh->table, .dst_len = frh->dst_len };
 	const struct nlattr *attr;
 
-	if (nlh->nlmsg_type != RTM_NEWRULE || frh->family != walk->family ||
-	    frh->action != FR_ACT_TO_TBL || walk->stopped_with)
+	if (nlh->nlmsg_type != RTM_NEWRULE || frh->family != walk->family || walk->stopped_with)
 		return MNL_CB_OK;
 	mnl_attr_for_each(attr, nlh, sizeof(*frh)) {
 		uint16_t type = mnl_attr_get_type(attr);
@@ -77,6 +81,10 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 			rule.table = mnl_attr_get_u32(attr);
 		else if (type == FRA_PRIORITY && is_u32)
 			rule.priority = mnl_attr_get_u32(attr);
+		else if (type == FRA_GOTO && is_u32)
+			rule.goto_target = mnl_attr_get_u32(attr);
+		else if (type == FRA_SUPPRESS_PREFIXLEN && is_u32)
+			rule.suppress_default = mnl_attr_get_u32(attr) == 0;
 		else if (type == FRA_FWMARK && is_u32)
 			rule.fwmark = mnl_attr_get_u32(attr);
 		else if (type == FRA_FWMASK && is_u32)

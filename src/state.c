@@ -377,6 +377,19 @@ int state_for_each_slot(struct state *st, state_slot_visit_fn visit, void *data)
 	return for_each_entry(st, visit_slot_file, &walk);
 }
 
+static int stop_at_slot(unsigned slot, void *data)
+{
+	(void)slot;
+	(void)data;
+	return 1;
+}
+
+bool state_has_slots(struct state *st)
+{
+	/* An unreadable directory counts as busy: the gate then stays, which is safe. */
+	return state_for_each_slot(st, stop_at_slot, NULL) != 0;
+}
+
 struct uplink_walk {
 	state_uplink_visit_fn visit;
 	void *data;

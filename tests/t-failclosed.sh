@@ -51,10 +51,13 @@ ip addr add 198.51.100.2/24 dev up1
 mark=$(lines)
 check "... and 198.51.100.2 again once it is back" wait_for 3 got_since "$mark" 198.51.100.2
 
-# ---- the jail's rules deleted while netjail is stopped: only the kill switch is left
+# ---- the jail's rule and the jails' gate (98, 99, 101) deleted while netjail is stopped:
+# only the kill switch is left
 failed_before=$TAP_FAILED
 kill -STOP "$probe_pid"
-while ip rule del pref 100 2>/dev/null; do :; done
+for pref in 98 99 100 101; do
+	while ip rule del pref $pref 2>/dev/null; do :; done
+done
 sleep 1.5
 mark=$(lines)
 sleep 2.5
@@ -68,7 +71,7 @@ kill -CONT "$probe_pid"
 mark=$(lines)
 check "netjail continued: it puts its rules back and the jail reaches the server" \
 	wait_for 3 got_since "$mark" 198.51.100.2
-is "$(ip rule show pref 100 | wc -l)" 2 "... with both of its rules"
+is "$(ip rule | grep -cE '^(98|99|100|101):')" 4 "... with its rule and the gate"
 
 # ---- another tool switches forwarding off everywhere (all.forwarding 1 then 0 reaches
 # every interface, the jail's link and up1 included)

@@ -90,6 +90,23 @@ is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "... and a jail on
 is "$(seen_source_udp nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "... also over UDP"
 ip rule del pref 5270 table 52
 ip route del default dev wg0 table 52
+
+# Another tool's rule at the jails' own priority, 100, while a jail runs: the host's own
+# lookups jump from the gate (99) past the jails' rules (100) to 101, and would skip it.
+# The supervisor moves the jail's rule and the gate ahead of it instead.
+ip route add default dev wg0 table 77
+nj_bg -i up1 -g 198.51.100.1 -- sleep 30 >/dev/null 2>&1 </dev/null
+jail=$NJ_PID
+wait_for 10 jail_links_at_least 1
+ip rule add pref 100 table 77
+host_via_vpn() { [[ $(seen_source) == 10.66.0.2 ]]; }
+check "a catch-all at the jails' priority added while a jail runs: the host's own traffic obeys it" \
+	wait_for 3 host_via_vpn
+is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "... and a jail on up1 still leaves by up1"
+kill -TERM "$jail"
+finish "$jail" 5
+ip rule del pref 100 table 77
+ip route del default dev wg0 table 77
 ip rule add pref 32765 not fwmark 51820 table 51820
 ip rule add pref 32764 table main suppress_prefixlength 0
 assert_host_unchanged "$before" "host state (with VPN) unchanged after that"

@@ -1,0 +1,145 @@
+/* gate.c - the policy rules all jails share, in front of their own.
+ *
+ * Each jail has one rule of its own per family, "iif nj<N> lookup T" at priority R.  A
+ * route lookup is matched against the rules in order, so with a hundred jails every
+ * lookup of the host's own traffic (every unconnected UDP datagram, every new
+ * connection) would go past a hundred rules that cannot match it.  The gate, one set for
+ * all jails, sends everything that is not a jail's past them:
+ *
+ *   R-2: to <pool> lookup main suppress_prefixlength 0
+ *   R-1: iif lo goto R+1
+ *   R:   iif nj<N> lookup T          (each jail's)
+ *   R+1: nop
+ *
+ * The first rule is the way back into every jail: replies, once conntrack has undone the
+ * NAT, are for a jail's address, and the main table has each jail's /30 (the prefix
+ * route of nj<N>'s address).  Being first, it is ahead of any VPN tool's catch-all, and
+ * "suppress_prefixlength 0" lets a pool address that no jail holds fall through instead
+ * of taking main's default route.  The second sends the host's own traffic ("iif lo":
+ * the lookups of locally generated packets) straight to R+1, where the nop gives the
+ * jump a target; a goto whose target is missing does nothing, so a lost nop costs speed,
+ * never correctness.  Strict rp_filter still works: a reply is checked as if it came in
+ * by its way out, nj<N>, whose own rule answers with the uplink.
+ *
+ * What the jump skips must be jails' rules only: keep_rules_first (hostnet.c) moves the
+ * jails' rules and the gate ahead of any other tool's rule at R+1 or before.  Every jail
+ * adds the gate (EEXIST: another did); the last one out removes it.
+ */
+#include <errno.h>
+#include <linux/fib_rules.h>
+#include <linux/rtnetlink.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "gate.h"
+
+/* Lowest R with room for R-2. */
+#define GATE_MIN_PRIORITY 3
+
+static void family_gate(const struct pool_config *cfg, uint32_t priority, uint8_t family,
+			struct rule_info rules[GATE_RULES_PER_FAMILY])
+{
+	memset(rules, 0, GATE_RULES_PER_FAMILY * sizeof(rules[0]));
+	rules[0].family = family;
+	rules[0].priority = priority - 2;
+	rules[0].table = RT_TABLE_MAIN;
+	rules[0].suppress_default = true;
+	if (family == AF_INET6) {
+		pool_network6(&rules[0].dst6);
+		rules[0].dst_len = POOL_PREFIX6;
+	} else {
+		rules[0].dst = pool_network(cfg);
+		rules[0].dst_len = (uint8_t)cfg->pool_prefix;
+	}
+	rules[1] = (struct rule_info){
+		.family = family, .priority = priority - 1, .action = FR_ACT_GOTO,
+		.goto_target = priority + 1, .iifname = "lo",
+	};
+	rules[2] = (struct rule_info){
+		.family = family, .priority = priority + 1, .action = FR_ACT_NOP,
+	};
+}
+
+int gate_rules(const struct pool_config *cfg, uint32_t priority, bool ipv6,
+	       struct rule_info rules[GATE_RULES])
+{
+	if (priority < GATE_MIN_PRIORITY)
+		return 0;
+	family_gate(cfg, priority, AF_INET, rules);
+	if (!ipv6)
+		return GATE_RULES_PER_FAMILY;
+	family_gate(cfg, priority, AF_INET6, rules + GATE_RULES_PER_FAMILY);
+	return GATE_RULES;
+}
+
+bool gate_rule_is(const struct pool_config *cfg, const struct rule_info *rule)
+{
+	struct rule_info gate[GATE_RULES_PER_FAMILY];
+	uint8_t action = rule->action ? rule->action : FR_ACT_TO_TBL;
+
+	if (rule->priority < GATE_MIN_PRIORITY - 2)
+		return false;
+	/* The shapes do not depend on R but for the priorities, so build them at R = 3. */
+	family_gate(cfg, GATE_MIN_PRIORITY, rule->family == AF_INET6 ? AF_INET6 : AF_INET, gate);
+	switch (action) {
+	case FR_ACT_TO_TBL:
+		return rule->table == RT_TABLE_MAIN && rule->suppress_default && !rule->iifname[0] &&
+		       !rule->fwmask && rule->dst_len == gate[0].dst_len &&
+		       memcmp(&rule->dst6, &gate[0].dst6,
+			      rule->family == AF_INET6 ? sizeof(rule->dst6) : sizeof(rule->dst)) == 0;
+	case FR_ACT_GOTO:
+		return rule->goto_target == rule->priority + 2 && strcmp(rule->iifname, "lo") == 0 &&
+		       !rule->dst_len && !rule->fwmask;
+	case FR_ACT_NOP:
+		return !rule->iifname[0] && !rule->dst_len && !rule->fwmask;
+	default:
+		return false;
+	}
+}
+
+#define GATE_REMOVE_MAX 64
+
+struct found_gates {
+	const struct pool_config *cfg;
+	struct rule_info rules[GATE_REMOVE_MAX];
+	unsigned count;
+};
+
+static int note_gate(const struct rule_info *rule, void *data)
+{
+	struct found_gates *found = data;
+
+	if (gate_rule_is(found->cfg, rule) && found->count < GATE_REMOVE_MAX)
+		found->rules[found->count++] = *rule;
+	return 0;
+}
+
+int gate_remove(struct nl *nl, const struct pool_config *cfg)
+{
+	static const uint8_t families[] = { AF_INET, AF_INET6 };
+	struct found_gates found = { .cfg = cfg };
+	int err = 0;
+
+	/* Found first, deleted after: no request can go out on @nl while it dumps. */
+	for (size_t i = 0; !err && i < sizeof(families); i++)
+		err = rule_for_each_family(nl, families[i], note_gate, &found);
+	for (unsigned i = 0; i < found.count; i++) {
+		const struct rule_info *rule = &found.rules[i];
+		bool targeted = false;
+		int gone;
+
+		/* A nop is the gate's only if a gate's goto lands on it: another tool may have
+		 * one of its own. */
+		for (unsigned j = 0; rule->action == FR_ACT_NOP && j < found.count; j++)
+			targeted |= found.rules[j].action == FR_ACT_GOTO &&
+				    found.rules[j].family == rule->family &&
+				    found.rules[j].goto_target == rule->priority;
+		if (rule->action == FR_ACT_NOP && !targeted)
+			continue;
+		gone = rule_delete(nl, rule);
+
+		if (gone && gone != -ENOENT && !err)
+			err = gone;
+	}
+	return err;
+}
