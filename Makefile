@@ -144,7 +144,8 @@ demo: deps
 	$(MAKE) all
 	tests/demo.sh
 
-# The floor (a bare namespace and veth through netlink) and the latency probe: bench-only.
+# The floor (a bare namespace and veth through netlink), the latency probe and the
+# route-lookup probe: bench-only.
 build/bench/%: bench/%.c | build
 	mkdir -p build/bench
 	$(CC) -std=gnu11 $(WARNINGS) $(CFLAGS) $(shell pkg-config --cflags libmnl) -o $@ $< \
@@ -152,7 +153,7 @@ build/bench/%: bench/%.c | build
 
 # Only prints: no number fails it.  BENCH_JAILS, BENCH_RUNS, ... : see bench/run.sh.
 bench: deps-bench
-	$(MAKE) all build/bench/floor build/bench/rr
+	$(MAKE) all build/bench/floor build/bench/rr build/bench/lookup
 	bench/run.sh
 
 install-files: netjail

@@ -27,9 +27,10 @@
 # 4. Scale: BENCH_JAILS jails alive at once: the time until each one's command starts (the
 #    first's against the last's), setup and teardown of one more jail with all of them
 #    alive against with none, the rule and chain counts the host's own traffic goes past,
-#    and the host's own latency with them.
+#    and the host's own latency (bench/rr) and route lookups (bench/lookup: unconnected
+#    UDP, one lookup per datagram) with them.
 #
-# Environment: NETJAIL (binary, default ../netjail), BENCH_BIN (floor and rr, default
+# Environment: NETJAIL (binary, default ../netjail), BENCH_BIN (floor, rr, lookup, default
 # ../build/bench), BENCH_RUNS (timed runs per command, 30), BENCH_SECONDS, BENCH_REPEAT (3),
 # BENCH_RR (2000), BENCH_IDLE (5), BENCH_JAILS (100), BENCH_RESULTS (bench/RESULTS.md; empty:
 # do not write it).
@@ -50,7 +51,7 @@ say() { printf '%s\n' "$*" >&2; }
 for tool in hyperfine iperf3 pasta; do
 	command -v "$tool" >/dev/null || { say "bench: $tool is missing (make deps-bench)"; exit 1; }
 done
-for helper in floor rr; do
+for helper in floor rr lookup; do
 	[[ -x $BENCH_BIN/$helper ]] || { say "bench: no $BENCH_BIN/$helper (make bench builds it)"; exit 1; }
 done
 require_netjail >/dev/null
@@ -249,7 +250,26 @@ one_runs() {
 # chains on its hooks, which see the first packet of each connection only
 host_counts() {
 	local rules per_packet nat chains
-	rules=$(ip rule show | awk -F: '$1 > 0 && $1 < 32766' | wc -l)
+	# Walk the rules as the kernel does for a lookup of the host's own ("iif lo"), jumps
+	# of "iif lo goto" included, and count those before main's.
+	rules=$(ip rule show | awk -F':\t' '
+		{ pref[NR] = $1 + 0; text[NR] = $2 }
+		END {
+			n = 0
+			for (i = 1; i <= NR && pref[i] < 32766; i++) {
+				if (pref[i] == 0)
+					continue
+				n++
+				if (text[i] ~ /^from all iif lo goto [0-9]+$/) {
+					split(text[i], w, " ")
+					for (j = i + 1; j <= NR && pref[j] != w[6] + 0; j++)
+						;
+					if (j <= NR)
+						i = j - 1
+				}
+			}
+			print n
+		}')
 	chains=$(nft list chains 2>/dev/null | grep 'hook \(prerouting\|input\|output\|postrouting\)')
 	nat=$(grep -c 'type nat' <<<"$chains")
 	per_packet=$(grep -vc 'type nat' <<<"$chains")
@@ -269,6 +289,7 @@ first_pid=$NJ_PID
 wait_for 5 jail_links_at_least 1
 read -r rules1 chains1 nat1 < <(host_counts)
 rtt1=$(rtt_host)
+lookup1=$(taskset -c 0 "$BENCH_BIN/lookup" $SERVER 9 20000)
 kill -TERM "$first_pid"; finish "$first_pid" 10
 
 starts=()
@@ -281,6 +302,7 @@ done
 alive=$(jail_links | wc -l)
 read -r rulesN chainsN natN < <(host_counts)
 rttN=$(rtt_host)
+lookupN=$(taskset -c 0 "$BENCH_BIN/lookup" $SERVER 9 20000)
 read -r setupN teardownN < <(one_runs)
 t0=$EPOCHREALTIME
 kill -TERM "${pids[@]}" 2>/dev/null
@@ -303,8 +325,11 @@ row "$s" "all $n torn down (SIGTERM to all)" "$all_down_ms ms"
 row "$s" "nftables chains every host packet passes, 1 / $n jails" "$chains1 / $chainsN" "" \
 	"$(goal "$chainsN" "<=" "$chains1")"
 row "$s" "NAT chains a new host connection passes, 1 / $n jails" "$nat1 / $natN" "" "$(goal "$natN" "<=" "$nat1")"
-row "$s" "policy rules before main (a new connection's route), 1 / $n jails" "$rules1 / $rulesN" "" \
+row "$s" "policy rules a lookup of the host's own goes past, 1 / $n jails" "$rules1 / $rulesN" "" \
 	"$(goal "$rulesN" "<=" "$rules1")"
+r=$(ratio "$lookupN" "$lookup1")
+row "$s" "host's own UDP sendto (a route lookup each), 1 / $n jails" "$lookup1 / $lookupN ns" "${r}x" \
+	"$(goal "$r" "<=" 1.1)"
 r=$(ratio "$rttN" "$rtt1")
 row "$s" "host's own TCP round trip, 1 / $n jails" "$rtt1 / $rttN us" "${r}x" "$(goal "$r" "<=" 1.1)"
 
