@@ -290,6 +290,7 @@ wait_for 5 jail_links_at_least 1
 read -r rules1 chains1 nat1 < <(host_counts)
 rtt1=$(rtt_host)
 lookup1=$(taskset -c 0 "$BENCH_BIN/lookup" $SERVER 9 20000)
+flows1=$(taskset -c 0 "$BENCH_BIN/lookup" -n $SERVER 9 5000)
 kill -TERM "$first_pid"; finish "$first_pid" 10
 
 starts=()
@@ -303,6 +304,7 @@ alive=$(jail_links | wc -l)
 read -r rulesN chainsN natN < <(host_counts)
 rttN=$(rtt_host)
 lookupN=$(taskset -c 0 "$BENCH_BIN/lookup" $SERVER 9 20000)
+flowsN=$(taskset -c 0 "$BENCH_BIN/lookup" -n $SERVER 9 5000)
 read -r setupN teardownN < <(one_runs)
 t0=$EPOCHREALTIME
 kill -TERM "${pids[@]}" 2>/dev/null
@@ -325,6 +327,9 @@ row "$s" "all $n torn down (SIGTERM to all)" "$all_down_ms ms"
 row "$s" "nftables chains every host packet passes, 1 / $n jails" "$chains1 / $chainsN" "" \
 	"$(goal "$chainsN" "<=" "$chains1")"
 row "$s" "NAT chains a new host connection passes, 1 / $n jails" "$nat1 / $natN" "" "$(goal "$natN" "<=" "$nat1")"
+r=$(ratio "$flowsN" "$flows1")
+row "$s" "host's own new UDP flow (new socket, new conntrack entry), 1 / $n jails" \
+	"$flows1 / $flowsN ns" "${r}x" "$(goal "$r" "<=" 1.1)"
 row "$s" "policy rules a lookup of the host's own goes past, 1 / $n jails" "$rules1 / $rulesN" "" \
 	"$(goal "$rulesN" "<=" "$rules1")"
 r=$(ratio "$lookupN" "$lookup1")
