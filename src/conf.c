@@ -134,9 +134,10 @@ static int take_rule_priority(struct parse_state *ps, const char *value)
 	uint32_t priority;
 	char shown[72];
 
-	/* 0 is the local table's rule, 32766 and 32767 main's and default's. */
-	if (parse_u32(value, 1, 32765, &priority))
-		REFUSE("invalid rule_priority '%s': expected a number from 1 to 32765", SHOW(value));
+	/* 0 is the local table's rule, 32766 and 32767 main's and default's; the jails' gate
+	 * takes the two priorities before (gate.c). */
+	if (parse_u32(value, 3, 32765, &priority))
+		REFUSE("invalid rule_priority '%s': expected a number from 3 to 32765", SHOW(value));
 	ps->conf->pool.rule_priority = priority;
 	return 0;
 }

@@ -463,8 +463,8 @@ static int keep_rules_first(struct jail_host *jh, struct nl *nl, const struct po
 	if (rule_for_each_family(nl, AF_INET, note_foreign_rule, &first) ||
 	    (jh->has_ipv6 && rule_for_each_family(nl, AF_INET6, note_foreign_rule, &first)))
 		return 0;
-	if (first.lowest > jh->rule_priority || first.lowest < 2)
-		return 0;	/* already first, or no room before the other rule */
+	if (first.lowest > jh->rule_priority || first.lowest < 4)
+		return 0;	/* already first, or no room for the gate before the other rule */
 	count = jail_host_rules(jh, cfg, old_rules);
 	gates = gate_rules(cfg, jh->rule_priority, jh->has_ipv6, old_gate);
 	jh->rule_priority = first.lowest - 1;

@@ -125,7 +125,8 @@ static void test_numbers(void)
 	CHECK(refused_at("[network]\ntable_base = 255\n", 2, "invalid table_base"));
 	CHECK(refused_at("[network]\ntable_base = 0xffff0000\n", 2, "invalid table_base"));
 
-	CHECK(parse("[network]\nrule_priority = 1\n") == 0 && conf.pool.rule_priority == 1);
+	CHECK(parse("[network]\nrule_priority = 3\n") == 0 && conf.pool.rule_priority == 3);
+	CHECK(refused_at("[network]\nrule_priority = 2\n", 2, "from 3 to 32765"));
 	CHECK(parse("[network]\nrule_priority = 32765\n") == 0 && conf.pool.rule_priority == 32765);
 	CHECK(refused_at("[network]\nrule_priority = 0\n", 2, "invalid rule_priority"));
 	CHECK(refused_at("[network]\nrule_priority = 32766\n", 2, "invalid rule_priority"));
@@ -154,7 +155,7 @@ static void test_errors(void)
 	/* The first error is the one reported, with its own line. */
 	CHECK(refused_at("[network]\nrule_priority = 0\nbogus = 1\n", 2, "rule_priority"));
 	CHECK(refused_at("[network]\nbogus\nrule_priority = 0\n", 2, "syntax error"));
-	CHECK(refused_at("[network]\n\nrule_priority = 1\nrule_priority = 2\nx\n", 4, "twice"));
+	CHECK(refused_at("[network]\n\nrule_priority = 3\nrule_priority = 4\nx\n", 4, "twice"));
 
 	/* A line too long for inih is refused, not split: the end of a long comment must not
 	 * be read as a setting. */
