@@ -7,8 +7,8 @@
 #   make install-caps  the same, but with file capabilities instead of setuid
 #   make lint       cppcheck + clang-tidy
 #   make fuzz       libFuzzer on every parser of untrusted text (FUZZERS), FUZZ_SECONDS each
-#   make bench      install what it lacks (iperf3, passt, hyperfine), then time setup and
-#                   teardown, the data path, the supervisor's footprint and 100 jails at once
+#   make bench      install what it lacks (iperf3, passt, hyperfine, conntrack), then time
+#                   setup and teardown, the data path, the supervisor's footprint and 100 jails at once
 #                   in a throwaway lab; prints a table, keeps it in bench/RESULTS.md
 
 VERSION  := 0.1.0
@@ -95,7 +95,7 @@ deps:
 	@sh scripts/deps.sh
 
 # What the benchmark runs besides netjail (bench/run.sh).
-BENCH_PKGS := iperf3 passt hyperfine
+BENCH_PKGS := iperf3 passt hyperfine conntrack
 deps-bench: deps
 	@sh scripts/deps.sh $(BENCH_PKGS)
 
