@@ -152,21 +152,32 @@ void state_unlock(struct state *st)
 	flock(st->lock_fd, LOCK_UN);
 }
 
-int state_claim_slot(struct state *st, unsigned slot)
+/* Open slot @slot's file with @flags and take its lock, with fsuid 0 already: the held
+ * lock fd, -EBUSY if a live netjail holds it, or -errno. */
+static int lock_slot_file(struct state *st, unsigned slot, int flags)
 {
 	char name[32];
-	int fd;
+	int fd, err;
 
 	snprintf(name, sizeof(name), "slot-%u", slot);
-	fd = root_openat(st->dir_fd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = openat(st->dir_fd, name, flags | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		int err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+	close(fd);
+	return err;
+}
 
-		close(fd);
-		return err;
-	}
+int state_claim_slot(struct state *st, unsigned slot)
+{
+	struct priv_files saved;
+	int fd;
+
+	priv_files_as_root(&saved);
+	fd = lock_slot_file(st, slot, O_CREAT);
+	priv_files_restore(&saved);
 	return fd;
 }
 
@@ -176,30 +187,16 @@ int state_claim_listed_slots(struct state *st, const unsigned char *listed, unsi
 	struct priv_files saved;
 	int err = 0;
 
-	/* One privileged window for all: root_openat for each of a hundred live jails' files
-	 * would change credentials seven times a file, on every start. */
+	/* One privileged window for all: one for each of a hundred live jails' files would
+	 * change credentials seven times a file, on every start. */
 	priv_files_as_root(&saved);
 	for (unsigned slot = 1; slot <= slots; slot++) {
-		char name[32];
-		int fd;
+		int fd = listed[slot] && !err ? lock_slot_file(st, slot, 0) : -EBUSY;
 
-		fds[slot] = -1;
-		if (!listed[slot] || err)
-			continue;
-		snprintf(name, sizeof(name), "slot-%u", slot);
-		fd = openat(st->dir_fd, name, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0) {
-			if (errno != ENOENT)	/* gone meanwhile: not ours to claim */
-				err = -errno;
-			continue;
-		}
-		if (flock(fd, LOCK_EX | LOCK_NB)) {
-			if (errno != EWOULDBLOCK)
-				err = -errno;
-			close(fd);
-			continue;
-		}
-		fds[slot] = fd;
+		fds[slot] = fd >= 0 ? fd : -1;
+		/* Live, or gone meanwhile: not ours to claim. */
+		if (fd < 0 && fd != -EBUSY && fd != -ENOENT)
+			err = fd;
 	}
 	priv_files_restore(&saved);
 	return err;
