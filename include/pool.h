@@ -26,6 +26,7 @@ struct jail_net {
 	struct in_addr jail_addr;	/* .2 of the /30 */
 	uint32_t mark;			/* inside mark_mask */
 	uint32_t table;
+	uint32_t jails_table;		/* table_base: every jail's way back in (gate.c) */
 	/* IPv6, when the uplink has it: fd6e:6a00:0:N::/64, host ::1, jail ::2 (ULA, RFC 4193;
 	 * the jail's /64 is its slot, so jails never overlap). */
 	struct in6_addr subnet6, host_addr6, jail_addr6;

@@ -10,14 +10,13 @@
 #include "nl.h"
 
 /* "priority P: [iif IIFNAME] [to DST/LEN] [fwmark MARK/MASK] ACTION", where ACTION is
- * "lookup TABLE [suppress_prefixlength 0]", "goto TARGET" or "nop". */
+ * "lookup TABLE", "goto TARGET" or "nop". */
 struct rule_info {
 	uint8_t family;			/* AF_INET (also when 0) or AF_INET6 */
 	uint8_t action;			/* FR_ACT_TO_TBL (also when 0), FR_ACT_GOTO, FR_ACT_NOP */
 	uint32_t priority;
 	uint32_t table;			/* FR_ACT_TO_TBL */
 	uint32_t goto_target;		/* FR_ACT_GOTO: the priority it jumps to */
-	bool suppress_default;		/* a default route found in the table does not count */
 	char iifname[IFNAMSIZ];		/* "" for any */
 	uint8_t dst_len;		/* 0 for any destination */
 	union { struct in_addr dst; struct in6_addr dst6; };	/* by family */
@@ -25,6 +24,9 @@ struct rule_info {
 };
 
 typedef int (*rule_visit_fn)(const struct rule_info *rule, void *data);
+
+/* Do @a and @b describe the same rule (priority, selectors and action)? */
+bool rule_same(const struct rule_info *a, const struct rule_info *b);
 
 int rule_add(struct nl *nl, const struct rule_info *rule);
 /* Delete the first rule like @rule; priority 0 matches any priority.  0 or -errno. */

@@ -6,23 +6,22 @@
  * connection) would go past a hundred rules that cannot match it.  The gate, one set for
  * all jails, sends everything that is not a jail's past them:
  *
- *   R-2: to <pool> lookup main suppress_prefixlength 0
+ *   R-2: to <pool> lookup table_base
  *   R-1: iif lo goto R+1
  *   R:   iif nj<N> lookup T          (each jail's)
  *   R+1: nop
  *
  * The first rule is the way back into every jail: replies, once conntrack has undone the
- * NAT, are for a jail's address, and the main table has each jail's /30 (the prefix
- * route of nj<N>'s address).  Being first, it is ahead of any VPN tool's catch-all, and
- * "suppress_prefixlength 0" lets a pool address that no jail holds fall through instead
- * of taking main's default route.  The second sends the host's own traffic ("iif lo":
+ * NAT, are for a jail's address, and table_base holds each jail's /30 (hostnet.c adds and
+ * repairs it; it goes with the jail's link).  Being first, it is ahead of any VPN tool's
+ * catch-all; a pool address that no jail holds finds nothing there and falls through.  The second sends the host's own traffic ("iif lo":
  * the lookups of locally generated packets) straight to R+1, where the nop gives the
  * jump a target; a goto whose target is missing does nothing, so a lost nop costs speed,
  * never correctness.  Strict rp_filter still works: a reply is checked as if it came in
  * by its way out, nj<N>, whose own rule answers with the uplink.
  *
  * What the jump skips must be jails' rules only: keep_rules_first (hostnet.c) moves the
- * jails' rules and the gate ahead of any other tool's rule at R+1 or before.  Every jail
+ * jails' rules and the gate ahead of any other tool's rule at R or before.  Every jail
  * adds the gate (EEXIST: another did); the last one out removes it.
  */
 #include <errno.h>
@@ -36,14 +35,16 @@
 /* Lowest R with room for R-2. */
 #define GATE_MIN_PRIORITY 3
 
+/* Where each of a family's gate rules sits, from R. */
+static const int gate_offset[GATE_RULES_PER_FAMILY] = { -2, -1, +1 };
+
 static void family_gate(const struct pool_config *cfg, uint32_t priority, uint8_t family,
 			struct rule_info rules[GATE_RULES_PER_FAMILY])
 {
 	memset(rules, 0, GATE_RULES_PER_FAMILY * sizeof(rules[0]));
 	rules[0].family = family;
-	rules[0].priority = priority - 2;
-	rules[0].table = RT_TABLE_MAIN;
-	rules[0].suppress_default = true;
+	rules[0].priority = priority + gate_offset[0];
+	rules[0].table = cfg->table_base;
 	if (family == AF_INET6) {
 		pool_network6(&rules[0].dst6);
 		rules[0].dst_len = POOL_PREFIX6;
@@ -52,11 +53,11 @@ static void family_gate(const struct pool_config *cfg, uint32_t priority, uint8_
 		rules[0].dst_len = (uint8_t)cfg->pool_prefix;
 	}
 	rules[1] = (struct rule_info){
-		.family = family, .priority = priority - 1, .action = FR_ACT_GOTO,
-		.goto_target = priority + 1, .iifname = "lo",
+		.family = family, .priority = priority + gate_offset[1], .action = FR_ACT_GOTO,
+		.goto_target = priority + gate_offset[2], .iifname = "lo",
 	};
 	rules[2] = (struct rule_info){
-		.family = family, .priority = priority + 1, .action = FR_ACT_NOP,
+		.family = family, .priority = priority + gate_offset[2], .action = FR_ACT_NOP,
 	};
 }
 
@@ -74,27 +75,20 @@ int gate_rules(const struct pool_config *cfg, uint32_t priority, bool ipv6,
 
 bool gate_rule_is(const struct pool_config *cfg, const struct rule_info *rule)
 {
-	struct rule_info gate[GATE_RULES_PER_FAMILY];
-	uint8_t action = rule->action ? rule->action : FR_ACT_TO_TBL;
+	uint8_t family = rule->family == AF_INET6 ? AF_INET6 : AF_INET;
 
-	if (rule->priority < GATE_MIN_PRIORITY - 2)
-		return false;
-	/* The shapes do not depend on R but for the priorities, so build them at R = 3. */
-	family_gate(cfg, GATE_MIN_PRIORITY, rule->family == AF_INET6 ? AF_INET6 : AF_INET, gate);
-	switch (action) {
-	case FR_ACT_TO_TBL:
-		return rule->table == RT_TABLE_MAIN && rule->suppress_default && !rule->iifname[0] &&
-		       !rule->fwmask && rule->dst_len == gate[0].dst_len &&
-		       memcmp(&rule->dst6, &gate[0].dst6,
-			      rule->family == AF_INET6 ? sizeof(rule->dst6) : sizeof(rule->dst)) == 0;
-	case FR_ACT_GOTO:
-		return rule->goto_target == rule->priority + 2 && strcmp(rule->iifname, "lo") == 0 &&
-		       !rule->dst_len && !rule->fwmask;
-	case FR_ACT_NOP:
-		return !rule->iifname[0] && !rule->dst_len && !rule->fwmask;
-	default:
-		return false;
+	/* Each position of the gate in turn: the R it would belong to, and its rule there. */
+	for (int i = 0; i < GATE_RULES_PER_FAMILY; i++) {
+		int64_t priority = (int64_t)rule->priority - gate_offset[i];
+		struct rule_info gate[GATE_RULES_PER_FAMILY];
+
+		if (priority < GATE_MIN_PRIORITY || priority > UINT32_MAX - 1)
+			continue;
+		family_gate(cfg, (uint32_t)priority, family, gate);
+		if (rule_same(rule, &gate[i]))
+			return true;
 	}
+	return false;
 }
 
 #define GATE_REMOVE_MAX 64

@@ -2,14 +2,16 @@
  *
  *   nj<N> (veth) 10.231.x.y/30  <->  eth0 in the jail
  *   ip rule pref P iif nj<N> lookup T   (the jail's packets, even without nftables)
- *   table T: 10.231.x.y/30 dev nj<N>; default via GW dev UPLINK; unreachable default metric max
+ *   table T: default via GW dev UPLINK; unreachable default metric max
+ *   table_base, shared: 10.231.x.y/30 dev nj<N> (the way back; it goes with the link)
  *   nftables table netjail<N> (nft.c); net.ipv4.conf.{nj<N>,UPLINK}.forwarding=1
  *   and, shared by all jails, the gate around their rules (gate.c)
  *
  * Routing needs no packet mark.  The jail's packets come in by nj<N>, whose rule sends
  * them to T.  Replies, once conntrack has undone the NAT, are for the jail's address:
- * the gate's first rule finds it in the main table (nj<N>'s prefix route), ahead of any
- * VPN tool's catch-all.  Strict rp_filter checks a forwarded packet as if it came in by
+ * the gate's first rule finds it in the table all jails share, ahead of any VPN tool's
+ * catch-all, and repair puts it back if it goes (not main's prefix route, which nothing
+ * here would restore after an `ip route flush`).  Strict rp_filter checks a forwarded packet as if it came in by
  * its way out: a reply from the uplink is checked with iif nj<N> (T says the uplink: it
  * passes), a packet from the jail with a lookup of its source (the gate's rule says
  * nj<N>: it passes).  Marking packets instead would take an nftables prerouting chain per
@@ -201,8 +203,9 @@ int jail_host_rules(const struct jail_host *jh, const struct pool_config *cfg,
 	return jh->has_ipv6 ? JAIL_RULES : 1;
 }
 
-/* Table T: the way back to the jail, out by the uplink, and unreachable when that is gone;
- * for IPv4 and, with IPv6, the same again. */
+/* The way back to the jail, in the table all jails share (the gate's first rule looks it
+ * up); then table T: out by the uplink, and unreachable when that is gone.  For IPv4 and,
+ * with IPv6, the same again. */
 enum {
 	ROUTE_TO_JAIL, ROUTE_OUT, ROUTE_FAIL_CLOSED,
 	ROUTE6_TO_JAIL, ROUTE6_OUT, ROUTE6_FAIL_CLOSED, JAIL_ROUTES
@@ -213,7 +216,7 @@ static int jail_routes(const struct jail_host *jh, struct route_info routes[JAIL
 {
 	memset(routes, 0, JAIL_ROUTES * sizeof(routes[0]));
 	routes[ROUTE_TO_JAIL] = (struct route_info){
-		.table = jh->net.table, .type = RTN_UNICAST, .scope = RT_SCOPE_LINK,
+		.table = jh->net.jails_table, .type = RTN_UNICAST, .scope = RT_SCOPE_LINK,
 		.dst = jh->net.subnet, .dst_len = JAIL_PREFIX, .oif = jh->host_index,
 	};
 	routes[ROUTE_OUT] = (struct route_info){
@@ -225,7 +228,7 @@ static int jail_routes(const struct jail_host *jh, struct route_info routes[JAIL
 		.table = jh->net.table, .type = RTN_UNREACHABLE, .metric = UINT32_MAX,
 	};
 	routes[ROUTE6_TO_JAIL] = (struct route_info){
-		.family = AF_INET6, .table = jh->net.table, .type = RTN_UNICAST,
+		.family = AF_INET6, .table = jh->net.jails_table, .type = RTN_UNICAST,
 		.dst6 = jh->net.subnet6, .dst_len = JAIL_PREFIX6, .oif = jh->host_index,
 	};
 	routes[ROUTE6_OUT] = (struct route_info){

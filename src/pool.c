@@ -60,6 +60,7 @@ int pool_slot(const struct pool_config *cfg, unsigned slot, struct jail_net *net
 	net->jail_addr.s_addr = htonl(subnet + 2);
 	net->mark = (uint32_t)slot << __builtin_ctz(cfg->mark_mask);
 	net->table = cfg->table_base + slot;
+	net->jails_table = cfg->table_base;
 	pool_network6(&net->subnet6);
 	net->subnet6.s6_addr[6] = (uint8_t)(slot >> 8);
 	net->subnet6.s6_addr[7] = (uint8_t)slot;

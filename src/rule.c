@@ -1,25 +1,29 @@
 /* rule.c - policy routing rules: the jails' own, and the gate in front of them (hostnet.c). */
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "rule.h"
 
+static uint8_t action_of(const struct rule_info *rule)
+{
+	return rule->action ? rule->action : FR_ACT_TO_TBL;
+}
+
 static void put_rule(struct nlmsghdr *nlh, const struct rule_info *rule)
 {
 	struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
 
 	frh->family = rule->family == AF_INET6 ? AF_INET6 : AF_INET;
-	frh->action = rule->action ? rule->action : FR_ACT_TO_TBL;
+	frh->action = action_of(rule);
 	frh->table = RT_TABLE_UNSPEC;
 	if (frh->action == FR_ACT_TO_TBL)
 		mnl_attr_put_u32(nlh, FRA_TABLE, rule->table);
 	if (frh->action == FR_ACT_GOTO)
 		mnl_attr_put_u32(nlh, FRA_GOTO, rule->goto_target);
-	if (rule->suppress_default)
-		mnl_attr_put_u32(nlh, FRA_SUPPRESS_PREFIXLEN, 0);
 	/* Priority 0 only as "any" in a delete: netjail never adds a rule at 0, local's. */
 	if (rule->priority)
 		mnl_attr_put_u32(nlh, FRA_PRIORITY, rule->priority);
@@ -36,6 +40,20 @@ static void put_rule(struct nlmsghdr *nlh, const struct rule_info *rule)
 		mnl_attr_put_u32(nlh, FRA_FWMARK, rule->fwmark);
 		mnl_attr_put_u32(nlh, FRA_FWMASK, rule->fwmask);
 	}
+}
+
+bool rule_same(const struct rule_info *a, const struct rule_info *b)
+{
+	bool ipv6 = a->family == AF_INET6;
+
+	return ipv6 == (b->family == AF_INET6) && action_of(a) == action_of(b) &&
+	       a->priority == b->priority &&
+	       (action_of(a) != FR_ACT_TO_TBL || a->table == b->table) &&
+	       (action_of(a) != FR_ACT_GOTO || a->goto_target == b->goto_target) &&
+	       strcmp(a->iifname, b->iifname) == 0 && a->dst_len == b->dst_len &&
+	       (!a->dst_len ||
+		memcmp(&a->dst6, &b->dst6, ipv6 ? sizeof(a->dst6) : sizeof(a->dst)) == 0) &&
+	       a->fwmask == b->fwmask && (!a->fwmask || a->fwmark == b->fwmark);
 }
 
 int rule_add(struct nl *nl, const struct rule_info *rule)
@@ -83,8 +101,6 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 			rule.priority = mnl_attr_get_u32(attr);
 		else if (type == FRA_GOTO && is_u32)
 			rule.goto_target = mnl_attr_get_u32(attr);
-		else if (type == FRA_SUPPRESS_PREFIXLEN && is_u32)
-			rule.suppress_default = mnl_attr_get_u32(attr) == 0;
 		else if (type == FRA_FWMARK && is_u32)
 			rule.fwmark = mnl_attr_get_u32(attr);
 		else if (type == FRA_FWMASK && is_u32)

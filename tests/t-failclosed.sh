@@ -94,6 +94,17 @@ mark=$(lines)
 check "ip rule flush: netjail puts its rules back and the jail reaches the server" \
 	wait_for 3 got_since "$mark" 198.51.100.2
 
+# ---- the ways back in: main's prefix route of nj1 (the kernel's, which nobody puts back)
+# and the jail's own route in the table all jails share (netjail's, which it repairs)
+ip route del table main "$(ip route show table main dev nj1 proto kernel | awk '{print $1; exit}')" dev nj1
+mark=$(lines)
+check "main's route to the jail deleted: the jail still gets its replies" \
+	wait_for 3 got_since "$mark" 198.51.100.2
+ip route del table 1852440576 dev nj1
+mark=$(lines)
+check "... and the jail's route in the shared table deleted: put back, replies again" \
+	wait_for 3 got_since "$mark" 198.51.100.2
+
 is "$(($(leaked) - leak0))" 0 "not one packet of the jail left by up0 through all of this"
 check "every try reached the server as 198.51.100.2/.3 or failed: never as 192.0.2.2" \
 	fails grep -qvxE '198\.51\.100\.[23]|fail' "$log"

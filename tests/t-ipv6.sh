@@ -34,7 +34,7 @@ if wait_for 10 jail_links_at_least 1; then
 	is "$(sysctl -n net.ipv6.conf.up1.force_forwarding) $(sysctl -n net.ipv6.conf.nj1.force_forwarding)" "1 1" \
 		"... and is on for up1 and the jail's link only"
 	is "$(ip -6 rule show pref 100 | wc -l)" 1 "an IPv6 rule sends the jail to its table"
-	is "$(ip -6 rule | grep -c 'to fd6e:6a00::/48 lookup main suppress_prefixlength 0')" 1 \
+	is "$(ip -6 rule | grep -c 'to fd6e:6a00::/48 lookup 1852440576')" 1 \
 		"... and the IPv6 gate brings replies back to the jails"
 	# Another tool switches IPv6 forwarding on and off globally, which clears force_forwarding.
 	sysctl -qw net.ipv6.conf.all.forwarding=1
