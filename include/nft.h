@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "nl.h"
+#include "pool.h"
 #include "publish.h"
 
 struct nft_jail {
@@ -22,6 +23,9 @@ struct nft_jail {
 	/* netjail turned forwarding on for the uplink (IPv4, IPv6): refuse to route anything
 	 * from it but jails' connections */
 	bool guard_ipv4, guard_ipv6;
+	/* the pool, for the chain that sends the host's own connections past the jails' NAT
+	 * (hostnat.h), which the jail's batch writes afresh */
+	const struct pool_config *pool;
 };
 
 /* Comments of the rules whose counters netjail --list shows. */
@@ -35,9 +39,10 @@ struct nft_counters {
 	uint64_t inbound_packets;		/* new connections into the jail, refused */
 };
 
-/* Install the jail's table in one atomic batch on @nl (a NETLINK_NETFILTER socket).  The
- * table is owned by that socket: the kernel deletes it when the socket closes, so it
- * cannot outlive netjail even if netjail is killed.  0 or -errno. */
+/* Install the jail's table, and the shared chain of hostnat.h, in one atomic batch on @nl
+ * (a NETLINK_NETFILTER socket).  The jail's table is owned by that socket: the kernel
+ * deletes it when the socket closes, so it cannot outlive netjail even if netjail is
+ * killed.  0 or -errno. */
 int nft_install_jail(struct nl *nl, const struct nft_jail *jail);
 
 /* Read the counters of table @table (e.g. "netjail3") through @nl.  0, -ENOENT if there is

@@ -47,8 +47,9 @@ void state_forget_slot(struct state *st, unsigned slot);
 typedef int (*state_slot_visit_fn)(unsigned slot, void *data);
 /* Call @visit for every slot that has a file (live or dead); non-zero from it stops. */
 int state_for_each_slot(struct state *st, state_slot_visit_fn visit, void *data);
-/* true if any slot has a file: a jail lives, or one died and was not cleaned up. */
-bool state_has_slots(struct state *st);
+/* true if any slot but @except (0: none) has a file: a jail lives, or one died and was
+ * not cleaned up. */
+bool state_has_slots(struct state *st, unsigned except);
 
 /* Remember @record for @uplink unless one is kept already.  0 or -errno. */
 int state_remember_uplink(struct state *st, const char *uplink, const struct uplink_record *record);

@@ -18,6 +18,7 @@
 
 #include "cleanup.h"
 #include "gate.h"
+#include "hostnat.h"
 #include "hostnet.h"
 #include "link.h"
 #include "log.h"
@@ -116,10 +117,15 @@ int cleanup_dead_jails(struct nl *nl, struct state *st, const struct pool_config
 	}
 	if (!err)
 		err = state_for_each_uplink(st, release_uplink, &release);
-	/* The dead were the last: their gate goes too (jail_host_teardown does it for the
-	 * living). */
-	if (!err && cleaned && !state_has_slots(st))
+	/* The dead were the last: their gate and the host's NAT shortcut go too
+	 * (jail_host_teardown does it for the living). */
+	if (!err && cleaned && !state_has_slots(st, 0)) {
 		err = gate_remove(nl, cfg);
+		if (!err)
+			err = release.nft.sock ? 0 : nl_open(&release.nft, NETLINK_NETFILTER);
+		if (!err)
+			err = hostnat_remove(&release.nft);
+	}
 	nl_close(&release.nft);
 	free(dead);
 	free(files.listed);

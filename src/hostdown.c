@@ -19,6 +19,7 @@
 #include "addr.h"
 #include "gate.h"
 #include "guard.h"
+#include "hostnat.h"
 #include "hostnet.h"
 #include "ipv6conf.h"
 #include "log.h"
@@ -149,14 +150,16 @@ static void finish_detached(struct nl *nft, int retired)
 	}
 }
 
-/* Delete the jail's table (if @table) and the guards in @guards (if any) in one batch. */
-static int delete_nft(struct jail_host *jh, bool table, const struct guard_found *guards)
+/* Delete the jail's table (if @table), the guards in @guards (if any) and, if @hostnat,
+ * the host's NAT shortcut in one batch. */
+static int delete_nft(struct jail_host *jh, bool table, const struct guard_found *guards,
+		      bool hostnat)
 {
 	char name[32];
 	struct nft_batch b;
 	int err;
 
-	if (!table && (!guards || !guards->matches))
+	if (!table && (!guards || !guards->matches) && !hostnat)
 		return 0;
 	err = nftb_start(&b, &jh->nft);
 	if (err)
@@ -166,27 +169,41 @@ static int delete_nft(struct jail_host *jh, bool table, const struct guard_found
 		nftb_delete_table(&b, name);
 	if (guards)
 		guard_remove(&b, guards);
+	if (hostnat)
+		hostnat_queue_removal(&b);
 	return nftb_commit(&b);
 }
 
-/* The jail's table and, if @unguard, the uplink's guard, in one commit: deleting nftables
- * objects costs an RCU grace period when the socket closes (nl_close_detached), and one
- * commit pays it once for both. */
-static int remove_nft(struct jail_host *jh, bool unguard)
+/* The jail's table, if @unguard the uplink's guard, and if @last the host's NAT shortcut,
+ * in one commit: deleting nftables objects costs an RCU grace period when the socket
+ * closes (nl_close_detached), and one commit pays it once for all. */
+static int remove_nft(struct jail_host *jh, bool unguard, bool last)
 {
 	struct guard_found guards = { .matches = 0 };
 	int err = unguard ? guard_find(&jh->nft, jh->uplink.name, &guards) : 0;
 
 	if (!err)
-		err = delete_nft(jh, jh->has_table, &guards);
+		err = delete_nft(jh, jh->has_table, &guards, last);
 	if (!err) {
 		jh->has_table = false;
 		return 0;
 	}
-	/* A batch fails whole: one on its own each, so that neither keeps the other. */
-	if (jh->has_table && delete_nft(jh, true, NULL) == 0)
+	/* A batch fails whole (the shortcut may have been flushed away): one on its own each,
+	 * so that none keeps the others. */
+	err = jh->has_table ? delete_nft(jh, true, NULL, false) : 0;
+	if (!err)
 		jh->has_table = false;
-	return guards.matches ? delete_nft(jh, false, &guards) : err;
+	if (guards.matches) {
+		int unguarded = delete_nft(jh, false, &guards, false);
+
+		err = err ? err : unguarded;
+	}
+	if (last) {
+		int gone = hostnat_remove(&jh->nft);
+
+		err = err ? err : gone;
+	}
+	return err;
 }
 
 void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
@@ -233,9 +250,12 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 			clean = false;
 		}
 	}
-	err = jh->nft.sock ? remove_nft(jh, released > 0) : 0;
+	/* The last jail takes the host's NAT shortcut with it (a jail that got as far as
+	 * nftables wrote it).  A dead jail's slot does not keep it: its table went with its
+	 * netjail. */
+	err = jh->nft.sock ? remove_nft(jh, released > 0, !state_has_slots(st, jh->net.slot)) : 0;
 	if (err) {
-		log_error("cannot remove the nftables table or the guard of %s: %s", jh->uplink.name,
+		log_error("cannot remove the nftables table, the guard of %s or the NAT shortcut: %s", jh->uplink.name,
 			  nl_reason(err));
 		clean = false;
 	} else if (released > 0) {
@@ -262,7 +282,7 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 	}
 	jh->slot_fd = -1;
 	/* The last jail out takes the gate with it (a dead one's slot keeps it for cleanup). */
-	if (!state_has_slots(st)) {
+	if (!state_has_slots(st, 0)) {
 		err = gate_remove(nl, cfg);
 		if (err)
 			log_error("cannot remove the jails' routing rules: %s", strerror(-err));

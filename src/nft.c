@@ -1,8 +1,8 @@
 /* nft.c - the per-jail nftables table, built with libnftnl and sent as one batch.
  *
  * table inet netjail<N> (owned by netjail's netlink socket) {
- *   chain postrouting { type nat hook postrouting priority srcnat;
- *     oifname <uplink> ip saddr <jail> masquerade }
+ *   chain postrouting { type nat hook postrouting priority srcnat + 201;
+ *     oifname <uplink> ip saddr <jail> masquerade }      (after hostnat.c's chain)
  *   chain forward { type filter hook forward priority filter;
  *     iif <host veth> oifname <uplink> ct mark set ct mark & ~MASK | M counter accept
  *                                                        comment "egress"
@@ -40,6 +40,7 @@
 #include <net/if.h>
 #include <string.h>
 
+#include "hostnat.h"
 #include "nft.h"
 #include "nftbatch.h"
 
@@ -83,18 +84,10 @@ static void dnat_to_jail(struct nftnl_rule *r, const struct nft_jail *jail, cons
 			 struct nft_batch *b)
 {
 	uint16_t port = htons(p->jail_port);
-	struct nftnl_expr *e;
 
 	nftb_load_immediate(r, NFT_REG_1, &jail->jail_addr, sizeof(jail->jail_addr), b);
 	nftb_load_immediate(r, NFT_REG_2, &port, sizeof(port), b);
-	e = nftnl_expr_alloc("nat");
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG_2);
-	}
-	nftb_add_expr(r, e, b);
+	nftb_nat(r, NFT_NAT_DNAT, NFPROTO_IPV4, true, b);
 }
 
 /* ct mark := (old & ~MASK) | M: our bits set, everyone else's kept. */
@@ -260,8 +253,10 @@ int nft_install_jail(struct nl *nl, const struct nft_jail *jail)
 
 	if (nftb_start(&b, nl))
 		return -ENOMEM;
+	hostnat_queue(&b, jail->pool);
 	nftb_add_table(&b, jail->table, NFT_TABLE_F_OWNER, NLM_F_CREATE | NLM_F_EXCL);
-	nftb_add_chain(&b, jail->table, "postrouting", "nat", NF_INET_POST_ROUTING, 100);
+	nftb_add_chain(&b, jail->table, "postrouting", "nat", NF_INET_POST_ROUTING,
+		       JAIL_NAT_PRIORITY);
 	nftb_add_chain(&b, jail->table, "forward", "filter", NF_INET_FORWARD, 0);
 	if (jail->publish_count) {
 		nftb_add_chain(&b, jail->table, "dstnat", "nat", NF_INET_PRE_ROUTING, -100);

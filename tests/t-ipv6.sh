@@ -36,6 +36,12 @@ if wait_for 10 jail_links_at_least 1; then
 	is "$(ip -6 rule show pref 100 | wc -l)" 1 "an IPv6 rule sends the jail to its table"
 	is "$(ip -6 rule | grep -c 'to fd6e:6a00::/48 lookup 1852440576')" 1 \
 		"... and the IPv6 gate brings replies back to the jails"
+	# The host's NAT shortcut (netjail_hostnat) maps the host's own IPv6 connections to
+	# themselves, and must let a jail's through to its masquerade.
+	is "$(sh -c "$ask6")" "[2001:0db8:0001:0000:0000:0000:0000:0002]" \
+		"the host's own IPv6 connection keeps its source while a jail runs"
+	is "$(nj -i up1 -g 198.51.100.1 -- sh -c "$ask6")" "[2001:0db8:0001:0000:0000:0000:0000:0002]" \
+		"... and a second jail's is still NATed to up1's address"
 	# Another tool switches IPv6 forwarding on and off globally, which clears force_forwarding.
 	sysctl -qw net.ipv6.conf.all.forwarding=1
 	sysctl -qw net.ipv6.conf.all.forwarding=0
