@@ -18,10 +18,11 @@
 #    "back to back", where it has not.
 # 2. Data path: iperf3 TCP throughput (BENCH_SECONDS, 5 s) and request/response latency
 #    (bench/rr, one byte each way, median of BENCH_RR round trips) from the host straight
-#    out of up0, through a jail on up0, and through pasta --outbound-if4 up0; medians of
-#    BENCH_REPEAT runs each.  The lab's links are veths that cost nothing, so the
-#    throughput is measured again through a router shaped to 1 Gbit/s (tbf), as a real
-#    uplink would be.
+#    out of up0, through a jail on up0, through a bare namespace behind NAT on up0
+#    (bench/bare.sh: what any jail costs, netjail's own rules and checks left out), and
+#    through pasta --outbound-if4 up0; medians of BENCH_REPEAT runs each.  The lab's links
+#    are veths that cost nothing, so the throughput is measured again through a router
+#    shaped to 1 Gbit/s (tbf), as a real uplink would be.
 # 3. Footprint: the supervisor's peak RSS (VmHWM) while its command runs, and its context
 #    switches and CPU time over BENCH_IDLE seconds of a command doing nothing.
 # 4. Scale: BENCH_JAILS jails alive at once: the time until each one's command starts (the
@@ -124,17 +125,20 @@ lab_bg ip netns exec srv taskset -c 0 "$BENCH_BIN/rr" -s 7001 >/dev/null 2>&1
 wait_for 5 quiet "$BENCH_BIN/rr" -c $SERVER 7001 1
 wait_for 5 quiet timeout 5 iperf3 -c $SERVER -p 5201 -n 1K
 
-# Prefixes that send a command's traffic out of up0: the host itself, a jail, pasta.
-# pasta refuses to keep root's uid; --runas 0 keeps it, the lab being root's.
+# Prefixes that send a command's traffic out of up0: the host itself, a jail, a bare
+# namespace (the floor of any jail: bench/bare.sh), pasta.  pasta refuses to keep root's
+# uid; --runas 0 keeps it, the lab being root's.
 declare -A via=(
 	[host]=""
 	[netjail]="$NJ --"
+	[bare]="$bench_dir/bare.sh up0 --"
 	[pasta]="pasta -f -q --runas 0 --config-net --outbound-if4 up0 --"
 )
+modes="host netjail bare pasta"
 declare -A tput lat p99
-for mode in host netjail pasta; do tput[$mode]="" lat[$mode]="" p99[$mode]=""; done
+for mode in $modes; do tput[$mode]="" lat[$mode]="" p99[$mode]=""; done
 for ((i = 0; i < BENCH_REPEAT; i++)); do
-	for mode in host netjail pasta; do
+	for mode in $modes; do
 		# shellcheck disable=SC2086  # the prefix is a command line
 		t=$(timeout 60 ${via[$mode]} taskset -c 0 iperf3 -c $SERVER -p 5201 -t "$BENCH_SECONDS" -f m </dev/null 2>/dev/null |
 			awk '/receiver/ { print $(NF - 2) }')
@@ -159,8 +163,8 @@ if ip netns exec ra tc qdisc add dev ra-s root tbf rate 1gbit burst 512kb latenc
 	done
 	ip netns exec ra tc qdisc del dev ra-s root
 fi
-for mode in host netjail pasta; do
-	gbit[$mode]=$(tr ' ' '\n' <<<"${gbit[$mode]}" | grep . | median)
+for mode in $modes; do
+	gbit[$mode]=$(tr ' ' '\n' <<<"${gbit[$mode]:-}" | grep . | median)
 	tput[$mode]=$(tr ' ' '\n' <<<"${tput[$mode]}" | grep . | median)
 	lat[$mode]=$(tr ' ' '\n' <<<"${lat[$mode]}" | grep . | median)
 	p99[$mode]=$(tr ' ' '\n' <<<"${p99[$mode]}" | grep . | median)
@@ -169,6 +173,10 @@ s="data path via up0"
 row "$s" "TCP throughput, host direct" "${tput[host]} Mbit/s"
 r=$(ratio "${tput[netjail]}" "${tput[host]}")
 row "$s" "TCP throughput, netjail" "${tput[netjail]} Mbit/s" "${r}x host" "$(goal "$r" ">=" 0.95)"
+row "$s" "TCP throughput, bare namespace + veth + NAT" "${tput[bare]} Mbit/s" \
+	"$(ratio "${tput[bare]}" "${tput[host]}")x host"
+r=$(ratio "${tput[netjail]}" "${tput[bare]}")
+row "$s" "TCP throughput, netjail against the bare namespace" "" "${r}x bare" "$(goal "$r" ">=" 0.95)"
 row "$s" "TCP throughput, pasta" "${tput[pasta]} Mbit/s" "$(ratio "${tput[pasta]}" "${tput[host]}")x host"
 if [[ -n ${gbit[host]} ]]; then
 	row "$s" "TCP throughput at 1 Gbit/s, host direct" "${gbit[host]} Mbit/s"
@@ -179,6 +187,10 @@ fi
 row "$s" "TCP round trip, host direct" "${lat[host]} us (p99 ${p99[host]})"
 r=$(ratio "${lat[netjail]}" "${lat[host]}")
 row "$s" "TCP round trip, netjail" "${lat[netjail]} us (p99 ${p99[netjail]})" "${r}x host" "$(goal "$r" "<=" 1.1)"
+row "$s" "TCP round trip, bare namespace + veth + NAT" "${lat[bare]} us (p99 ${p99[bare]})" \
+	"$(ratio "${lat[bare]}" "${lat[host]}")x host"
+r=$(ratio "${lat[netjail]}" "${lat[bare]}")
+row "$s" "TCP round trip, netjail against the bare namespace" "" "${r}x bare" "$(goal "$r" "<=" 1.1)"
 row "$s" "TCP round trip, pasta" "${lat[pasta]} us (p99 ${p99[pasta]})" "$(ratio "${lat[pasta]}" "${lat[host]}")x host"
 
 # ---------------------------------------------------------------------------- 3. footprint
@@ -247,7 +259,8 @@ one_runs() {
 # socket keeps its route) is matched against before the main table's (IPv4); the nftables
 # base chains that every packet of it passes (any but NAT chains on prerouting, input,
 # output, postrouting: forward sees only what the host routes for others); and the NAT
-# chains on its hooks, which see the first packet of each connection only
+# chains on its hooks that the first packet of each connection goes past: on postrouting
+# those up to netjail_hostnat's, which ends the walk for the host's own (all without it)
 host_counts() {
 	local rules per_packet nat chains
 	# Walk the rules as the kernel does for a lookup of the host's own ("iif lo"), jumps
@@ -271,8 +284,28 @@ host_counts() {
 			print n
 		}')
 	chains=$(nft list chains 2>/dev/null | grep 'hook \(prerouting\|input\|output\|postrouting\)')
-	nat=$(grep -c 'type nat' <<<"$chains")
 	per_packet=$(grep -vc 'type nat' <<<"$chains")
+	nat=$(nft list chains 2>/dev/null | awk '
+		BEGIN { split("raw -300 mangle -150 dstnat -100 filter 0 security 50 srcnat 100", w)
+			for (i = 1; i < 12; i += 2) base[w[i]] = w[i + 1] }
+		$1 == "table" { table = $3 }
+		/type nat hook/ {
+			hook = $0; sub(/.*hook /, "", hook); sub(/ .*/, "", hook)
+			pr = $0; sub(/.*priority /, "", pr); sub(/;.*/, "", pr)
+			split(pr, p, " ")
+			prio = (p[1] in base) ? base[p[1]] : p[1] + 0
+			if (p[2] == "+") prio += p[3]; else if (p[2] == "-") prio -= p[3]
+			if (hook != "postrouting") { other++; next }
+			post[++n] = prio
+			if (table == "netjail_hostnat") { stop = prio; has_stop = 1 }
+		}
+		END {
+			count = other
+			for (i = 1; i <= n; i++)
+				if (!has_stop || post[i] <= stop)
+					count++
+			print count + 0
+		}')
 	echo "$rules $per_packet $nat"
 }
 # new_flows: ns per datagram from a new socket each; the conntrack entries they leave are
