@@ -3,7 +3,6 @@
 #define NETJAIL_HOSTNAT_H
 
 #include "nftbatch.h"
-#include "pool.h"
 
 /* Priorities of the NAT chains on postrouting: srcnat + 200, after other tools' chains
  * (iptables' and most tools' at srcnat, firewalld's at srcnat + 10), and each jail's
@@ -11,10 +10,9 @@
 #define HOSTNAT_PRIORITY 300
 #define JAIL_NAT_PRIORITY (HOSTNAT_PRIORITY + 1)
 
-/* Add to batch @b the table "inet netjail_hostnat" and its rules for the pool of @cfg,
- * replacing any rules it had: every jail's setup sends it, so the last one in wins and
- * there is one set. */
-void hostnat_queue(struct nft_batch *b, const struct pool_config *cfg);
+/* Add to batch @b the table "inet netjail_hostnat" and its rules, replacing any rules it
+ * had: every jail's setup sends it, so there is one set. */
+void hostnat_queue(struct nft_batch *b);
 
 /* Add to batch @b the removal of that table: the last jail is gone. */
 void hostnat_queue_removal(struct nft_batch *b);

@@ -7,7 +7,6 @@
 #include <stdint.h>
 
 #include "nl.h"
-#include "pool.h"
 #include "publish.h"
 
 struct nft_jail {
@@ -23,9 +22,6 @@ struct nft_jail {
 	/* netjail turned forwarding on for the uplink (IPv4, IPv6): refuse to route anything
 	 * from it but jails' connections */
 	bool guard_ipv4, guard_ipv6;
-	/* the pool, for the chain that sends the host's own connections past the jails' NAT
-	 * (hostnat.h), which the jail's batch writes afresh */
-	const struct pool_config *pool;
 };
 
 /* Comments of the rules whose counters netjail --list shows. */

@@ -32,6 +32,9 @@ struct jail_net {
 	struct in6_addr subnet6, host_addr6, jail_addr6;
 };
 
+/* Every jail's host veth is named this and its slot: "nj<N>". */
+#define JAIL_VETH_PREFIX "nj"
+
 #define JAIL_PREFIX6 64
 
 #define JAIL_PREFIX 30

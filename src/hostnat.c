@@ -2,8 +2,8 @@
  *
  *   table inet netjail_hostnat {          (no socket owns it)
  *     chain postrouting { type nat hook postrouting priority srcnat + 200;
- *       meta nfproto ipv4 ip saddr != <pool> snat ip to ip saddr comment "not a jail's"
- *       meta nfproto ipv6 ip6 saddr != fd6e:6a00::/48 snat ip6 to ip6 saddr comment "..." }
+ *       meta nfproto ipv4 iifname != "nj*" snat ip to ip saddr comment "not a jail's..."
+ *       meta nfproto ipv6 iifname != "nj*" snat ip6 to ip6 saddr comment "not a jail's..." }
  *   }
  *
  * The kernel hands the first packet of every new connection to the NAT chains of its hook
@@ -11,10 +11,13 @@
  * mapping; if none does, it binds the connection to its own addresses (the "null
  * binding").  Each jail has a masquerade chain, so with a hundred jails every connection
  * the host opens went past a hundred chains that cannot match it.  This chain, before the
- * jails' (JAIL_NAT_PRIORITY), does for every connection that is not from a jail's address
- * what the kernel would have done after them: it maps the source to itself, which is the
- * null binding (same address, the port kept unless another connection holds that tuple),
- * and that ends the walk.  Connections from the pool go on to the jails' chains.
+ * jails' (JAIL_NAT_PRIORITY), does for every connection that does not come in from a
+ * jail's link what the kernel would have done after them: it maps the source to itself,
+ * which is the null binding (same address, the port kept unless another connection holds
+ * that tuple), and that ends the walk.  The host's own connections have no incoming
+ * interface at all; a jail's come from its nj<N> and go on to the jails' chains.  Matching
+ * the link, not the pool's addresses, keeps that true for jails made under another
+ * netjail.conf.
  *
  * It only saves time, it decides nothing: if it is gone (`nft flush ruleset`), the
  * host's connections walk the jails' chains again, with the same result.  It is not owned
@@ -25,78 +28,52 @@
  * everything, as before.
  */
 #include <errno.h>
+#include <netinet/in.h>	/* before linux/netfilter.h, which would bring linux/in.h */
 #include <stdio.h>	/* libnftnl's headers use FILE */
-#include <arpa/inet.h>
 #include <libnftnl/rule.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <string.h>
 
 #include "hostnat.h"
+#include "pool.h"
 
 #define HOSTNAT_TABLE "netjail_hostnat"
 #define HOSTNAT_CHAIN "postrouting"
 #define HOSTNAT_COMMENT "not a jail's: null binding, skip the jails' NAT chains"
 
-/* Where the source address is in the network header, and how long it is. */
+/* Where the source address is in each family's network header. */
 #define IPV4_SADDR_OFFSET 12
 #define IPV6_SADDR_OFFSET 8
 
-/* "snat <family> to <its saddr>": the source mapped to itself. */
-static void snat_to_own_source(struct nftnl_rule *r, uint32_t nfproto, struct nft_batch *b)
+/* meta nfproto @nfproto iifname != "nj*" snat <family> to <its saddr> */
+static void queue_rule(struct nft_batch *b, uint8_t nfproto)
 {
+	struct nftnl_rule *r = nftb_rule_new(HOSTNAT_TABLE, HOSTNAT_CHAIN);
 	uint32_t offset = nfproto == NFPROTO_IPV6 ? IPV6_SADDR_OFFSET : IPV4_SADDR_OFFSET;
 	uint32_t len = nfproto == NFPROTO_IPV6 ? sizeof(struct in6_addr) : sizeof(struct in_addr);
 
-	nftb_load_payload(r, NFT_PAYLOAD_NETWORK_HEADER, offset, len, b);
-	nftb_nat(r, NFT_NAT_SNAT, nfproto, false, b);
-	nftb_comment(r, HOSTNAT_COMMENT, b);
-}
-
-static void queue_ipv4_rule(struct nft_batch *b, const struct pool_config *cfg)
-{
-	struct nftnl_rule *r = nftb_rule_new(HOSTNAT_TABLE, HOSTNAT_CHAIN);
-	uint32_t mask = cfg->pool_prefix ? htonl(~0u << (32 - cfg->pool_prefix)) : 0;
-	struct in_addr pool = pool_network(cfg);
-
-	if (r) {
-		nftb_match_ipv4(r, b);
-		nftb_load_payload(r, NFT_PAYLOAD_NETWORK_HEADER, IPV4_SADDR_OFFSET,
-				  sizeof(struct in_addr), b);
-		nftb_mask_xor(r, mask, 0, b);
-		nftb_compare(r, NFT_CMP_NEQ, &pool, sizeof(pool), b);
-		snat_to_own_source(r, NFPROTO_IPV4, b);
-	}
-	nftb_send_rule(b, r);
-}
-
-static void queue_ipv6_rule(struct nft_batch *b)
-{
-	struct nftnl_rule *r = nftb_rule_new(HOSTNAT_TABLE, HOSTNAT_CHAIN);
-	uint8_t ipv6 = NFPROTO_IPV6;
-	struct in6_addr pool;
-
-	pool_network6(&pool);
 	if (r) {
 		nftb_load_meta(r, NFT_META_NFPROTO, b);
-		nftb_compare(r, NFT_CMP_EQ, &ipv6, sizeof(ipv6), b);
-		/* The pool is a /48: its first six bytes, no mask needed. */
-		nftb_load_payload(r, NFT_PAYLOAD_NETWORK_HEADER, IPV6_SADDR_OFFSET,
-				  POOL_PREFIX6 / 8, b);
-		nftb_compare(r, NFT_CMP_NEQ, &pool, POOL_PREFIX6 / 8, b);
-		snat_to_own_source(r, NFPROTO_IPV6, b);
+		nftb_compare(r, NFT_CMP_EQ, &nfproto, sizeof(nfproto), b);
+		/* A name prefix: the comparison's length is the prefix's. */
+		nftb_load_meta(r, NFT_META_IIFNAME, b);
+		nftb_compare(r, NFT_CMP_NEQ, JAIL_VETH_PREFIX, strlen(JAIL_VETH_PREFIX), b);
+		nftb_load_payload(r, NFT_PAYLOAD_NETWORK_HEADER, offset, len, b);
+		nftb_nat(r, NFT_NAT_SNAT, nfproto, false, b);
+		nftb_comment(r, HOSTNAT_COMMENT, b);
 	}
 	nftb_send_rule(b, r);
 }
 
-void hostnat_queue(struct nft_batch *b, const struct pool_config *cfg)
+void hostnat_queue(struct nft_batch *b)
 {
 	nftb_add_table(b, HOSTNAT_TABLE, 0, NLM_F_CREATE);
 	nftb_add_chain(b, HOSTNAT_TABLE, HOSTNAT_CHAIN, "nat", NF_INET_POST_ROUTING,
 		       HOSTNAT_PRIORITY);
 	nftb_flush_chain(b, HOSTNAT_TABLE, HOSTNAT_CHAIN);
-	queue_ipv4_rule(b, cfg);
-	queue_ipv6_rule(b);
+	queue_rule(b, NFPROTO_IPV4);
+	queue_rule(b, NFPROTO_IPV6);
 }
 
 void hostnat_queue_removal(struct nft_batch *b)

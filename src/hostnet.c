@@ -318,7 +318,7 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 		.uplink = jh->uplink.name, .jail_addr = jh->net.jail_addr,
 		.mark = jh->net.mark, .mark_mask = cfg->mark_mask,
 		.publish = jh->publish, .publish_count = jh->publish_count,
-		.has_ipv6 = jh->has_ipv6, .jail_addr6 = jh->net.jail_addr6, .pool = cfg,
+		.has_ipv6 = jh->has_ipv6, .jail_addr6 = jh->net.jail_addr6,
 	};
 	char alias[LINK_ALIAS_MAX];
 	struct link_info host;

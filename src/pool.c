@@ -54,7 +54,7 @@ int pool_slot(const struct pool_config *cfg, unsigned slot, struct jail_net *net
 		return -ERANGE;
 	subnet = (pool_base_host_order(cfg) & prefix_mask(cfg->pool_prefix)) + (slot << 2);
 	net->slot = slot;
-	snprintf(net->host_veth, sizeof(net->host_veth), "nj%u", slot);
+	snprintf(net->host_veth, sizeof(net->host_veth), JAIL_VETH_PREFIX "%u", slot);
 	net->subnet.s_addr = htonl(subnet);
 	net->host_addr.s_addr = htonl(subnet + 1);
 	net->jail_addr.s_addr = htonl(subnet + 2);
@@ -97,7 +97,8 @@ unsigned pool_slot_of_veth(const struct pool_config *cfg, const char *name)
 	struct jail_net net;
 	uint32_t slot;
 
-	if (strncmp(name, "nj", 2) != 0 || parse_u32(name + 2, 1, pool_slot_count(cfg), &slot))
+	if (strncmp(name, JAIL_VETH_PREFIX, strlen(JAIL_VETH_PREFIX)) != 0 ||
+	    parse_u32(name + strlen(JAIL_VETH_PREFIX), 1, pool_slot_count(cfg), &slot))
 		return 0;
 	/* Only the canonical spelling: "nj07" or "nj0x7" are somebody else's. */
 	pool_slot(cfg, slot, &net);
