@@ -251,12 +251,12 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 		}
 	}
 	/* The last jail takes the host's NAT shortcut with it (a jail that got as far as
-	 * nftables wrote it).  A dead jail's slot does not keep it: its table went with its
-	 * netjail. */
+	 * nftables wrote it).  A dead jail's slot keeps it, as it keeps the gate, until
+	 * cleanup_dead_jails() removes both. */
 	err = jh->nft.sock ? remove_nft(jh, released > 0, !state_has_slots(st, jh->net.slot)) : 0;
 	if (err) {
-		log_error("cannot remove the nftables table, the guard of %s or the NAT shortcut: %s", jh->uplink.name,
-			  nl_reason(err));
+		log_error("cannot remove the nftables table, the guard of %s or the NAT shortcut: %s",
+			  jh->uplink.name, nl_reason(err));
 		clean = false;
 	} else if (released > 0) {
 		state_forget_uplink(st, jh->uplink.name);
