@@ -10,8 +10,11 @@
 #define HOSTNAT_PRIORITY 300
 #define JAIL_NAT_PRIORITY (HOSTNAT_PRIORITY + 1)
 
-/* Add to batch @b the table "inet netjail_hostnat" and its rules, replacing any rules it
- * had: every jail's setup sends it, so there is one set. */
+/* Is the table "inet netjail_hostnat" there?  Asked through @nft: 1, 0 or -errno. */
+int hostnat_present(struct nl *nft);
+
+/* Add to batch @b that table (NLM_F_EXCL: -EEXIST if another jail made it meanwhile) and
+ * its rules. */
 void hostnat_queue(struct nft_batch *b);
 
 /* Add to batch @b the removal of that table: the last jail is gone. */

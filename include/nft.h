@@ -22,6 +22,7 @@ struct nft_jail {
 	/* netjail turned forwarding on for the uplink (IPv4, IPv6): refuse to route anything
 	 * from it but jails' connections */
 	bool guard_ipv4, guard_ipv6;
+	bool with_hostnat;		/* also make hostnat.h's table, in the same batch */
 };
 
 /* Comments of the rules whose counters netjail --list shows. */
@@ -35,8 +36,8 @@ struct nft_counters {
 	uint64_t inbound_packets;		/* new connections into the jail, refused */
 };
 
-/* Install the jail's table, and the shared chain of hostnat.h, in one atomic batch on @nl
- * (a NETLINK_NETFILTER socket).  The jail's table is owned by that socket: the kernel
+/* Install the jail's table (and with_hostnat, the table of hostnat.h) in one atomic batch
+ * on @nl (a NETLINK_NETFILTER socket).  The jail's table is owned by that socket: the kernel
  * deletes it when the socket closes, so it cannot outlive netjail even if netjail is
  * killed.  0 or -errno. */
 int nft_install_jail(struct nl *nl, const struct nft_jail *jail);

@@ -21,9 +21,11 @@
  *
  * It only saves time, it decides nothing: if it is gone (`nft flush ruleset`), the
  * host's connections walk the jails' chains again, with the same result.  It is not owned
- * so that it outlives the jail that made it; every setup writes it afresh (flush chain,
- * then the rules, in the jail's own batch, so there is always one set), and the last
- * jail out or --cleanup removes it.  Other tools' NAT chains at srcnat + 200 or later no
+ * so that it outlives the jail that made it.  A jail's setup asks whether it is there and,
+ * if not, makes it in its own batch (NLM_F_EXCL: of two jails racing, one makes it and the
+ * other sends its batch again without it): not rewritten each time, since replacing a
+ * NAT chain's rules made each setup wait on the kernel for milliseconds.  The last jail
+ * out or --cleanup removes it.  Other tools' NAT chains at srcnat + 200 or later no
  * longer see the host's own connections while jails run; their chains before that see
  * everything, as before.
  */
@@ -31,6 +33,7 @@
 #include <netinet/in.h>	/* before linux/netfilter.h, which would bring linux/in.h */
 #include <stdio.h>	/* libnftnl's headers use FILE */
 #include <libnftnl/rule.h>
+#include <libnftnl/table.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <string.h>
@@ -66,12 +69,29 @@ static void queue_rule(struct nft_batch *b, uint8_t nfproto)
 	nftb_send_rule(b, r);
 }
 
+int hostnat_present(struct nl *nft)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nftnl_table *table = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+	int err;
+
+	if (!table)
+		return -ENOMEM;
+	memset(buf, 0, sizeof(buf));
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, 0, nft->seq++);
+	nftnl_table_set_str(table, NFTNL_TABLE_NAME, HOSTNAT_TABLE);
+	nftnl_table_nlmsg_build_payload(nlh, table);
+	nftnl_table_free(table);
+	err = nl_query(nft, nlh, NULL, NULL);
+	return err == 0 ? 1 : err == -ENOENT ? 0 : err;
+}
+
 void hostnat_queue(struct nft_batch *b)
 {
-	nftb_add_table(b, HOSTNAT_TABLE, 0, NLM_F_CREATE);
+	nftb_add_table(b, HOSTNAT_TABLE, 0, NLM_F_CREATE | NLM_F_EXCL);
 	nftb_add_chain(b, HOSTNAT_TABLE, HOSTNAT_CHAIN, "nat", NF_INET_POST_ROUTING,
 		       HOSTNAT_PRIORITY);
-	nftb_flush_chain(b, HOSTNAT_TABLE, HOSTNAT_CHAIN);
 	queue_rule(b, NFPROTO_IPV4);
 	queue_rule(b, NFPROTO_IPV6);
 }

@@ -35,6 +35,7 @@
 #include "addr.h"
 #include "gate.h"
 #include "guard.h"
+#include "hostnat.h"
 #include "hostnet.h"
 #include "ipv6conf.h"
 #include "log.h"
@@ -374,8 +375,16 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 	snprintf(nft.table, sizeof(nft.table), "netjail%u", jh->net.slot);
 	nft.host_veth_index = jh->host_index;
 	err = jh->nft.sock ? 0 : nl_open(&jh->nft, NETLINK_NETFILTER);
-	if (!err)
+	if (!err) {
+		/* The host's NAT shortcut, if no jail made it yet; if another makes it
+		 * meanwhile, ours goes without it. */
+		nft.with_hostnat = hostnat_present(&jh->nft) == 0;
 		err = nft_install_jail(&jh->nft, &nft);
+		if (err == -EEXIST && nft.with_hostnat) {
+			nft.with_hostnat = false;
+			err = nft_install_jail(&jh->nft, &nft);
+		}
+	}
 	jh->has_table = !err;
 	if (!err)
 		log_verbose("nftables table %s: connection mark, NAT, kill switch%s", nft.table,

@@ -253,7 +253,8 @@ int nft_install_jail(struct nl *nl, const struct nft_jail *jail)
 
 	if (nftb_start(&b, nl))
 		return -ENOMEM;
-	hostnat_queue(&b);
+	if (jail->with_hostnat)
+		hostnat_queue(&b);
 	nftb_add_table(&b, jail->table, NFT_TABLE_F_OWNER, NLM_F_CREATE | NLM_F_EXCL);
 	nftb_add_chain(&b, jail->table, "postrouting", "nat", NF_INET_POST_ROUTING,
 		       JAIL_NAT_PRIORITY);

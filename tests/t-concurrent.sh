@@ -56,6 +56,8 @@ is "$addrs" 20 "20 distinct host-side jail addresses"
 sleep 0.5
 is "$(ip rule | grep -c '^100:')" 20 "the 20 jails' rules stay at priority 100"
 is "$(ip rule | grep -cE '^(98|99|101):')" 3 "... behind one gate for all of them"
+is "$(nft list chain inet netjail_hostnat postrouting 2>/dev/null | grep -c 'snat ip6\? to')" 2 \
+	"... and one NAT shortcut for all of them, one rule per family"
 
 for i in $(seq 1 20); do
 	echo go 1<>"$LAB_TMP/go.$i"   # read-write: never blocks, even if the jail is gone

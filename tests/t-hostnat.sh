@@ -2,8 +2,8 @@
 # t-hostnat.sh - the host's own new connections skip the jails' NAT chains (the table
 # netjail_hostnat, in front of them): while jails run, a NAT chain after theirs never sees
 # the host's connections, which keep the host's own source, and jails are still NATed; the
-# table holds one set of rules however many jails wrote it; deleting it costs nothing but
-# speed and the next jail writes it again; the last jail out takes it with it, and after a
+# table holds one set of rules however many jails started; deleting it costs nothing but
+# speed and the next jail makes it again; the last jail out takes it with it, and after a
 # SIGKILL, --cleanup does.
 set -u
 . "$(dirname "$0")/lab.sh"
@@ -46,13 +46,13 @@ if wait_for 10 jail_links_at_least 1; then
 	is "$(seen_source_udp)" 192.0.2.2 "the host's new UDP flow keeps the host's source"
 	is "$(probe_count)" "$n0" "... and ends at the shortcut too"
 	is "$(seen_source nj -i up0 --)" 192.0.2.2 "a second jail's connection is still NATed to up0"
-	is "$(hostnat_rules)" 2 "after two jails wrote it, still one rule per family"
+	is "$(hostnat_rules)" 2 "after two jails started, still one rule per family"
 
 	nft delete table inet netjail_hostnat
 	check "shortcut deleted: the host's connections walk the jails' chains again, unchanged" \
 		host_reaches_probe
 	is "$(seen_source nj -i up0 --)" 192.0.2.2 "... and a new jail works"
-	check "... and has written the shortcut again" quiet nft list table inet netjail_hostnat
+	check "... and has made the shortcut again" quiet nft list table inet netjail_hostnat
 	check "... which the host's connections end at again" fails host_reaches_probe
 	is "$(hostnat_rules)" 2 "... with one rule per family"
 else
