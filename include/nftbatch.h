@@ -35,8 +35,6 @@ void nftb_delete_table(struct nft_batch *b, const char *name);
 void nftb_add_chain(struct nft_batch *b, const char *table, const char *name, const char *type,
 		    uint32_t hook, int32_t priority);
 void nftb_delete_rule(struct nft_batch *b, const char *table, const char *chain, uint64_t handle);
-/* Every rule of @chain (a delete without a handle). */
-void nftb_flush_chain(struct nft_batch *b, const char *table, const char *chain);
 struct nftnl_rule *nftb_rule_new(const char *table, const char *chain);
 /* Append @rule (may be NULL: out of memory) to its chain and free it. */
 void nftb_send_rule(struct nft_batch *b, struct nftnl_rule *rule);
@@ -50,7 +48,8 @@ void nftb_load_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uin
 		       struct nft_batch *b);
 /* NAT (@type NFT_NAT_SNAT or _DNAT, for @nfproto) to the address in register 1 and, with
  * @port, the port in register 2. */
-void nftb_nat(struct nftnl_rule *r, uint32_t type, uint32_t nfproto, bool port, struct nft_batch *b);
+void nftb_nat(struct nftnl_rule *r, uint32_t type, uint32_t nfproto, bool port,
+	      struct nft_batch *b);
 void nftb_load_immediate(struct nftnl_rule *r, uint32_t reg, const void *data, uint32_t len,
 			 struct nft_batch *b);
 /* reg1 = (reg1 & mask) ^ xor, on 32 bits */

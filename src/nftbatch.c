@@ -147,7 +147,8 @@ void nftb_match_ipv4(struct nftnl_rule *r, struct nft_batch *b)
 	nftb_compare(r, NFT_CMP_EQ, &ipv4, sizeof(ipv4), b);
 }
 
-void nftb_nat(struct nftnl_rule *r, uint32_t type, uint32_t nfproto, bool port, struct nft_batch *b)
+void nftb_nat(struct nftnl_rule *r, uint32_t type, uint32_t nfproto, bool port,
+	      struct nft_batch *b)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("nat");
 
@@ -301,9 +302,7 @@ void nftb_delete_table(struct nft_batch *b, const char *name)
 	nftnl_table_free(table);
 }
 
-/* One rule by its @handle, or with none, every rule of @chain. */
-static void delete_rules(struct nft_batch *b, const char *table, const char *chain,
-			 const uint64_t *handle)
+void nftb_delete_rule(struct nft_batch *b, const char *table, const char *chain, uint64_t handle)
 {
 	struct nftnl_rule *rule = nftb_rule_new(table, chain);
 
@@ -311,20 +310,9 @@ static void delete_rules(struct nft_batch *b, const char *table, const char *cha
 		b->err = -ENOMEM;
 		return;
 	}
-	if (handle)
-		nftnl_rule_set_u64(rule, NFTNL_RULE_HANDLE, *handle);
+	nftnl_rule_set_u64(rule, NFTNL_RULE_HANDLE, handle);
 	nftb_send_object(b, NFT_MSG_DELRULE, 0, nftb_build_rule, rule);
 	nftnl_rule_free(rule);
-}
-
-void nftb_delete_rule(struct nft_batch *b, const char *table, const char *chain, uint64_t handle)
-{
-	delete_rules(b, table, chain, &handle);
-}
-
-void nftb_flush_chain(struct nft_batch *b, const char *table, const char *chain)
-{
-	delete_rules(b, table, chain, NULL);
 }
 
 struct comment_search {
