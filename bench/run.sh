@@ -429,14 +429,16 @@ How to read it:
   last run's background work (the namespace's removal, freeing deleted nftables objects);
   *back to back*: it has not.  The floor that deletes its veth pays an RCU barrier
   (~20 ms here); netjail, like the lazy floor, leaves the pair to the namespace.
-- The lab's uplinks are veths that cost nothing, so the data path's ratios show the
-  jail's own cost (one more veth hop, forwarding, conntrack and NAT: ~2 us per round
-  trip on this machine) undiluted; through an uplink of 1 Gbit/s it does not show.
+- The lab's uplinks are veths that cost nothing, so the data path's ratios against the
+  host show the cost of any jail (one more veth hop, forwarding, conntrack and NAT: ~5 us
+  per round trip on this machine) undiluted: the bare namespace, which has nothing of
+  netjail's, pays it as well.  Through an uplink of 1 Gbit/s it does not show.
 - Each jail adds one policy rule, behind a gate all jails share that takes the host's
   own lookups past them (see the UDP sendto row), and one nftables table.  The table has
   no prerouting chain: its forward chain sees only routed packets, so the host's packets
-  pass none of it (see the round trip).  Its NAT chain (the jail's masquerade) still sees
-  the first packet of every new flow, the host's own too: that is the "new UDP flow" row.
+  pass none of it (see the round trip).  Its NAT chain (the jail's masquerade) comes after
+  netjail_hostnat's, which ends the NAT walk of every flow not from a jail's link: that
+  is the "new UDP flow" row.
 - Setup and teardown times are from a machine whose other core is never idle for long:
   back-to-back runs share it with the kernel's removal of the previous run's namespace.
 NOTES
