@@ -14,11 +14,12 @@
  * The first rule is the way back into every jail: replies, once conntrack has undone the
  * NAT, are for a jail's address, and table_base holds each jail's /30 (hostnet.c adds and
  * repairs it; it goes with the jail's link).  Being first, it is ahead of any VPN tool's
- * catch-all; a pool address that no jail holds finds nothing there and falls through.  The second sends the host's own traffic ("iif lo":
- * the lookups of locally generated packets) straight to R+1, where the nop gives the
- * jump a target; a goto whose target is missing does nothing, so a lost nop costs speed,
- * never correctness.  Strict rp_filter still works: a reply is checked as if it came in
- * by its way out, nj<N>, whose own rule answers with the uplink.
+ * catch-all; a pool address that no jail holds finds nothing there and falls through. The
+ * second sends the host's own traffic ("iif lo": the lookups of locally generated packets)
+ * straight to R+1, where the nop gives the jump a target; a goto whose target is missing
+ * does nothing, so a lost nop costs speed, never correctness.  Strict rp_filter still
+ * works: a reply is checked as if it came in by its way out, nj<N>, whose own rule answers
+ * with the uplink.
  *
  * What the jump skips must be jails' rules only: keep_rules_first (hostnet.c) moves the
  * jails' rules and the gate ahead of any other tool's rule at R or before.  Every jail

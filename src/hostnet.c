@@ -7,15 +7,15 @@
  *   nftables table netjail<N> (nft.c); net.ipv4.conf.{nj<N>,UPLINK}.forwarding=1
  *   and, shared by all jails, the gate around their rules (gate.c)
  *
- * Routing needs no packet mark.  The jail's packets come in by nj<N>, whose rule sends
- * them to T.  Replies, once conntrack has undone the NAT, are for the jail's address:
- * the gate's first rule finds it in the table all jails share, ahead of any VPN tool's
- * catch-all, and repair puts it back if it goes (not main's prefix route, which nothing
- * here would restore after an `ip route flush`).  Strict rp_filter checks a forwarded packet as if it came in by
- * its way out: a reply from the uplink is checked with iif nj<N> (T says the uplink: it
- * passes), a packet from the jail with a lookup of its source (the gate's rule says
- * nj<N>: it passes).  Marking packets instead would take an nftables prerouting chain per
- * jail, which every packet the host receives would go past.
+ * Routing needs no packet mark.  The jail's packets come in by nj<N>, whose rule sends them
+ * to T.  Replies, once conntrack has undone the NAT, are for the jail's address: the gate's
+ * first rule finds it in the table all jails share, ahead of any VPN tool's catch-all, and
+ * repair puts it back if it goes (not main's prefix route, which nothing here would restore
+ * after an `ip route flush`).  Strict rp_filter checks a forwarded packet as if it came in
+ * by its way out: a reply from the uplink is checked with iif nj<N> (T says the uplink: it
+ * passes), a packet from the jail with a lookup of its source (the gate's rule says nj<N>:
+ * it passes).  Marking packets instead would take an nftables prerouting chain per jail,
+ * which every packet the host receives would go past.
  *
  * The unreachable default is why the jail fails closed: when the uplink's route goes away,
  * lookups in T end there instead of falling through to the main table and its default
