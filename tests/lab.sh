@@ -181,8 +181,11 @@ lab_up() {
 	# The "internet" server: reply with the peer address it saw.
 	# shellcheck disable=SC2016  # $SOCAT_PEERADDR is for the server's shell
 	lab_bg ip netns exec srv socat -t5 TCP-LISTEN:7,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR'
+	# The UDP answer reads the datagram first: socat writes it to the command's stdin, and
+	# a command gone already made that write fail (EPIPE) and the answer get lost, in about
+	# one try in 15 on a busy machine.
 	# shellcheck disable=SC2016
-	lab_bg ip netns exec srv socat UDP-RECVFROM:7,bind=203.0.113.10,fork SYSTEM:'echo $SOCAT_PEERADDR'
+	lab_bg ip netns exec srv socat UDP-RECVFROM:7,bind=203.0.113.10,fork SYSTEM:'cat >/dev/null; echo $SOCAT_PEERADDR'
 
 	if ! wait_for 5 _lab_answers; then
 		echo "Bail out! lab did not come up (server unreachable)"
