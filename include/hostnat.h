@@ -13,8 +13,8 @@
 /* Is the table "inet netjail_hostnat" there?  Asked through @nft: 1, 0 or -errno. */
 int hostnat_present(struct nl *nft);
 
-/* Add to batch @b that table (NLM_F_EXCL: -EEXIST if another jail made it meanwhile) and
- * its rules. */
+/* Add to batch @b that table and its rules (call it under the state lock, having found the
+ * table missing). */
 void hostnat_queue(struct nft_batch *b);
 
 /* Add to batch @b the removal of that table: the last jail is gone. */

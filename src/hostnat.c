@@ -22,9 +22,9 @@
  * It only saves time, it decides nothing: if it is gone (`nft flush ruleset`), the
  * host's connections walk the jails' chains again, with the same result.  It is not owned
  * so that it outlives the jail that made it.  A jail's setup asks whether it is there and,
- * if not, makes it in its own batch (NLM_F_EXCL: of two jails racing, one makes it and the
- * other sends its batch again without it): not rewritten each time, since replacing a
- * NAT chain's rules made each setup wait on the kernel for milliseconds.  The last jail
+ * if not, makes it in its own batch; setups and teardowns hold the state lock, so no other
+ * jail makes or removes it in between.  It is not rewritten each time: replacing a NAT
+ * chain's rules made each setup wait on the kernel for milliseconds.  The last jail
  * out or --cleanup removes it.  Other tools' NAT chains at srcnat + 200 or later no
  * longer see the host's own connections while jails run; their chains before that see
  * everything, as before.
@@ -89,7 +89,7 @@ int hostnat_present(struct nl *nft)
 
 void hostnat_queue(struct nft_batch *b)
 {
-	nftb_add_table(b, HOSTNAT_TABLE, 0, NLM_F_CREATE | NLM_F_EXCL);
+	nftb_add_table(b, HOSTNAT_TABLE, 0, NLM_F_CREATE);
 	nftb_add_chain(b, HOSTNAT_TABLE, HOSTNAT_CHAIN, "nat", NF_INET_POST_ROUTING,
 		       HOSTNAT_PRIORITY);
 	queue_rule(b, NFPROTO_IPV4);

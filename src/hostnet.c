@@ -376,14 +376,10 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 	nft.host_veth_index = jh->host_index;
 	err = jh->nft.sock ? 0 : nl_open(&jh->nft, NETLINK_NETFILTER);
 	if (!err) {
-		/* The host's NAT shortcut, if no jail made it yet; if another makes it
-		 * meanwhile, ours goes without it. */
+		/* The host's NAT shortcut, if no jail made it yet (setups and teardowns hold
+		 * the state lock, so none makes or removes it meanwhile). */
 		nft.with_hostnat = hostnat_present(&jh->nft) == 0;
 		err = nft_install_jail(&jh->nft, &nft);
-		if (err == -EEXIST && nft.with_hostnat) {
-			nft.with_hostnat = false;
-			err = nft_install_jail(&jh->nft, &nft);
-		}
 	}
 	jh->has_table = !err;
 	if (!err)
