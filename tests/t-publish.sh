@@ -9,9 +9,11 @@ set -u
 lab_enter "$@"
 lab_start_test
 
-# In the jail: TCP and UDP port 7 answer with the peer address they saw.
+# In the jail: TCP and UDP port 7 answer with the peer address they saw. The UDP answer
+# reads the datagram first, as the lab's server does (tests/lab.sh): a command gone before
+# socat wrote the datagram to it made that write fail and the answer get lost.
 # shellcheck disable=SC2016  # $SOCAT_PEERADDR is for the jail's shell
-server='socat TCP-LISTEN:7,fork,reuseaddr SYSTEM:"echo \$SOCAT_PEERADDR" & socat UDP-RECVFROM:7,fork SYSTEM:"echo \$SOCAT_PEERADDR" & wait'
+server='socat TCP-LISTEN:7,fork,reuseaddr SYSTEM:"echo \$SOCAT_PEERADDR" & socat UDP-RECVFROM:7,fork SYSTEM:"cat >/dev/null; echo \$SOCAT_PEERADDR" & wait'
 nj_bg -i up1 -g 198.51.100.1 -P 8080:7 -P 198.51.100.2:5353:7/udp -- sh -c "$server" </dev/null >/dev/null 2>&1
 jail_pid=$NJ_PID
 ask_tcp() { timeout 5 "$@" socat -T2 - TCP:198.51.100.2:8080,connect-timeout=2 </dev/null 2>/dev/null | tr -d '\r' | head -n1; }
