@@ -40,12 +40,13 @@ int route_for_each_family(struct nl *nl, uint8_t family, route_visit_fn visit, v
 /* Delete every route, IPv4 and IPv6, of @table.  0 or -errno. */
 int route_flush_table(struct nl *nl, uint32_t table);
 
-/* The gateway of the lowest-metric default route out of @oif in any table but those from
- * @skip_first to @skip_last (netjail's own).  0, -ENOENT if there is none, or -errno. */
+/* The gateway of the lowest-metric default route out of @oif in the main table or, if it
+ * has none, in any table but those from @skip_first to @skip_last (netjail's own).  0,
+ * -ENOENT if there is none, or -errno. */
 int route_find_default_gateway(struct nl *nl, int oif, uint32_t skip_first, uint32_t skip_last,
 			       struct in_addr *gateway);
 
-/* IPv6: the lowest-metric default route out of @oif outside the skipped tables.  0 with
+/* IPv6: the lowest-metric default route out of @oif, the main table's first, as above.  0 with
  * @has_gateway and @gateway (none on a point-to-point link), -ENOENT, or -errno. */
 int route6_find_default(struct nl *nl, int oif, uint32_t skip_first, uint32_t skip_last,
 			bool *has_gateway, struct in6_addr *gateway);

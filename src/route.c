@@ -235,11 +235,19 @@ static int consider_default(const struct route_info *route, void *data)
 	return 0;
 }
 
-/* The lowest-metric default route of @family out of @oif outside the skipped tables. */
+/* The lowest-metric default route of @family out of @oif: the main table's if it has one
+ * (what the host itself would use), else any table's outside the skipped ones.  Main first
+ * because it is one table: a search of all of them walks every jail's table too, whose
+ * defaults mostly leave by this very uplink, and would cost every setup O(jails). */
 static int find_default(struct nl *nl, uint8_t family, struct default_search *search)
 {
-	int err = route_for_each_filtered(nl, family, 0, search->oif, consider_default, search);
+	int err = route_for_each_filtered(nl, family, RT_TABLE_MAIN, search->oif, consider_default,
+					  search);
 
+	if (err == -ENOENT)
+		err = 0;	/* no main table in this family yet */
+	if (!err && !search->found)
+		err = route_for_each_filtered(nl, family, 0, search->oif, consider_default, search);
 	if (err)
 		return err;
 	return search->found ? 0 : -ENOENT;

@@ -1,6 +1,7 @@
 #!/bin/bash
 # t-egress.sh - a jail's traffic leaves by its uplink; the host's own traffic is not affected;
-# gateway auto-detection picks the lowest-metric default route on the uplink, in any table.
+# gateway auto-detection takes the uplink's default route in the main table, else the
+# lowest-metric one in any other table.
 set -u
 . "$(dirname "$0")/lab.sh"
 lab_enter "$@"
@@ -40,22 +41,26 @@ finish "$jail" 5
 is "$RC" 143 "jail running sleep ends with 143 on SIGTERM"
 assert_host_unchanged "$before" "host state unchanged after the first jails"
 
-# Gateway detection: lowest metric wins, whatever the table.  198.51.100.99 does not exist, so
-# a jail routed through it cannot reach the server.
-ip route add default via 198.51.100.1 dev up1 metric 50 table 100
-ip route add default via 198.51.100.99 dev up1 metric 500
+# Gateway detection: the main table's default route out of the uplink wins, whatever the
+# metrics elsewhere (it is the one the host itself uses); without one there, the lowest
+# metric in any other table.  198.51.100.99 does not exist, so a jail routed through it
+# cannot reach the server.
+ip route add default via 198.51.100.99 dev up1 metric 50 table 100
+ip route add default via 198.51.100.1 dev up1 metric 500
 is "$(seen_source nj -i up1 --)" 198.51.100.2 \
-	"auto gateway: table 100 metric 50 (good) beats main metric 500 (dead): server sees 198.51.100.2"
-ip route del default via 198.51.100.1 dev up1 metric 50 table 100
-ip route del default via 198.51.100.99 dev up1 metric 500
+	"auto gateway: main metric 500 (good) beats table 100 metric 50 (dead): server sees 198.51.100.2"
+is "$(seen_source)" 192.0.2.2 "host direct with a second default on up1 (metric 500 > 0): still up0"
+ip route del default via 198.51.100.1 dev up1 metric 500
 
-ip route add default via 198.51.100.99 dev up1 metric 500 table 100
-ip route add default via 198.51.100.1 dev up1 metric 50
+ip route add default via 198.51.100.1 dev up1 metric 10 table 101
 is "$(seen_source nj -i up1 --)" 198.51.100.2 \
-	"auto gateway: main metric 50 (good) beats table 100 metric 500 (dead): server sees 198.51.100.2"
-is "$(seen_source)" 192.0.2.2 "host direct with a second default on up1 (metric 50 > 0): still up0"
-ip route del default via 198.51.100.99 dev up1 metric 500 table 100
-ip route del default via 198.51.100.1 dev up1 metric 50
+	"auto gateway, none in main: table 101 metric 10 (good) beats table 100 metric 50 (dead)"
+ip route del default via 198.51.100.99 dev up1 metric 50 table 100
+ip route add default via 198.51.100.99 dev up1 metric 5 table 100
+is "$(seen_source nj -i up1 --)" "" \
+	"... and table 100 metric 5 (dead) beats table 101 metric 10 (good): server sees nothing"
+ip route del default via 198.51.100.99 dev up1 metric 5 table 100
+ip route del default via 198.51.100.1 dev up1 metric 10 table 101
 
 # A default route naming another uplink is not a gateway for up1.
 ip route add default via 192.0.2.1 dev up0 metric 10 table 101
