@@ -8,9 +8,9 @@
 #include "addr.h"
 
 /* RTM_NEWADDR (or RTM_DELADDR) of @family: @local (@len bytes) /@prefix on @index, with
- * @flags. */
+ * @flags (IFA_F_*; those past the header's 8 bits go in IFA_FLAGS, Linux 3.14). */
 static int change_address(struct nl *nl, uint16_t type, int index, uint8_t family,
-			  const void *local, size_t len, unsigned prefix, uint8_t flags)
+			  const void *local, size_t len, unsigned prefix, uint32_t flags)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_msg(nl, buf, type,
@@ -21,15 +21,18 @@ static int change_address(struct nl *nl, uint16_t type, int index, uint8_t famil
 	ifa->ifa_prefixlen = (unsigned char)prefix;
 	ifa->ifa_index = (unsigned)index;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	ifa->ifa_flags = flags;
+	ifa->ifa_flags = (unsigned char)flags;
 	mnl_attr_put(nlh, IFA_LOCAL, len, local);
 	mnl_attr_put(nlh, IFA_ADDRESS, len, local);
+	if (flags > 0xff)
+		mnl_attr_put_u32(nlh, IFA_FLAGS, flags);
 	return nl_request(nl, nlh);
 }
 
-int addr_add(struct nl *nl, int index, struct in_addr local, unsigned prefix)
+int addr_add(struct nl *nl, int index, struct in_addr local, unsigned prefix, uint32_t flags)
 {
-	return change_address(nl, RTM_NEWADDR, index, AF_INET, &local, sizeof(local), prefix, 0);
+	return change_address(nl, RTM_NEWADDR, index, AF_INET, &local, sizeof(local), prefix,
+			      flags);
 }
 
 int addr_delete(struct nl *nl, int index, struct in_addr local, unsigned prefix)
@@ -37,11 +40,12 @@ int addr_delete(struct nl *nl, int index, struct in_addr local, unsigned prefix)
 	return change_address(nl, RTM_DELADDR, index, AF_INET, &local, sizeof(local), prefix, 0);
 }
 
-int addr6_add(struct nl *nl, int index, const struct in6_addr *local, unsigned prefix)
+int addr6_add(struct nl *nl, int index, const struct in6_addr *local, unsigned prefix,
+	      uint32_t flags)
 {
 	/* No duplicate address detection on a link of two ends we both own: usable at once. */
 	return change_address(nl, RTM_NEWADDR, index, AF_INET6, local, sizeof(*local), prefix,
-			      IFA_F_NODAD);
+			      IFA_F_NODAD | flags);
 }
 
 struct walk {

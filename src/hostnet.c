@@ -10,8 +10,9 @@
  * Routing needs no packet mark.  The jail's packets come in by nj<N>, whose rule sends them
  * to T.  Replies, once conntrack has undone the NAT, are for the jail's address: the gate's
  * first rule finds it in the table all jails share, ahead of any VPN tool's catch-all, and
- * repair puts it back if it goes (not main's prefix route, which nothing here would restore
- * after an `ip route flush`).  Strict rp_filter checks a forwarded packet as if it came in
+ * repair puts it back if it goes.  The link's address makes no prefix route in main: that
+ * would be one more route per jail, and nothing here would restore it after an `ip route
+ * flush`.  Strict rp_filter checks a forwarded packet as if it came in
  * by its way out: a reply from the uplink is checked with iif nj<N> (T says the uplink: it
  * passes), a packet from the jail with a lookup of its source (the gate's rule says nj<N>:
  * it passes).  Marking packets instead would take an nftables prerouting chain per jail,
@@ -25,6 +26,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/fib_rules.h>
+#include <linux/if_addr.h>
 #include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -348,10 +350,14 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 	if (err)
 		return err;
 	link_set_alias(nl, jh->host_index, alias);
-	addr_add(nl, jh->host_index, jh->net.host_addr, JAIL_PREFIX);
+	/* No prefix route: the way to the jail is table_base's (the gate looks it up first,
+	 * the host's own traffic included).  One in main as well would be a route per jail
+	 * that every setup's route dumps read and every supervisor's filter is shown. */
+	addr_add(nl, jh->host_index, jh->net.host_addr, JAIL_PREFIX, IFA_F_NOPREFIXROUTE);
 	link_set_inet_conf(nl, jh->host_index, IPV4_DEVCONF_FORWARDING, 1);
 	if (jh->has_ipv6)
-		addr6_add(nl, jh->host_index, &jh->net.host_addr6, JAIL_PREFIX6);
+		addr6_add(nl, jh->host_index, &jh->net.host_addr6, JAIL_PREFIX6,
+			  IFA_F_NOPREFIXROUTE);
 	link_set_up(nl, jh->host_index);
 	queue_jail_routes(jh, nl);
 	jh->rule_priority = cfg->rule_priority;

@@ -75,7 +75,7 @@ static int configure_jail_network(const struct jail_side *side)
 	if (!err)
 		err = link_set_alias(&nl, eth0.index, JAIL_INSIDE_ALIAS);
 	if (!err)
-		err = addr_add(&nl, eth0.index, side->jail_addr, side->prefix);
+		err = addr_add(&nl, eth0.index, side->jail_addr, side->prefix, 0);
 	if (!err)
 		err = link_set_up(&nl, eth0.index);
 	if (!err) {
@@ -83,7 +83,7 @@ static int configure_jail_network(const struct jail_side *side)
 		err = route_add(&nl, &gateway);
 	}
 	if (!err && side->has_ipv6)
-		err = addr6_add(&nl, eth0.index, &side->jail_addr6, JAIL_PREFIX6);
+		err = addr6_add(&nl, eth0.index, &side->jail_addr6, JAIL_PREFIX6, 0);
 	if (!err && side->has_ipv6) {
 		struct route_info gateway6 = {
 			.family = AF_INET6, .table = RT_TABLE_MAIN, .type = RTN_UNICAST,
