@@ -20,6 +20,7 @@ struct link_info {
 	char alias[LINK_ALIAS_MAX];
 	bool has_inet_conf;
 	uint32_t inet_conf[IPV4_DEVCONF_MAX];	/* indexed by IPV4_DEVCONF_* - 1 */
+	bool has_inet6;				/* the kernel runs IPv6 on it */
 };
 
 typedef int (*link_visit_fn)(const struct link_info *link, void *data);
@@ -36,6 +37,10 @@ int link_add_veth(struct nl *nl, const char *host_name, const char *peer_name, p
 
 /* Set the interface's alias (the kernel ignores IFLA_IFALIAS when creating a link). */
 int link_set_alias(struct nl *nl, int index, const char *alias);
+
+/* No IPv6 link-local address (nor its routes) when the interface comes up: a link whose
+ * IPv6, if any, is an address given to it needs none.  Only where has_inet6. */
+int link_skip_ipv6_link_local(struct nl *nl, int index);
 
 int link_set_up(struct nl *nl, int index);
 int link_set_down(struct nl *nl, int index);

@@ -35,6 +35,8 @@ static void parse_af_spec(const struct nlattr *nest, struct link_info *link)
 	const struct nlattr *family, *attr;
 
 	mnl_attr_for_each_nested(family, nest) {
+		if (mnl_attr_get_type(family) == AF_INET6)
+			link->has_inet6 = true;
 		if (mnl_attr_get_type(family) != AF_INET)
 			continue;
 		mnl_attr_for_each_nested(attr, family) {
@@ -226,6 +228,20 @@ int link_delete(struct nl *nl, int index)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 
 	return nl_request(nl, link_change_msg(nl, buf, RTM_DELLINK, index));
+}
+
+int link_skip_ipv6_link_local(struct nl *nl, int index)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = link_change_msg(nl, buf, RTM_NEWLINK, index);
+	struct nlattr *af_spec, *inet6;
+
+	af_spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+	inet6 = mnl_attr_nest_start(nlh, AF_INET6);
+	mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+	mnl_attr_nest_end(nlh, inet6);
+	mnl_attr_nest_end(nlh, af_spec);
+	return nl_request(nl, nlh);
 }
 
 int link_set_inet_conf(struct nl *nl, int index, int key, uint32_t value)
