@@ -35,18 +35,14 @@ void state_unlock(struct state *st);
 /* Claim slot @slot: returns a held lock fd (>= 0) that stays held while the jail lives and
  * is released by the kernel when netjail dies, or -EBUSY if a live netjail has it. */
 int state_claim_slot(struct state *st, unsigned slot);
-/* The same for each slot 1..@slots marked in @listed whose file is still there, in one
- * go: @fds[slot] gets the held lock fd of each one claimed (its netjail is dead), -1 for
- * the others.  0 or -errno. */
-int state_claim_listed_slots(struct state *st, const unsigned char *listed, unsigned slots,
-			     int *fds);
+/* The same, in one go, for each slot 1..@slots whose file is there: @fds[slot] gets the
+ * held lock fd of each one claimed (its netjail is dead), -1 for the others.  Slots whose
+ * lock /proc/locks shows held are not tried (heldlocks.c).  0 or -errno. */
+int state_claim_dead_slots(struct state *st, unsigned slots, int *fds);
 
 /* Drop slot @slot's file, with its lock held: its jail ended cleanly, nothing of it is
  * left to look for.  A slot whose file is there is live, or its netjail died. */
 void state_forget_slot(struct state *st, unsigned slot);
-typedef int (*state_slot_visit_fn)(unsigned slot, void *data);
-/* Call @visit for every slot that has a file (live or dead); non-zero from it stops. */
-int state_for_each_slot(struct state *st, state_slot_visit_fn visit, void *data);
 /* true if any slot but @except (0: none) has a file: a jail lives, or one died and was
  * not cleaned up. */
 bool state_has_slots(struct state *st, unsigned except);

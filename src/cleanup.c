@@ -61,20 +61,6 @@ static void remove_slot(const struct pool_config *cfg, struct nl *nl, struct sta
 	log_verbose("removed the remains of dead jail %s (table %u)", net.host_veth, net.table);
 }
 
-struct slot_files {
-	const struct pool_config *cfg;
-	unsigned char *listed;	/* by slot: it has a file */
-};
-
-static int note_slot_file(unsigned slot, void *data)
-{
-	struct slot_files *files = data;
-
-	if (slot <= pool_slot_count(files->cfg))
-		files->listed[slot] = 1;
-	return 0;
-}
-
 struct release {
 	struct nl *nl;
 	struct nl nft;		/* opened when first needed */
@@ -97,15 +83,11 @@ static int release_uplink(const char *uplink, void *data)
 int cleanup_dead_jails(struct nl *nl, struct state *st, const struct pool_config *cfg)
 {
 	unsigned slots = pool_slot_count(cfg);
-	struct slot_files files = { .cfg = cfg, .listed = calloc(slots + 1, 1) };
 	struct release release = { .nl = nl, .st = st };
 	int *dead = calloc(slots + 1, sizeof(*dead));
 	int err, cleaned = 0;
 
-	/* Listed first: the directory changes as dead slots' files go. */
-	err = files.listed && dead ? state_for_each_slot(st, note_slot_file, &files) : -ENOMEM;
-	if (!err)
-		err = state_claim_listed_slots(st, files.listed, slots, dead);
+	err = dead ? state_claim_dead_slots(st, slots, dead) : -ENOMEM;
 	for (unsigned slot = 1; dead && slot <= slots; slot++) {
 		if (dead[slot] < 0)
 			continue;
@@ -128,6 +110,5 @@ int cleanup_dead_jails(struct nl *nl, struct state *st, const struct pool_config
 	}
 	nl_close(&release.nft);
 	free(dead);
-	free(files.listed);
 	return err ? err : cleaned;
 }

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/file.h>
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "heldlocks.h"
 #include "priv.h"
 #include "state.h"
 #include "util.h"
@@ -181,24 +183,89 @@ int state_claim_slot(struct state *st, unsigned slot)
 	return fd;
 }
 
-int state_claim_listed_slots(struct state *st, const unsigned char *listed, unsigned slots,
-			     int *fds)
+/* Call @visit with every file of the state directory. */
+static int for_each_entry(struct state *st, int (*visit)(const struct dirent *entry, void *data),
+			  void *data)
 {
-	struct priv_files saved;
-	int err = 0;
+	int fd = root_openat(st->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	struct dirent *entry;
+	DIR *dir;
+	int ret = 0;
 
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -errno;
+	}
+	while (!ret && (entry = readdir(dir)))
+		ret = visit(entry, data);
+	closedir(dir);
+	return ret;
+}
+
+/* The slot files there, with their inodes. */
+struct slot_files {
+	unsigned slots, count, size;
+	struct { unsigned slot; ino_t inode; } *file;
+};
+
+static int note_slot_file(const struct dirent *entry, void *data)
+{
+	struct slot_files *listed = data;
+	uint32_t slot;
+
+	if (strncmp(entry->d_name, "slot-", 5) != 0 ||
+	    parse_u32(entry->d_name + 5, 1, listed->slots, &slot))
+		return 0;
+	if (listed->count == listed->size) {
+		unsigned size = listed->size ? listed->size * 2 : 64;
+		void *file = reallocarray(listed->file, size, sizeof(*listed->file));
+
+		if (!file)
+			return -ENOMEM;
+		listed->file = file;
+		listed->size = size;
+	}
+	listed->file[listed->count].slot = slot;
+	listed->file[listed->count++].inode = entry->d_ino;
+	return 0;
+}
+
+int state_claim_dead_slots(struct state *st, unsigned slots, int *fds)
+{
+	struct slot_files listed = { .slots = slots };
+	struct held_locks held = { 0 };
+	struct priv_files saved;
+	struct stat dir;
+	int err;
+
+	for (unsigned slot = 1; slot <= slots; slot++)
+		fds[slot] = -1;
+	/* Listed first: the directory changes as dead slots' files go. */
+	err = for_each_entry(st, note_slot_file, &listed);
+	/* Without the hint, every listed slot's lock is tried (heldlocks.c). */
+	if (!err && fstat(st->dir_fd, &dir) == 0)
+		held_locks_read(&held, dir.st_dev);
 	/* One privileged window for all: one for each of a hundred live jails' files would
 	 * change credentials seven times a file, on every start. */
 	priv_files_as_root(&saved);
-	for (unsigned slot = 1; slot <= slots; slot++) {
-		int fd = listed[slot] && !err ? lock_slot_file(st, slot, 0) : -EBUSY;
+	for (unsigned i = 0; !err && i < listed.count; i++) {
+		unsigned slot = listed.file[i].slot;
+		int fd;
 
+		if (held_locks_has(&held, listed.file[i].inode))
+			continue;	/* its netjail lives */
+		fd = lock_slot_file(st, slot, 0);
 		fds[slot] = fd >= 0 ? fd : -1;
 		/* Live, or gone meanwhile: not ours to claim. */
 		if (fd < 0 && fd != -EBUSY && fd != -ENOENT)
 			err = fd;
 	}
 	priv_files_restore(&saved);
+	held_locks_free(&held);
+	free(listed.file);
 	return err;
 }
 
@@ -331,34 +398,14 @@ void state_forget_uplink(struct state *st, const char *uplink)
 	root_unlinkat(st->dir_fd, name);
 }
 
-/* Call @visit with every file of the state directory. */
-static int for_each_entry(struct state *st, int (*visit)(const char *name, void *data), void *data)
-{
-	int fd = root_openat(st->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-	struct dirent *entry;
-	DIR *dir;
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return -errno;
-	}
-	while (!ret && (entry = readdir(dir)))
-		ret = visit(entry->d_name, data);
-	closedir(dir);
-	return ret;
-}
-
 struct slot_walk {
-	state_slot_visit_fn visit;
+	int (*visit)(unsigned slot, void *data);
 	void *data;
 };
 
-static int visit_slot_file(const char *name, void *data)
+static int visit_slot_file(const struct dirent *entry, void *data)
 {
+	const char *name = entry->d_name;
 	struct slot_walk *walk = data;
 	uint32_t slot;
 
@@ -367,7 +414,7 @@ static int visit_slot_file(const char *name, void *data)
 	return walk->visit(slot, walk->data);
 }
 
-int state_for_each_slot(struct state *st, state_slot_visit_fn visit, void *data)
+static int for_each_slot(struct state *st, int (*visit)(unsigned slot, void *data), void *data)
 {
 	struct slot_walk walk = { visit, data };
 
@@ -382,7 +429,7 @@ static int stop_at_slot(unsigned slot, void *data)
 bool state_has_slots(struct state *st, unsigned except)
 {
 	/* An unreadable directory counts as busy: the gate then stays, which is safe. */
-	return state_for_each_slot(st, stop_at_slot, &except) != 0;
+	return for_each_slot(st, stop_at_slot, &except) != 0;
 }
 
 struct uplink_walk {
@@ -390,8 +437,9 @@ struct uplink_walk {
 	void *data;
 };
 
-static int visit_uplink_file(const char *name, void *data)
+static int visit_uplink_file(const struct dirent *entry, void *data)
 {
+	const char *name = entry->d_name;
 	struct uplink_walk *walk = data;
 
 	if (strncmp(name, UPLINK_PREFIX, strlen(UPLINK_PREFIX)) != 0 ||

@@ -78,6 +78,29 @@ nj --cleanup >/dev/null 2>&1
 is "$?" 0 "a second --cleanup (nothing to do) exits 0"
 is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "a new jail on up1 works after --cleanup"
 
+# The next run, not only --cleanup, removes what a SIGKILLed jail left, while another jail
+# lives: the live one's slot is passed over (/proc/locks shows its lock held), the dead
+# one's lock is tried, and taken.
+nj_bg -i up1 -g 198.51.100.1 -- sleep 3600 </dev/null >/dev/null 2>&1
+live=$NJ_PID
+wait_for 10 jail_links_at_least 1
+live_link=$(jail_links)
+nj_bg -i up1 -g 198.51.100.1 -- sleep 3002 </dev/null >/dev/null 2>&1
+dead=$NJ_PID
+wait_for 10 jail_links_at_least 2
+dead_link=$(jail_links | grep -vx "$live_link")
+kill -KILL "$dead"
+wait "$dead" 2>/dev/null
+wait_for 5 fails quiet ip link show "$dead_link"
+check "a SIGKILLed jail leaves its rule behind ($dead_link)" grep -q "iif $dead_link " <<<"$(ip rule)"
+quiet nj -i up0 -- true
+check "... which the next run removes" fails grep -q "iif $dead_link " <<<"$(ip rule)"
+check "... leaving the live jail's ($live_link)" grep -q "iif $live_link lookup" <<<"$(ip rule)"
+kill -TERM "$live"
+finish "$live" 5
+is "$RC" 143 "... which still ends as it should"
+assert_host_unchanged "$before" "host state unchanged after both"
+
 # A record of up1's settings cut short (a netjail killed while writing it, a full disk) must
 # not lock everyone out of up1.
 state_dir=$(ls -d /run/netjail/*/ | head -n 1)
