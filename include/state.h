@@ -36,8 +36,7 @@ void state_unlock(struct state *st);
  * is released by the kernel when netjail dies, or -EBUSY if a live netjail has it. */
 int state_claim_slot(struct state *st, unsigned slot);
 /* The same, in one go, for each slot 1..@slots whose file is there: @fds[slot] gets the
- * held lock fd of each one claimed (its netjail is dead), -1 for the others.  Slots whose
- * lock /proc/locks shows held are not tried (heldlocks.c).  0 or -errno. */
+ * held lock fd of each one claimed (its netjail is dead), -1 for the others.  0 or -errno. */
 int state_claim_dead_slots(struct state *st, unsigned slots, int *fds);
 
 /* Drop slot @slot's file, with its lock held: its jail ended cleanly, nothing of it is

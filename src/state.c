@@ -23,7 +23,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "heldlocks.h"
 #include "priv.h"
 #include "state.h"
 #include "util.h"
@@ -205,10 +204,10 @@ static int for_each_entry(struct state *st, int (*visit)(const struct dirent *en
 	return ret;
 }
 
-/* The slot files there, with their inodes. */
+/* The slots whose file is there. */
 struct slot_files {
 	unsigned slots, count, size;
-	struct { unsigned slot; ino_t inode; } *file;
+	unsigned *slot;
 };
 
 static int note_slot_file(const struct dirent *entry, void *data)
@@ -221,51 +220,43 @@ static int note_slot_file(const struct dirent *entry, void *data)
 		return 0;
 	if (listed->count == listed->size) {
 		unsigned size = listed->size ? listed->size * 2 : 64;
-		void *file = reallocarray(listed->file, size, sizeof(*listed->file));
+		unsigned *more = reallocarray(listed->slot, size, sizeof(*listed->slot));
 
-		if (!file)
+		if (!more)
 			return -ENOMEM;
-		listed->file = file;
+		listed->slot = more;
 		listed->size = size;
 	}
-	listed->file[listed->count].slot = slot;
-	listed->file[listed->count++].inode = entry->d_ino;
+	listed->slot[listed->count++] = slot;
 	return 0;
 }
 
 int state_claim_dead_slots(struct state *st, unsigned slots, int *fds)
 {
 	struct slot_files listed = { .slots = slots };
-	struct held_locks held = { 0 };
 	struct priv_files saved;
-	struct stat dir;
 	int err;
 
 	for (unsigned slot = 1; slot <= slots; slot++)
 		fds[slot] = -1;
 	/* Listed first: the directory changes as dead slots' files go. */
 	err = for_each_entry(st, note_slot_file, &listed);
-	/* Without the hint, every listed slot's lock is tried (heldlocks.c). */
-	if (!err && fstat(st->dir_fd, &dir) == 0)
-		held_locks_read(&held, dir.st_dev);
 	/* One privileged window for all: one for each of a hundred live jails' files would
-	 * change credentials seven times a file, on every start. */
+	 * change credentials seven times a file, on every start.  (/proc/locks would tell
+	 * the held ones in one read, but reading it takes the kernel's file_rwsem for
+	 * writing: an RCU grace period, 10 ms here, and every flock on the host waits.) */
 	priv_files_as_root(&saved);
 	for (unsigned i = 0; !err && i < listed.count; i++) {
-		unsigned slot = listed.file[i].slot;
-		int fd;
+		unsigned slot = listed.slot[i];
+		int fd = lock_slot_file(st, slot, 0);
 
-		if (held_locks_has(&held, listed.file[i].inode))
-			continue;	/* its netjail lives */
-		fd = lock_slot_file(st, slot, 0);
 		fds[slot] = fd >= 0 ? fd : -1;
 		/* Live, or gone meanwhile: not ours to claim. */
 		if (fd < 0 && fd != -EBUSY && fd != -ENOENT)
 			err = fd;
 	}
 	priv_files_restore(&saved);
-	held_locks_free(&held);
-	free(listed.file);
+	free(listed.slot);
 	return err;
 }
 

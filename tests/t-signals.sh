@@ -79,8 +79,7 @@ is "$?" 0 "a second --cleanup (nothing to do) exits 0"
 is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "a new jail on up1 works after --cleanup"
 
 # The next run, not only --cleanup, removes what a SIGKILLed jail left, while another jail
-# lives: the live one's slot is passed over (/proc/locks shows its lock held), the dead
-# one's lock is tried, and taken.
+# lives: the dead one's lock is taken, the live one's is not.
 nj_bg -i up1 -g 198.51.100.1 -- sleep 3600 </dev/null >/dev/null 2>&1
 live=$NJ_PID
 wait_for 10 jail_links_at_least 1
