@@ -35,6 +35,8 @@ void state_unlock(struct state *st);
 /* Claim slot @slot: returns a held lock fd (>= 0) that stays held while the jail lives and
  * is released by the kernel when netjail dies, or -EBUSY if a live netjail has it. */
 int state_claim_slot(struct state *st, unsigned slot);
+/* Give back slot @slot, claimed but not used, and close its lock @fd. */
+void state_unclaim_slot(struct state *st, unsigned slot, int fd);
 /* The same, in one go, for each slot 1..@slots whose file is there: @fds[slot] gets the
  * held lock fd of each one claimed (its netjail is dead), -1 for the others.  0 or -errno. */
 int state_claim_dead_slots(struct state *st, unsigned slots, int *fds);

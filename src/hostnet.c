@@ -157,7 +157,7 @@ int jail_host_claim_slot(struct jail_host *jh, struct nl *nl, struct state *st,
 		}
 		/* An interface of that name that is not ours: leave it and its slot alone. */
 		if (link_find(nl, jh->net.host_veth, &existing) != -ENODEV) {
-			close(fd);
+			state_unclaim_slot(st, slot, fd);
 			continue;
 		}
 		jh->slot_fd = fd;

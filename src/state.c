@@ -171,15 +171,47 @@ static int lock_slot_file(struct state *st, unsigned slot, int flags)
 	return err;
 }
 
+/* Byte @slot of the lock file, locked (an OFD lock, fcntl(2)) by the netjail that holds
+ * slot @slot: who lives can then be asked of one open file, one fcntl a slot, instead of an
+ * open, a flock and a close of each slot's file, 300 system calls in every start with a
+ * hundred jails alive.  A hint beside the slot file's flock, which decides: a slot whose
+ * byte is free (its netjail died, could not take the byte, or is an older netjail) has its
+ * flock tried.  POSIX-type locks and flocks do not interact, so the byte locks and the
+ * state lock share the file; the kernel drops both when netjail dies. */
+static struct flock slot_byte(unsigned slot, short type)
+{
+	return (struct flock){ .l_type = type, .l_whence = SEEK_SET, .l_start = slot, .l_len = 1 };
+}
+
 int state_claim_slot(struct state *st, unsigned slot)
 {
 	struct priv_files saved;
+	struct flock byte = slot_byte(slot, F_WRLCK);
 	int fd;
 
 	priv_files_as_root(&saved);
 	fd = lock_slot_file(st, slot, O_CREAT);
 	priv_files_restore(&saved);
+	if (fd >= 0)
+		fcntl(st->lock_fd, F_OFD_SETLK, &byte);	/* without it, the flock tells */
 	return fd;
+}
+
+void state_unclaim_slot(struct state *st, unsigned slot, int fd)
+{
+	struct flock byte = slot_byte(slot, F_UNLCK);
+
+	fcntl(st->lock_fd, F_OFD_SETLK, &byte);
+	close(fd);
+}
+
+/* false if a live netjail holds @slot's byte; true if none does (or the kernel cannot
+ * tell), and its flock must say. */
+static bool slot_byte_free(struct state *st, unsigned slot)
+{
+	struct flock byte = slot_byte(slot, F_WRLCK);
+
+	return fcntl(st->lock_fd, F_OFD_GETLK, &byte) || byte.l_type == F_UNLCK;
 }
 
 /* Call @visit with every file of the state directory. */
@@ -244,11 +276,16 @@ int state_claim_dead_slots(struct state *st, unsigned slots, int *fds)
 	/* One privileged window for all: one for each of a hundred live jails' files would
 	 * change credentials seven times a file, on every start.  (/proc/locks would tell
 	 * the held ones in one read, but reading it takes the kernel's file_rwsem for
-	 * writing: an RCU grace period, 10 ms here, and every flock on the host waits.) */
+	 * writing: an RCU grace period, 10 ms here, and every flock on the host waits.)
+	 * Slots whose byte is held are not even opened (slot_byte). */
 	priv_files_as_root(&saved);
 	for (unsigned i = 0; !err && i < listed.count; i++) {
 		unsigned slot = listed.slot[i];
-		int fd = lock_slot_file(st, slot, 0);
+		int fd;
+
+		if (!slot_byte_free(st, slot))
+			continue;	/* its netjail lives */
+		fd = lock_slot_file(st, slot, 0);
 
 		fds[slot] = fd >= 0 ? fd : -1;
 		/* Live, or gone meanwhile: not ours to claim. */
@@ -304,10 +341,13 @@ int state_uplink_in_use(struct state *st, const char *uplink, int own_fd)
 
 void state_forget_slot(struct state *st, unsigned slot)
 {
+	struct flock byte = slot_byte(slot, F_UNLCK);
 	char name[32];
 
 	snprintf(name, sizeof(name), "slot-%u", slot);
 	root_unlinkat(st->dir_fd, name);
+	/* Free for the next jail of that slot before this netjail has exited. */
+	fcntl(st->lock_fd, F_OFD_SETLK, &byte);
 }
 
 static void record_name(char *buf, size_t size, const char *uplink)
