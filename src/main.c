@@ -229,17 +229,20 @@ static void keep_jail_host(void *data)
 static void open_watch(struct keeper *k, struct jail_host *jh, struct nl *nl,
 		       const struct pool_config *cfg, bool gateway_given, struct jail_watch *watch)
 {
+	/* IPv6's last: a jail without IPv6 has nothing there to keep, and each group heard
+	 * makes every other jail's setup and teardown run this socket's filter once more. */
 	static const unsigned groups[] = {
 		RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV4_RULE,
-		RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV6_RULE,
-		RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF,
+		RTNLGRP_IPV4_NETCONF,
+		RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV6_RULE, RTNLGRP_IPV6_NETCONF,
 	};
+	size_t count = sizeof(groups) / sizeof(groups[0]) - (jh->has_ipv6 ? 0 : 4);
 	int err;
 
 	*k = (struct keeper){ .jh = jh, .nl = nl, .cfg = cfg, .gateway_given = gateway_given };
 	err = nl_open(&k->events, NETLINK_ROUTE);
 	if (!err)
-		err = nl_subscribe(&k->events, groups, sizeof(groups) / sizeof(groups[0]));
+		err = nl_subscribe(&k->events, groups, count);
 	/* Without the watch the jail still fails closed; it just does not recover. */
 	if (err) {
 		log_error("cannot watch the uplink (%s): the jail will not recover if it drops",
