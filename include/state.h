@@ -33,7 +33,8 @@ int state_lock(struct state *st);
 void state_unlock(struct state *st);
 
 /* Claim slot @slot: returns a held lock fd (>= 0) that stays held while the jail lives and
- * is released by the kernel when netjail dies, or -EBUSY if a live netjail has it. */
+ * is released by the kernel when netjail dies, or -EBUSY if a live netjail has it.  Also
+ * takes the slot's byte of the lock file, the hint state_claim_dead_slots asks first. */
 int state_claim_slot(struct state *st, unsigned slot);
 /* Give back slot @slot, claimed but not used, and close its lock @fd. */
 void state_unclaim_slot(struct state *st, unsigned slot, int fd);

@@ -350,9 +350,9 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 	if (err)
 		return err;
 	link_set_alias(nl, jh->host_index, alias);
-	/* Its link-local address would bring three routes and their events, duplicate address
-	 * detection and one more event when that ends, for every supervisor to filter; the
-	 * jail's IPv6 goes by the global addresses alone. */
+	/* An IPv6 link-local address on it would bring three routes and their events,
+	 * duplicate address detection and one more event when that ends, for every other
+	 * supervisor to filter; the jail's IPv6 goes by the global addresses alone. */
 	if (host.has_inet6)
 		link_skip_ipv6_link_local(nl, jh->host_index);
 	/* No prefix route: the way to the jail is table_base's (the gate looks it up first,

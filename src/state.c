@@ -215,8 +215,7 @@ static bool slot_byte_free(struct state *st, unsigned slot)
 }
 
 /* Call @visit with every file of the state directory. */
-static int for_each_entry(struct state *st, int (*visit)(const struct dirent *entry, void *data),
-			  void *data)
+static int for_each_entry(struct state *st, int (*visit)(const char *name, void *data), void *data)
 {
 	int fd = root_openat(st->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	struct dirent *entry;
@@ -231,69 +230,58 @@ static int for_each_entry(struct state *st, int (*visit)(const struct dirent *en
 		return -errno;
 	}
 	while (!ret && (entry = readdir(dir)))
-		ret = visit(entry, data);
+		ret = visit(entry->d_name, data);
 	closedir(dir);
 	return ret;
 }
 
-/* The slots whose file is there. */
+/* Marks, by slot, those whose file is there. */
 struct slot_files {
-	unsigned slots, count, size;
-	unsigned *slot;
+	unsigned slots;
+	unsigned char *there;
 };
 
-static int note_slot_file(const struct dirent *entry, void *data)
+static int note_slot_file(const char *name, void *data)
 {
 	struct slot_files *listed = data;
 	uint32_t slot;
 
-	if (strncmp(entry->d_name, "slot-", 5) != 0 ||
-	    parse_u32(entry->d_name + 5, 1, listed->slots, &slot))
-		return 0;
-	if (listed->count == listed->size) {
-		unsigned size = listed->size ? listed->size * 2 : 64;
-		unsigned *more = reallocarray(listed->slot, size, sizeof(*listed->slot));
-
-		if (!more)
-			return -ENOMEM;
-		listed->slot = more;
-		listed->size = size;
-	}
-	listed->slot[listed->count++] = slot;
+	if (strncmp(name, "slot-", 5) == 0 && parse_u32(name + 5, 1, listed->slots, &slot) == 0)
+		listed->there[slot] = 1;
 	return 0;
 }
 
 int state_claim_dead_slots(struct state *st, unsigned slots, int *fds)
 {
-	struct slot_files listed = { .slots = slots };
+	struct slot_files listed = { slots, calloc(slots + 1, 1) };
 	struct priv_files saved;
 	int err;
 
 	for (unsigned slot = 1; slot <= slots; slot++)
 		fds[slot] = -1;
+	if (!listed.there)
+		return -ENOMEM;
 	/* Listed first: the directory changes as dead slots' files go. */
 	err = for_each_entry(st, note_slot_file, &listed);
-	/* One privileged window for all: one for each of a hundred live jails' files would
-	 * change credentials seven times a file, on every start.  (/proc/locks would tell
-	 * the held ones in one read, but reading it takes the kernel's file_rwsem for
-	 * writing: an RCU grace period, 10 ms here, and every flock on the host waits.)
-	 * Slots whose byte is held are not even opened (slot_byte). */
+	/* One privileged window for all: one for each file would change credentials seven
+	 * times a file, on every start.  Slots whose byte is held are not even opened
+	 * (slot_byte).  (/proc/locks would tell the held ones in one read, but reading it
+	 * takes the kernel's file_rwsem for writing: an RCU grace period, 10 ms here, with
+	 * every flock on the host waiting.) */
 	priv_files_as_root(&saved);
-	for (unsigned i = 0; !err && i < listed.count; i++) {
-		unsigned slot = listed.slot[i];
+	for (unsigned slot = 1; !err && slot <= slots; slot++) {
 		int fd;
 
-		if (!slot_byte_free(st, slot))
-			continue;	/* its netjail lives */
+		if (!listed.there[slot] || !slot_byte_free(st, slot))
+			continue;	/* no file, or its netjail lives */
 		fd = lock_slot_file(st, slot, 0);
-
 		fds[slot] = fd >= 0 ? fd : -1;
 		/* Live, or gone meanwhile: not ours to claim. */
 		if (fd < 0 && fd != -EBUSY && fd != -ENOENT)
 			err = fd;
 	}
 	priv_files_restore(&saved);
-	free(listed.slot);
+	free(listed.there);
 	return err;
 }
 
@@ -434,9 +422,8 @@ struct slot_walk {
 	void *data;
 };
 
-static int visit_slot_file(const struct dirent *entry, void *data)
+static int visit_slot_file(const char *name, void *data)
 {
-	const char *name = entry->d_name;
 	struct slot_walk *walk = data;
 	uint32_t slot;
 
@@ -468,9 +455,8 @@ struct uplink_walk {
 	void *data;
 };
 
-static int visit_uplink_file(const struct dirent *entry, void *data)
+static int visit_uplink_file(const char *name, void *data)
 {
-	const char *name = entry->d_name;
 	struct uplink_walk *walk = data;
 
 	if (strncmp(name, UPLINK_PREFIX, strlen(UPLINK_PREFIX)) != 0 ||
