@@ -34,6 +34,7 @@ struct jail_host {
 	struct in6_addr gateway6;
 	struct nl nft;			/* owns the nftables table while open */
 	bool has_table;			/* the jail's nftables table was installed */
+	bool guard_ipv4, guard_ipv6;	/* netjail turned the uplink's forwarding on */
 	const struct publish *publish;	/* -P: ports forwarded into the jail */
 	size_t publish_count;
 	/* Interfaces seen to be other jails' (their veths, live or retired), whose changes
@@ -54,10 +55,17 @@ int jail_alias_parse(const char *alias, pid_t *pid, char uplink[IFNAMSIZ]);
 int jail_host_claim_slot(struct jail_host *jh, struct nl *nl, struct state *st,
 			 const struct pool_config *cfg);
 
-/* Build the host side for the jail whose network namespace is that of @jail_pid.  With the
- * state lock held.  0 or -errno, with what failed in @step. */
-int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
-		    const struct pool_config *cfg, pid_t jail_pid, const char **step);
+/* The host side that needs no jail yet: table T, the rules and the gate, the uplink made
+ * ready to forward (its settings recorded, guarded).  Done while the child makes the
+ * jail's namespaces, which takes about as long.  With the state lock held.  0 or -errno,
+ * with what failed in @step. */
+int jail_host_prepare(struct jail_host *jh, struct nl *nl, struct state *st,
+		      const struct pool_config *cfg, const char **step);
+/* Then the rest, for the jail whose network namespace is that of @jail_pid: the veth
+ * pair, the way back into it, the nftables table.  0 or -errno, with what failed in
+ * @step.  After either fails, jail_host_teardown() removes whatever was made. */
+int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg,
+		    pid_t jail_pid, const char **step);
 
 /* While the jail runs: put back what the kernel or another tool removed (routes flushed
  * when the uplink went down, rules deleted by `ip rule flush`), follow a re-created uplink

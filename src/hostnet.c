@@ -245,19 +245,21 @@ static int jail_routes(const struct jail_host *jh, struct route_info routes[JAIL
 	return jh->has_ipv6 ? JAIL_ROUTES : ROUTE6_TO_JAIL;
 }
 
-/* Queue the jail's routes on @nl, inside a batch (nl_batch_begin). */
-static void queue_jail_routes(struct jail_host *jh, struct nl *nl)
+/* Queue on @nl, inside a batch (nl_batch_begin), the jail's routes into its link (@to_jail)
+ * or the others, which need no link: table T's. */
+static void queue_jail_routes(struct jail_host *jh, struct nl *nl, bool to_jail)
 {
 	struct route_info routes[JAIL_ROUTES];
 	int count = jail_routes(jh, routes);
 
 	for (int i = 0; i < count; i++)
-		route_add(nl, &routes[i]);
+		if ((i == ROUTE_TO_JAIL || i == ROUTE6_TO_JAIL) == to_jail)
+			route_add(nl, &routes[i]);
 }
 
 /* Turn on what replies on the uplink need, remembering what was there first. */
 static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
-			  uint32_t mark_mask, struct nft_jail *nft)
+			  uint32_t mark_mask)
 {
 	const uint32_t *conf = jh->uplink.inet_conf;
 	struct uplink_record now = {
@@ -295,13 +297,13 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 	jh->joined_uplink = true;
 	/* Whatever netjail turned on, it guards: the uplink forwards jails' traffic only.  The
 	 * guard that outlives netjail goes in before forwarding goes on. */
-	nft->guard_ipv4 = record.forwarding == 0;
-	nft->guard_ipv6 = jh->has_ipv6 && record.force_forwarding6 == 0;
-	if (nft->guard_ipv4 || nft->guard_ipv6)
+	jh->guard_ipv4 = record.forwarding == 0;
+	jh->guard_ipv6 = jh->has_ipv6 && record.force_forwarding6 == 0;
+	if (jh->guard_ipv4 || jh->guard_ipv6)
 		err = nl_open(&jh->nft, NETLINK_NETFILTER);
-	if (!err && nft->guard_ipv4)
+	if (!err && jh->guard_ipv4)
 		err = guard_uplink(&jh->nft, jh->uplink.name, NFPROTO_IPV4, mark_mask);
-	if (!err && nft->guard_ipv6)
+	if (!err && jh->guard_ipv6)
 		err = guard_uplink(&jh->nft, jh->uplink.name, NFPROTO_IPV6, mark_mask);
 	if (err)
 		return err;
@@ -314,14 +316,45 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 	return err;
 }
 
-int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
-		    const struct pool_config *cfg, pid_t jail_pid, const char **step)
+int jail_host_prepare(struct jail_host *jh, struct nl *nl, struct state *st,
+		      const struct pool_config *cfg, const char **step)
+{
+	int err;
+
+	/* Table T and the rules, in one message the kernel carries out in order.  If one
+	 * fails, the others may still have been made; teardown removes whatever exists. */
+	*step = "add the jail's routes and rules";
+	err = nl_batch_begin(nl);
+	if (err)
+		return err;
+	queue_jail_routes(jh, nl, false);
+	jh->rule_priority = cfg->rule_priority;
+	add_rules_and_gate(jh, nl, cfg);
+	err = nl_batch_commit(nl);
+	if (err)
+		return err;
+	log_verbose("table %u: out by %s, unreachable when that is gone", jh->net.table,
+		    jh->uplink.name);
+	log_verbose("rule at priority %u: iif %s looks up table %u, behind the jails' gate",
+		    jh->rule_priority, jh->net.host_veth, jh->net.table);
+
+	*step = "enable forwarding on the uplink";
+	err = prepare_uplink(jh, nl, st, cfg->mark_mask);
+	if (!err)
+		log_verbose("forwarding on for %s%s", jh->uplink.name,
+			    jh->guard_ipv4 || jh->guard_ipv6 ? ", the uplink guarded" : "");
+	return err;
+}
+
+int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg,
+		    pid_t jail_pid, const char **step)
 {
 	struct nft_jail nft = {
 		.uplink = jh->uplink.name, .jail_addr = jh->net.jail_addr,
 		.mark = jh->net.mark, .mark_mask = cfg->mark_mask,
 		.publish = jh->publish, .publish_count = jh->publish_count,
 		.has_ipv6 = jh->has_ipv6, .jail_addr6 = jh->net.jail_addr6,
+		.guard_ipv4 = jh->guard_ipv4, .guard_ipv6 = jh->guard_ipv6,
 	};
 	char alias[LINK_ALIAS_MAX];
 	struct link_info host;
@@ -337,10 +370,8 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 		return err;
 	jh->host_index = host.index;
 
-	/* The rest of the link, its routes and rules: one message of a dozen requests, which
-	 * the kernel carries out in order.  If one fails, the others may still have been
-	 * made; teardown removes whatever exists. */
-	*step = "configure the jail's link, routes and rules";
+	/* The rest of the link and the way back into it: one message again. */
+	*step = "configure the jail's link";
 	if (jh->has_ipv6) {
 		err = ipv6_conf_set(jh->net.host_veth, FORCE_FORWARDING, 1);
 		if (err)
@@ -364,23 +395,12 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, struct state *st,
 		addr6_add(nl, jh->host_index, &jh->net.host_addr6, JAIL_PREFIX6,
 			  IFA_F_NOPREFIXROUTE);
 	link_set_up(nl, jh->host_index);
-	queue_jail_routes(jh, nl);
-	jh->rule_priority = cfg->rule_priority;
-	add_rules_and_gate(jh, nl, cfg);
+	queue_jail_routes(jh, nl, true);
 	err = nl_batch_commit(nl);
 	if (err)
 		return err;
-	log_verbose("table %u: the jail's /30%s, out by %s, unreachable when that is gone",
-		    jh->net.table, jh->has_ipv6 ? " and /64" : "", jh->uplink.name);
-	log_verbose("rule at priority %u: iif %s looks up table %u, behind the jails' gate",
-		    jh->rule_priority, jh->net.host_veth, jh->net.table);
-
-	*step = "enable forwarding on the uplink";
-	err = prepare_uplink(jh, nl, st, cfg->mark_mask, &nft);
-	if (err)
-		return err;
-	log_verbose("forwarding on for %s and %s only%s", jh->net.host_veth, jh->uplink.name,
-		    nft.guard_ipv4 || nft.guard_ipv6 ? ", the uplink guarded" : "");
+	log_verbose("%s: the jail's /30%s, forwarding on, its way back in table %u",
+		    jh->net.host_veth, jh->has_ipv6 ? " and /64" : "", jh->net.jails_table);
 
 	*step = "install the jail's nftables table";
 	snprintf(nft.table, sizeof(nft.table), "netjail%u", jh->net.slot);

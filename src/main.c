@@ -1,9 +1,9 @@
 /* main.c - drive one run of netjail.
  *
  *   parse (no side effects) -> check the uplink and gateway (read only) -> lock, clean up
- *   after dead jails, claim a slot -> start the child in its namespaces -> build the host
- *   side -> unlock, let the child exec COMMAND -> supervise -> lock, tear down, exit with
- *   COMMAND's status.
+ *   after dead jails, claim a slot -> start the child in its namespaces, and meanwhile
+ *   build what of the host side needs no jail -> the rest of it -> unlock, let the child
+ *   exec COMMAND -> supervise -> lock, tear down, exit with COMMAND's status.
  * Every refusal before the host side exists is one line and exit 125 with nothing changed;
  * after it exists, a failure tears it down first.
  */
@@ -320,9 +320,11 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	/* Listening before setup, so nothing another tool changes meanwhile goes unseen; our
 	 * own changes are told apart by the port id of the socket that made them. */
 	open_watch(&keeper, &jh, &nl, cfg, opts->has_gateway, &watch);
-	err = jail_child_wait_ready(&child);
+	err = jail_host_prepare(&jh, &nl, &st, cfg, &step);
 	if (!err)
-		err = jail_host_setup(&jh, &nl, &st, cfg, child.pid, &step);
+		err = jail_child_wait_ready(&child);
+	if (!err)
+		err = jail_host_setup(&jh, &nl, cfg, child.pid, &step);
 	if (err) {
 		if (err != -ECHILD)
 			log_error("cannot %s: %s", step, nl_reason(err));
