@@ -183,25 +183,31 @@ static struct flock slot_byte(unsigned slot, short type)
 	return (struct flock){ .l_type = type, .l_whence = SEEK_SET, .l_start = slot, .l_len = 1 };
 }
 
+/* Take (F_WRLCK) or give back (F_UNLCK) @slot's byte.  Failing costs only the hint: the
+ * flock tells then. */
+static void set_slot_byte(struct state *st, unsigned slot, short type)
+{
+	struct flock byte = slot_byte(slot, type);
+
+	fcntl(st->lock_fd, F_OFD_SETLK, &byte);
+}
+
 int state_claim_slot(struct state *st, unsigned slot)
 {
 	struct priv_files saved;
-	struct flock byte = slot_byte(slot, F_WRLCK);
 	int fd;
 
 	priv_files_as_root(&saved);
 	fd = lock_slot_file(st, slot, O_CREAT);
 	priv_files_restore(&saved);
 	if (fd >= 0)
-		fcntl(st->lock_fd, F_OFD_SETLK, &byte);	/* without it, the flock tells */
+		set_slot_byte(st, slot, F_WRLCK);
 	return fd;
 }
 
 void state_unclaim_slot(struct state *st, unsigned slot, int fd)
 {
-	struct flock byte = slot_byte(slot, F_UNLCK);
-
-	fcntl(st->lock_fd, F_OFD_SETLK, &byte);
+	set_slot_byte(st, slot, F_UNLCK);
 	close(fd);
 }
 
@@ -329,13 +335,12 @@ int state_uplink_in_use(struct state *st, const char *uplink, int own_fd)
 
 void state_forget_slot(struct state *st, unsigned slot)
 {
-	struct flock byte = slot_byte(slot, F_UNLCK);
 	char name[32];
 
 	snprintf(name, sizeof(name), "slot-%u", slot);
 	root_unlinkat(st->dir_fd, name);
 	/* Free for the next jail of that slot before this netjail has exited. */
-	fcntl(st->lock_fd, F_OFD_SETLK, &byte);
+	set_slot_byte(st, slot, F_UNLCK);
 }
 
 static void record_name(char *buf, size_t size, const char *uplink)
