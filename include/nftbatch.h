@@ -17,7 +17,8 @@
 
 /* The most a batch may hold.  The largest jail table (8 published ports with their
  * addresses, IPv6, both uplink guards and the host NAT shortcut) is about 18 KiB; the rest
- * is room for more rules.  One object (a rule) is never more than a few hundred bytes. */
+ * is room for more rules.  Any one object must be far smaller than this (a rule of ours is
+ * under 1 KiB): nftb_start explains why. */
 #define NFTB_LIMIT 32768
 
 struct nft_batch {
