@@ -7,6 +7,7 @@
 #ifndef NETJAIL_NFTBATCH_H
 #define NETJAIL_NFTBATCH_H
 
+#include <stdio.h>	/* before libnftnl's headers, which use FILE */
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <stdbool.h>
@@ -14,19 +15,27 @@
 
 #include "nl.h"
 
+/* The most a batch may hold.  The largest jail table (8 published ports with their
+ * addresses, IPv6, both uplink guards and the host NAT shortcut) is about 18 KiB; the rest
+ * is room for more rules.  Any one object must be far smaller than this (a rule of ours is
+ * under 1 KiB): nftb_start explains why. */
+#define NFTB_LIMIT 32768
+
 struct nft_batch {
 	struct mnl_nlmsg_batch *msgs;
 	struct nl *nl;
 	unsigned objects;
-	int err;		/* -ENOMEM once anything could not be built */
+	int err;		/* -ENOMEM once anything could not be built, -ENOBUFS
+				 * once the batch would pass NFTB_LIMIT */
 	uint32_t first_seq;
-	char buf[16384];	/* two of libmnl's 8 KiB buffers: the largest jail table fits */
+	char *buf;		/* 2 * NFTB_LIMIT bytes, see nftb_start */
 };
 
-/* Begin a batch on NETLINK_NETFILTER socket @nl.  0 or -ENOMEM. */
+/* Begin a batch on NETLINK_NETFILTER socket @nl.  0 or -ENOMEM.  Every nftb_start must be
+ * followed by nftb_commit, which frees what it took. */
 int nftb_start(struct nft_batch *b, struct nl *nl);
 /* End it, send it, and read one ack per object.  0 or the first -errno (the kernel then
- * applied none of it). */
+ * applied none of it); -ENOBUFS, with nothing sent, if it held more than NFTB_LIMIT. */
 int nftb_commit(struct nft_batch *b);
 
 /* inet-family objects.  @msg_flags: NLM_F_CREATE, NLM_F_EXCL. */

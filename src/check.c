@@ -2,9 +2,10 @@
  * anything, each answered on its own line, and a verdict naming the first thing in the way.
  *
  * What it looks at, in the order a run meets them: privileges, the admin's policy and the
- * interface (uplink.c), the IPv4 next hop and address (NAT needs one), IPv6, and the
- * nameservers the jail would use (dnsfind.c: -d, the host's, or those behind its local
- * stub), or why it would have none.
+ * interface (uplink.c), the IPv4 next hop and address (NAT needs one), IPv6, the addresses
+ * of -P (publish.c; whether the ports are free is not tried), and the nameservers the jail
+ * would use (dnsfind.c: -d, the host's, or those behind its local stub), or why it would
+ * have none.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "check.h"
 #include "dnsfind.h"
 #include "hostnet.h"
+#include "publish.h"
 #include "uplink.h"
 
 struct verdict {
@@ -46,6 +48,27 @@ static int find_address(const struct addr_info *addr, void *data)
 	inet_ntop(AF_INET, &addr->local, text, sizeof(text));
 	snprintf(search->found, sizeof(search->found), "%s/%u", text, addr->prefix);
 	return 0;
+}
+
+/* -P: every ADDR must be one of the host's own, as run() insists before anything else. */
+static void check_publish(struct verdict *v, struct nl *nl, const struct cli_options *opts)
+{
+	char detail[320];
+
+	if (!opts->publish_count)
+		return;
+	for (size_t i = 0; i < opts->publish_count; i++) {
+		int err = publish_check_address(nl, &opts->publish[i]);
+
+		if (err) {
+			publish_explain(&opts->publish[i], err, detail, sizeof(detail));
+			item(v, false, "publish", detail);
+			return;
+		}
+	}
+	snprintf(detail, sizeof(detail), "%zu port(s), on the host's own addresses",
+		 opts->publish_count);
+	item(v, true, "publish", detail);
 }
 
 /* The nameservers run() would give the jail, and where they come from. */
@@ -112,6 +135,7 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 		printf("%-10s %s  %s\n", "ipv6", "--  ", why);
 	else
 		printf("%-10s %s  %s\n", "ipv6", "ok  ", "IPv6 too, NAT66 by the uplink");
+	check_publish(&v, &nl, opts);
 	nl_close(&nl);
 
 	check_dns(&v, opts, &jh);

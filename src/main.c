@@ -102,24 +102,19 @@ static void choose_uplink(struct nl *nl, const struct cli_options *opts,
 		log_verbose("IPv6 too, NATed by %s", jh->uplink.name);
 }
 
-/* Hold each published port as the caller could bind it, for as long as the jail runs. */
-static void reserve_published_ports(const struct cli_options *opts)
+/* Hold each published port as the caller could bind it, for as long as the jail runs, on
+ * one of the host's own addresses. */
+static void reserve_published_ports(struct nl *nl, const struct cli_options *opts)
 {
-	for (size_t i = 0; i < opts->publish_count; i++) {
-		const struct publish *p = &opts->publish[i];
-		const char *proto = p->proto == IPPROTO_UDP ? "udp" : "tcp";
-		int fd = publish_reserve(p);
+	char why[160];
 
-		if (fd == -EACCES)
-			die("cannot publish port %u/%s: ports below net.ipv4.ip_unprivileged_port_start "
-			    "are root's", p->host_port, proto);
-		if (fd == -EADDRINUSE)
-			die("cannot publish port %u/%s: it is in use on the host", p->host_port, proto);
-		if (fd == -EADDRNOTAVAIL)
-			die("cannot publish port %u/%s: the address is not one of the host's",
-			    p->host_port, proto);
-		if (fd < 0)
-			die("cannot publish port %u/%s: %s", p->host_port, proto, strerror(-fd));
+	for (size_t i = 0; i < opts->publish_count; i++) {
+		int fd = publish_reserve(nl, &opts->publish[i]);
+
+		if (fd < 0) {
+			publish_explain(&opts->publish[i], fd, why, sizeof(why));
+			die("%s", why);
+		}
 	}
 }
 
@@ -290,7 +285,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	choose_uplink(&nl, opts, &conf, &jh);
 	plan_jail_view(opts, &jh, &target, env, &view);
 	warn_if_running_outside(opts, &jh, &target);
-	reserve_published_ports(opts);
+	reserve_published_ports(&nl, opts);
 	jh.publish = opts->publish;
 	jh.publish_count = opts->publish_count;
 	open_state(&st, &nl);

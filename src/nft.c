@@ -9,7 +9,8 @@
  *     iif <host veth> counter drop                       comment "fail-closed"
  *     oif <host veth> ct state != established,related counter drop   comment "inbound"
  *     [iifname <uplink> meta nfproto ipv4|ipv6 ct mark & MASK == 0 drop] }
- *   chain dstnat, chain output: -P's DNAT (with the jail's ct mark) }
+ *   chain dstnat, chain output: -P's DNAT (with the jail's ct mark), of packets to the
+ *     host's own addresses only: [ip daddr ADDR] fib daddr type local }
  * }
  * "fail-closed" is the kill switch that does not depend on routing: whatever the rules and
  * tables say (another tool flushed them, the uplink vanished and the main table's default
@@ -46,8 +47,10 @@
 
 #define CT_STATE_BIT(state) (1u << ((state) + 1))
 
-/* "ip daddr ADDR" if @p names one, else "fib daddr type local": only connections to this
- * host's own addresses are published, never traffic passing through it. */
+/* ["ip daddr ADDR"] "fib daddr type local": only connections to this host's own addresses
+ * are published, never traffic passing through it.  The fib check stays with ADDR too:
+ * ADDR was the host's when the jail started (publish_check_address), but it may be removed
+ * while the jail runs, and then packets to it are someone else's, routed through the host. */
 static void match_published_daddr(struct nftnl_rule *r, const struct publish *p, struct nft_batch *b)
 {
 	struct nftnl_expr *e;
@@ -56,7 +59,6 @@ static void match_published_daddr(struct nftnl_rule *r, const struct publish *p,
 	if (p->has_addr) {
 		nftb_load_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 16, 4, b);
 		nftb_compare(r, NFT_CMP_EQ, &p->addr, sizeof(p->addr), b);
-		return;
 	}
 	e = nftnl_expr_alloc("fib");
 	if (e) {

@@ -11,6 +11,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <net/if.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nftbatch.h"
@@ -247,15 +248,25 @@ void nftb_send_rule(struct nft_batch *b, struct nftnl_rule *rule)
 	nftnl_rule_free(rule);
 }
 
+/* libmnl builds each message at the end of the batch before it knows its length, and only
+ * then (mnl_nlmsg_batch_next) finds that it went past the limit: so the buffer must hold
+ * twice the limit (mnl_nlmsg_batch_start(3)), and the message that did not fit stays
+ * behind the limit, unsent.  The buffer is on the heap: a caller's stack limit is not ours
+ * to rely on. */
 int nftb_start(struct nft_batch *b, struct nl *nl)
 {
 	b->nl = nl;
 	b->objects = 0;
 	b->err = 0;
-	memset(b->buf, 0, sizeof(b->buf));	/* padding between attributes is sent as it is */
-	b->msgs = mnl_nlmsg_batch_start(b->buf, sizeof(b->buf));
-	if (!b->msgs)
+	/* zeroed: the padding between attributes is sent as it is */
+	b->buf = calloc(2, NFTB_LIMIT);
+	if (!b->buf)
 		return -ENOMEM;
+	b->msgs = mnl_nlmsg_batch_start(b->buf, NFTB_LIMIT);
+	if (!b->msgs) {
+		free(b->buf);
+		return -ENOMEM;
+	}
 	nftnl_batch_begin(mnl_nlmsg_batch_current(b->msgs), nl->seq++);
 	mnl_nlmsg_batch_next(b->msgs);
 	b->first_seq = nl->seq;
@@ -265,11 +276,14 @@ int nftb_start(struct nft_batch *b, struct nl *nl)
 int nftb_commit(struct nft_batch *b)
 {
 	nftnl_batch_end(mnl_nlmsg_batch_current(b->msgs), b->nl->seq++);
-	mnl_nlmsg_batch_next(b->msgs);
+	if (!mnl_nlmsg_batch_next(b->msgs) && !b->err)
+		b->err = -ENOBUFS;	/* the kernel aborts a batch that has no end */
 	if (!b->err && mnl_socket_sendto(b->nl->sock, mnl_nlmsg_batch_head(b->msgs),
 					 mnl_nlmsg_batch_size(b->msgs)) < 0)
 		b->err = -errno;
 	mnl_nlmsg_batch_stop(b->msgs);
+	free(b->buf);
+	b->buf = NULL;
 	if (b->err)
 		return b->err;
 	return nl_read_acks(b->nl, b->first_seq, b->objects);
