@@ -49,7 +49,7 @@ static const cap_value_t supervisor_caps[] = {
 static sigset_t caller_ignored, caller_blocked;
 
 /* Every signal to its default and none blocked, keeping aside what the caller ignored and
- * blocked.  Everything stays blocked meanwhile, so no handler or stop runs half-way. */
+ * blocked.  All is blocked meanwhile, so no signal is acted on with half the old state. */
 static void take_signals_from_caller(void)
 {
 	struct sigaction by_default = { .sa_handler = SIG_DFL };
@@ -62,11 +62,12 @@ static void take_signals_from_caller(void)
 	for (int sig = 1; sig < NSIG; sig++) {
 		struct sigaction old;
 
-		/* SIGKILL, SIGSTOP and glibc's own two real-time signals answer EINVAL. */
-		if (sigaction(sig, NULL, &old))
+		/* glibc keeps its own two real-time signals (EINVAL).  exec leaves a
+		 * signal ignored or at its default; a handler was set by our own runtime
+		 * (a sanitizer's), not the caller, and stays. */
+		if (sigaction(sig, NULL, &old) || old.sa_handler != SIG_IGN)
 			continue;
-		if (old.sa_handler == SIG_IGN)
-			sigaddset(&caller_ignored, sig);
+		sigaddset(&caller_ignored, sig);
 		sigaction(sig, &by_default, NULL);
 	}
 	sigprocmask(SIG_SETMASK, &none, NULL);
