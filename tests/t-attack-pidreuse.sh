@@ -64,6 +64,8 @@ if wait_for 10 quiet command_pid; then
 		"COMMAND gets the caller's signal mask"
 	is "$(ls "/proc/$(command_pid)/fd" | sort -n | tr '\n' ' ')" "0 1 2 " \
 		"COMMAND holds fds 0-2 only (nothing of the jail's namespace)"
+	is "$(find "/proc/$NJ_PID/fd" -lname 'net:*' | wc -l)" 0 \
+		"the supervisor no longer holds the jail's namespace once COMMAND runs"
 else
 	not_ok "a jail of uid 65534 came up"
 	diag "$(cat "$out")"
