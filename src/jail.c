@@ -3,18 +3,13 @@
  * Stages of the child, each of which must finish before the next starts:
  *   1. root, new network + mount namespaces; puts the jail's own files in place (jailfs.c:
  *      resolv.conf, nsswitch.conf, hidden sockets); tells the parent the namespaces exist,
- *      handing it an fd of its network namespace (SCM_RIGHTS) with that "ready".
+ *      handing it an fd of its network namespace (SCM_RIGHTS) with that "ready": the
+ *      supervisor names the jail's namespace by that fd, never by the child's pid, which
+ *      the caller could free and take (it may kill the child, which runs with its uids).
  *   2. waits for the parent to plug the veth pair in, then configures its own side (lo,
  *      eth0, address, default route) through its own rtnetlink socket.
- *   3. drops privileges for good (priv_drop), arranges to die with the supervisor, gets the
- *      caller's ignored signals and mask back (priv_give_back_caller_signals), execs.
+ *   3. drops privileges for good (priv_drop), arranges to die with the supervisor, execs.
  * It must not touch the host namespace, and it never returns to the caller.
- *
- * The supervisor names the jail's namespace by that fd alone, never by the child's pid:
- * the caller may kill the child (it runs with the caller's uids) and have its pid come
- * round again in a namespace of its own.  One socketpair carries "ready" and the fd up,
- * the jail's addresses down; sent with MSG_NOSIGNAL, so a dead peer is an error, never a
- * SIGPIPE that would end the supervisor before teardown.
  *
  * The supervisor forwards signals sent to netjail by someone (kill, systemd).  Signals the
  * terminal sends (Ctrl-C, SIGWINCH) reach COMMAND directly, since it shares our process
@@ -211,6 +206,7 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 	env_restore_stripped(&environment);
 	set_login_environment(target);
 	env_apply_changes(plan->env);
+	/* What the caller ignored and blocked is COMMAND's again (priv_init took it away). */
 	priv_give_back_caller_signals();
 	execvp(command[0], command);
 	err = errno;
@@ -224,7 +220,9 @@ int jail_child_start(struct jail_child *child, const struct jail_child_plan *pla
 	pid_t parent = getpid();
 
 	child->sock = child->netns = -1;
-	/* Datagrams in order: "ready" and the jail's addresses each arrive whole or not at all. */
+	/* One socketpair: "ready" and the namespace's fd up, the jail's addresses down, each
+	 * a datagram that arrives whole or not at all.  Sent with MSG_NOSIGNAL: a dead peer
+	 * is an error, never a SIGPIPE that would end the supervisor before teardown. */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair))
 		return -errno;
 	child->pid = fork();
