@@ -61,11 +61,11 @@ int jail_host_claim_slot(struct jail_host *jh, struct nl *nl, struct state *st,
  * with what failed in @step. */
 int jail_host_prepare(struct jail_host *jh, struct nl *nl, struct state *st,
 		      const struct pool_config *cfg, const char **step);
-/* Then the rest, for the jail whose network namespace is that of @jail_pid: the veth
+/* Then the rest, for the jail whose network namespace is open as @jail_netns: the veth
  * pair, the way back into it, the nftables table.  0 or -errno, with what failed in
  * @step.  After either fails, jail_host_teardown() removes whatever was made. */
 int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg,
-		    pid_t jail_pid, const char **step);
+		    int jail_netns, const char **step);
 
 /* While the jail runs: put back what the kernel or another tool removed (routes flushed
  * when the uplink went down, rules deleted by `ip rule flush`), follow a re-created uplink

@@ -16,8 +16,9 @@
 
 struct jail_child {
 	pid_t pid;
-	int to_child;		/* write end: the jail's addresses, or close to abort */
-	int from_child;		/* read end: one byte once the namespaces exist */
+	int sock;	/* up: "ready" once the namespaces exist; down: the jail's addresses,
+			 * or close to abort */
+	int netns;	/* the jail's network namespace, from "ready" until go, else -1 */
 };
 
 /* What the child needs to configure its side. */
@@ -36,20 +37,22 @@ struct jail_child_plan {
 	char **command;
 	const struct env_changes *env;	/* what COMMAND's environment gets, or NULL */
 	const struct jailfs_plan *files;	/* the jail's own files (resolv.conf...), or NULL */
-	const sigset_t *run_mask;	/* the signal mask COMMAND gets */
 };
 
 /* Fork the child: it enters new network and mount namespaces, puts the jail's files in
  * place and waits.  0 or -errno. */
 int jail_child_start(struct jail_child *child, const struct jail_child_plan *plan);
 
-/* Wait until the child's namespaces exist.  0, or -ECHILD if it failed (it said why). */
+/* Wait until the child's namespaces exist and hold its network namespace in
+ * @child->netns.  0, -ECHILD if it failed (it said why), or -EPROTO if "ready" came
+ * without the namespace. */
 int jail_child_wait_ready(struct jail_child *child);
 
-/* Let the child configure its side, drop privileges and exec.  0 or -errno. */
+/* Let the child configure its side, drop privileges and exec; the namespace's fd is
+ * closed.  0 or -errno. */
 int jail_child_go(struct jail_child *child, const struct jail_side *side);
 
-/* Abort a child that was not let go, and reap it. */
+/* Abort a child that was not let go, close what it sent, and reap it. */
 void jail_child_abort(struct jail_child *child);
 
 /* Something else the supervisor waits on: when @fd is readable, @changed is called. */

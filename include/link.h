@@ -31,9 +31,9 @@ int link_find(struct nl *nl, const char *name, struct link_info *link);
 /* Call @visit for every interface; a non-zero return from it stops the walk. */
 int link_for_each(struct nl *nl, link_visit_fn visit, void *data);
 
-/* Create veth @host_name whose peer @peer_name is born in the network namespace of
- * process @peer_pid.  -EEXIST if @host_name is taken. */
-int link_add_veth(struct nl *nl, const char *host_name, const char *peer_name, pid_t peer_pid);
+/* Create veth @host_name whose peer @peer_name is born in the network namespace open as
+ * @peer_netns (an fd of /proc/.../ns/net).  -EEXIST if @host_name is taken. */
+int link_add_veth(struct nl *nl, const char *host_name, const char *peer_name, int peer_netns);
 
 /* Set the interface's alias (the kernel ignores IFLA_IFALIAS when creating a link). */
 int link_set_alias(struct nl *nl, int index, const char *alias);

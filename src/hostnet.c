@@ -347,7 +347,7 @@ int jail_host_prepare(struct jail_host *jh, struct nl *nl, struct state *st,
 }
 
 int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg,
-		    pid_t jail_pid, const char **step)
+		    int jail_netns, const char **step)
 {
 	struct nft_jail nft = {
 		.uplink = jh->uplink.name, .jail_addr = jh->net.jail_addr,
@@ -362,7 +362,7 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_confi
 
 	jail_alias_format(alias, sizeof(alias), getpid(), jh->uplink.name);
 	*step = "create the jail's veth pair";
-	err = link_add_veth(nl, jh->net.host_veth, JAIL_PEER_NAME, jail_pid);
+	err = link_add_veth(nl, jh->net.host_veth, JAIL_PEER_NAME, jail_netns);
 	if (err)
 		return err;
 	err = link_find(nl, jh->net.host_veth, &host);

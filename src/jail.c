@@ -2,7 +2,10 @@
  *
  * Stages of the child, each of which must finish before the next starts:
  *   1. root, new network + mount namespaces; puts the jail's own files in place (jailfs.c:
- *      resolv.conf, nsswitch.conf, hidden sockets); tells the parent the namespaces exist.
+ *      resolv.conf, nsswitch.conf, hidden sockets); tells the parent the namespaces exist,
+ *      handing it an fd of its network namespace (SCM_RIGHTS) with that "ready": the
+ *      supervisor names the jail's namespace by that fd, never by the child's pid, which
+ *      the caller could free and take (it may kill the child, which runs with its uids).
  *   2. waits for the parent to plug the veth pair in, then configures its own side (lo,
  *      eth0, address, default route) through its own rtnetlink socket.
  *   3. drops privileges for good (priv_drop), arranges to die with the supervisor, execs.
@@ -25,6 +28,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -114,20 +118,37 @@ static void die_with_parent(pid_t parent)
 }
 
 /* The child keeps none of the supervisor's descriptors (netlink sockets, state locks):
- * only 0-2 and its two pipes. */
-static void close_all_but(int first, int second)
+ * only 0-2 and its socket. */
+static void close_all_but(int keep)
 {
-	int low = first < second ? first : second, high = first < second ? second : first;
+	if (keep > 3)
+		close_range(3, (unsigned)keep - 1, 0);
+	close_range((unsigned)keep + 1, ~0u, 0);
+}
 
-	if (low > 3)
-		close_range(3, (unsigned)low - 1, 0);
-	if (high > low + 1)
-		close_range((unsigned)low + 1, (unsigned)high - 1, 0);
-	close_range((unsigned)high + 1, ~0u, 0);
+/* "ready", with @netns, the fd of the jail's network namespace, attached. */
+static int send_ready(int sock, int netns)
+{
+	union {
+		struct cmsghdr header;
+		char space[CMSG_SPACE(sizeof(int))];
+	} control = { 0 };
+	struct iovec byte = { .iov_base = "r", .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &byte, .msg_iovlen = 1,
+		.msg_control = control.space, .msg_controllen = sizeof(control.space),
+	};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &netns, sizeof(int));
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -errno;
 }
 
 __attribute__((noreturn))
-static void child_main(int ready_fd, int go_fd, pid_t parent, const struct jail_child_plan *plan)
+static void child_main(int sock, pid_t parent, const struct jail_child_plan *plan)
 {
 	const struct target_user *target = plan->target;
 	char **command = plan->command;
@@ -136,12 +157,17 @@ static void child_main(int ready_fd, int go_fd, pid_t parent, const struct jail_
 	struct env_saved environment;
 	char shown[72];
 	ssize_t got;
-	int err;
+	int err, netns;
 
-	close_all_but(ready_fd, go_fd);
+	close_all_but(sock);
 	die_with_parent(parent);
 	if (unshare(CLONE_NEWNET | CLONE_NEWNS)) {
 		log_error("cannot create the jail's namespaces: %s", strerror(errno));
+		_exit(EXIT_NETJAIL_FAILED);
+	}
+	netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (netns < 0) {
+		log_error("cannot open the jail's network namespace: %s", strerror(errno));
 		_exit(EXIT_NETJAIL_FAILED);
 	}
 	/* Mounts made later in the jail (resolv.conf) stay in it; the host's still show. */
@@ -154,15 +180,15 @@ static void child_main(int ready_fd, int go_fd, pid_t parent, const struct jail_
 		log_error("cannot %s: %s", what, strerror(-err));
 		_exit(EXIT_NETJAIL_FAILED);
 	}
-	if (write(ready_fd, "r", 1) != 1)
+	if (send_ready(sock, netns))
 		_exit(EXIT_NETJAIL_FAILED);
-	close(ready_fd);
+	close(netns);
 	do
-		got = read(go_fd, &side, sizeof(side));
+		got = read(sock, &side, sizeof(side));
 	while (got < 0 && errno == EINTR);
 	if (got != (ssize_t)sizeof(side))
 		_exit(EXIT_NETJAIL_FAILED);	/* the supervisor gave up and said why */
-	close(go_fd);
+	close(sock);
 
 	err = configure_jail_network(&side);
 	if (err) {
@@ -180,7 +206,8 @@ static void child_main(int ready_fd, int go_fd, pid_t parent, const struct jail_
 	env_restore_stripped(&environment);
 	set_login_environment(target);
 	env_apply_changes(plan->env);
-	sigprocmask(SIG_SETMASK, plan->run_mask, NULL);
+	/* What the caller ignored and blocked is COMMAND's again (priv_init took it away). */
+	priv_give_back_caller_signals();
 	execvp(command[0], command);
 	err = errno;
 	log_error("cannot run '%s': %s", printable(command[0], shown, sizeof(shown)), strerror(err));
@@ -189,70 +216,80 @@ static void child_main(int ready_fd, int go_fd, pid_t parent, const struct jail_
 
 int jail_child_start(struct jail_child *child, const struct jail_child_plan *plan)
 {
-	int ready[2], go[2];
+	int pair[2];
 	pid_t parent = getpid();
 
-	if (pipe2(ready, O_CLOEXEC))
+	child->sock = child->netns = -1;
+	/* One socketpair: "ready" and the namespace's fd up, the jail's addresses down, each
+	 * a datagram that arrives whole or not at all.  Sent with MSG_NOSIGNAL: a dead peer
+	 * is an error, never a SIGPIPE that would end the supervisor before teardown. */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair))
 		return -errno;
-	if (pipe2(go, O_CLOEXEC)) {
-		int err = -errno;
-
-		close(ready[0]);
-		close(ready[1]);
-		return err;
-	}
 	child->pid = fork();
 	if (child->pid < 0) {
 		int err = -errno;
 
-		close(ready[0]);
-		close(ready[1]);
-		close(go[0]);
-		close(go[1]);
+		close(pair[0]);
+		close(pair[1]);
 		return err;
 	}
 	if (child->pid == 0) {
-		close(ready[0]);
-		close(go[1]);
-		child_main(ready[1], go[0], parent, plan);
+		close(pair[0]);
+		child_main(pair[1], parent, plan);
 	}
-	close(ready[1]);
-	close(go[0]);
-	child->from_child = ready[0];
-	child->to_child = go[1];
+	close(pair[1]);
+	child->sock = pair[0];
 	return 0;
 }
 
 int jail_child_wait_ready(struct jail_child *child)
 {
+	union {
+		struct cmsghdr header;
+		char space[CMSG_SPACE(sizeof(int))];
+	} control;
 	char byte;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control.space, .msg_controllen = sizeof(control.space),
+	};
+	struct cmsghdr *cmsg;
 	ssize_t got;
 
 	do
-		got = read(child->from_child, &byte, 1);
+		got = recvmsg(child->sock, &msg, MSG_CMSG_CLOEXEC);
 	while (got < 0 && errno == EINTR);
-	close(child->from_child);
-	child->from_child = -1;
-	return got == 1 ? 0 : -ECHILD;
+	if (got != 1)
+		return -ECHILD;	/* it died, and said why if it could */
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS ||
+	    cmsg->cmsg_len != CMSG_LEN(sizeof(int)) || (msg.msg_flags & MSG_CTRUNC))
+		return -EPROTO;
+	memcpy(&child->netns, CMSG_DATA(cmsg), sizeof(int));
+	return 0;
 }
 
 int jail_child_go(struct jail_child *child, const struct jail_side *side)
 {
-	ssize_t sent = write(child->to_child, side, sizeof(*side));
+	ssize_t sent = send(child->sock, side, sizeof(*side), MSG_NOSIGNAL);
 	int err = sent == (ssize_t)sizeof(*side) ? 0 : -EPIPE;
 
-	close(child->to_child);
-	child->to_child = -1;
+	/* The veth is in: the supervisor has no more use for the namespace, and holding it
+	 * would keep it (and the jail's end of the pair) alive after the jail ends. */
+	close(child->netns);
+	close(child->sock);
+	child->netns = child->sock = -1;
 	return err;
 }
 
 void jail_child_abort(struct jail_child *child)
 {
-	if (child->from_child >= 0)
-		close(child->from_child);
-	if (child->to_child >= 0)
-		close(child->to_child);	/* EOF: the child exits */
-	child->from_child = child->to_child = -1;
+	if (child->netns >= 0)
+		close(child->netns);
+	if (child->sock >= 0)
+		close(child->sock);	/* EOF: the child exits */
+	child->netns = child->sock = -1;
 	while (waitpid(child->pid, NULL, 0) < 0 && errno == EINTR)
 		;
 }

@@ -156,7 +156,7 @@ static void put_one_queue(struct nlmsghdr *nlh)
 	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
 }
 
-int link_add_veth(struct nl *nl, const char *host_name, const char *peer_name, pid_t peer_pid)
+int link_add_veth(struct nl *nl, const char *host_name, const char *peer_name, int peer_netns)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
@@ -176,7 +176,9 @@ int link_add_veth(struct nl *nl, const char *host_name, const char *peer_name, p
 	memset(peer_ifi, 0, sizeof(*peer_ifi));
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer_name);
 	put_one_queue(nlh);
-	mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)peer_pid);
+	/* By fd, never by pid: a pid names whatever process holds it by the time the kernel
+	 * looks, and the caller can make the jail's child die and its pid come round again. */
+	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)peer_netns);
 	mnl_attr_nest_end(nlh, peer);
 	mnl_attr_nest_end(nlh, info_data);
 	mnl_attr_nest_end(nlh, linkinfo);

@@ -178,7 +178,9 @@ static void warn_if_running_outside(const struct cli_options *opts, const struct
 			    printable(opts->command[0], shown, sizeof(shown)), (int)pid, jh->uplink.name);
 }
 
-static int open_signals(sigset_t *run_mask)
+/* Blocked for the signalfd: the child inherits this mask until, right before exec, it
+ * gets the caller's own back (priv_give_back_caller_signals). */
+static int open_signals(void)
 {
 	sigset_t blocked;
 	int fd;
@@ -187,7 +189,7 @@ static int open_signals(sigset_t *run_mask)
 	sigaddset(&blocked, SIGCHLD);
 	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
 		sigaddset(&blocked, forwarded_signals[i]);
-	if (sigprocmask(SIG_BLOCK, &blocked, run_mask))
+	if (sigprocmask(SIG_BLOCK, &blocked, NULL))
 		die("cannot block signals: %s", strerror(errno));
 	fd = signalfd(-1, &blocked, SFD_CLOEXEC);
 	if (fd < 0)
@@ -256,7 +258,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	const struct pool_config *cfg;
 	struct netjail_conf conf;
 	struct jail_host jh = { .slot_fd = -1 };
-	struct jail_child child = { .from_child = -1, .to_child = -1 };
+	struct jail_child child = { .sock = -1, .netns = -1 };
 	struct jail_watch watch;
 	struct keeper keeper;
 	struct target_user target;
@@ -264,7 +266,6 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	const char *step = "", *why;
 	char shown[72];
 	struct state st;
-	sigset_t run_mask;
 	struct nl nl;
 	int err, signal_fd, status;
 
@@ -300,10 +301,9 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	log_verbose("jail %s: host %s, mark 0x%x, table %u", jh.net.host_veth,
 		    inet_ntoa(jh.net.host_addr), jh.net.mark, jh.net.table);
 
-	signal_fd = open_signals(&run_mask);
+	signal_fd = open_signals();
 	err = jail_child_start(&child, &(struct jail_child_plan){
 		.target = &target, .command = opts->command, .env = env, .files = &view.files,
-		.run_mask = &run_mask,
 	});
 	if (err)
 		die("cannot start the jail: %s", strerror(-err));
@@ -316,10 +316,12 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	 * own changes are told apart by the port id of the socket that made them. */
 	open_watch(&keeper, &jh, &nl, cfg, opts->has_gateway, &watch);
 	err = jail_host_prepare(&jh, &nl, &st, cfg, &step);
-	if (!err)
+	if (!err) {
+		step = "hear from the jail's child";
 		err = jail_child_wait_ready(&child);
+	}
 	if (!err)
-		err = jail_host_setup(&jh, &nl, cfg, child.pid, &step);
+		err = jail_host_setup(&jh, &nl, cfg, child.netns, &step);
 	if (err) {
 		if (err != -ECHILD)
 			log_error("cannot %s: %s", step, nl_reason(err));

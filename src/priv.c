@@ -2,6 +2,11 @@
  *
  * netjail is installed setuid root or with file capabilities; both end up in the same
  * place within the first lines of main (priv_init):
+ *   - every signal at its default disposition and none blocked: the caller chose what we
+ *     inherit, and an ignored SIGCHLD (the kernel reaps the child and frees its pid) or a
+ *     blocked one must not steer a privileged process.  What the caller had ignored or
+ *     blocked is kept aside and given back to COMMAND just before exec, as sudo does, so
+ *     `nohup netjail ... COMMAND` still leaves COMMAND ignoring SIGHUP;
  *   - the real user again as uid (setuid mode: one setresuid with keep-caps, never back),
  *     and so the fsuid too: every file is opened with the user's rights unless it is one
  *     of netjail's own fixed paths, opened between priv_files_as_root/_restore;
@@ -15,6 +20,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +44,44 @@ static const cap_value_t supervisor_caps[] = {
 	CAP_NET_ADMIN, CAP_SETUID, CAP_SETGID,
 };
 #define COUNT(array) ((int)(sizeof(array) / sizeof((array)[0])))
+
+/* The caller's signal state, for COMMAND (priv_give_back_caller_signals). */
+static sigset_t caller_ignored, caller_blocked;
+
+/* Every signal to its default and none blocked, keeping aside what the caller ignored and
+ * blocked.  All is blocked meanwhile, so no signal is acted on with half the old state. */
+static void take_signals_from_caller(void)
+{
+	struct sigaction by_default = { .sa_handler = SIG_DFL };
+	sigset_t all, none;
+
+	sigfillset(&all);
+	sigemptyset(&none);
+	sigemptyset(&caller_ignored);
+	sigprocmask(SIG_SETMASK, &all, &caller_blocked);
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction old;
+
+		/* glibc keeps its own two real-time signals (EINVAL).  exec leaves a
+		 * signal ignored or at its default; a handler was set by our own runtime
+		 * (a sanitizer's), not the caller, and stays. */
+		if (sigaction(sig, NULL, &old) || old.sa_handler != SIG_IGN)
+			continue;
+		sigaddset(&caller_ignored, sig);
+		sigaction(sig, &by_default, NULL);
+	}
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+void priv_give_back_caller_signals(void)
+{
+	struct sigaction ignore = { .sa_handler = SIG_IGN };
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&caller_ignored, sig) == 1)
+			sigaction(sig, &ignore, NULL);
+	sigprocmask(SIG_SETMASK, &caller_blocked, NULL);
+}
 
 static int make_std_fds_valid(void)
 {
@@ -115,6 +159,8 @@ int priv_init(const char **why)
 	bool setuid_root = getuid() != 0 && geteuid() == 0;
 	bool root = getuid() == 0 && geteuid() == 0;
 
+	/* Before anything the caller could interrupt, stop or make reap our children. */
+	take_signals_from_caller();
 	if (make_std_fds_valid()) {
 		*why = "cannot open /dev/null for a closed standard fd";
 		return -EPERM;
