@@ -48,6 +48,17 @@ struct priv_files {
 void priv_files_as_root(struct priv_files *saved);
 void priv_files_restore(const struct priv_files *saved);
 
+/* Open a file the caller named (a profile) with the caller's rights only: between these
+ * two calls the effective capability set is empty (permitted is kept), so that no file
+ * opens by a capability netjail holds for setup, e.g. a 0600 net sysctl by CAP_NET_ADMIN.
+ * begin: 0, or -errno and nothing changed (then open nothing); end: back as before, or
+ * abort. */
+struct priv_caller {
+	void *caps;		/* cap_t, the set before begin */
+};
+int priv_as_caller_begin(struct priv_caller *saved);
+void priv_as_caller_end(struct priv_caller *saved);
+
 /* Decide who COMMAND runs as: the invoking user; for root, -u USER or sudo's caller.
  * 0, -EPERM (-u by non-root), -ENOENT (unknown user) or -errno. */
 int priv_resolve_target(const char *user_option, struct target_user *target);

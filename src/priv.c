@@ -4,7 +4,10 @@
  * place within the first lines of main (priv_init):
  *   - the real user again as uid (setuid mode: one setresuid with keep-caps, never back),
  *     and so the fsuid too: every file is opened with the user's rights unless it is one
- *     of netjail's own fixed paths, opened between priv_files_as_root/_restore;
+ *     of netjail's own fixed paths, opened between priv_files_as_root/_restore; a file
+ *     the caller names (a profile) is opened between priv_as_caller_begin/_end, with no
+ *     effective capability, since some files open by capability rather than by uid (a
+ *     0600 net sysctl to CAP_NET_ADMIN);
  *   - only the capabilities setup needs (SETUP_CAPS), non-dumpable, inheritable and
  *     ambient sets empty.
  * The supervisor narrows to what teardown needs once the child exists.  The child drops
@@ -221,6 +224,32 @@ void priv_files_restore(const struct priv_files *saved)
 	if ((uid_t)setfsuid((uid_t)-1) != saved->uid || (gid_t)setfsgid((gid_t)-1) != saved->gid ||
 	    stay_undumpable())
 		abort();
+}
+
+int priv_as_caller_begin(struct priv_caller *saved)
+{
+	cap_t none;
+	int err = 0;
+
+	saved->caps = cap_get_proc();
+	none = saved->caps ? cap_dup(saved->caps) : NULL;
+	if (!none || cap_clear_flag(none, CAP_EFFECTIVE) || cap_set_proc(none))
+		err = errno ? -errno : -ENOMEM;
+	cap_free(none);
+	if (err) {
+		cap_free(saved->caps);
+		saved->caps = NULL;
+	}
+	return err;
+}
+
+void priv_as_caller_end(struct priv_caller *saved)
+{
+	/* Raising what is still permitted cannot fail; if it did, setup could not go on. */
+	if (cap_set_proc(saved->caps) || stay_undumpable())
+		abort();
+	cap_free(saved->caps);
+	saved->caps = NULL;
 }
 
 static int fill_from_passwd(const struct passwd *pw, struct target_user *target)
