@@ -18,6 +18,7 @@ struct jail_child {
 	pid_t pid;
 	int to_child;		/* write end: the jail's addresses, or close to abort */
 	int from_child;		/* read end: one byte once the namespaces exist */
+	bool own_session;	/* COMMAND is another user's: in a session of its own, no tty */
 };
 
 /* What the child needs to configure its side. */

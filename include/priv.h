@@ -29,9 +29,10 @@ int priv_init(const char **why);
 int priv_require_setup(const char **why);
 
 /* In the supervisor once the child is forked: keep only what teardown needs (NET_ADMIN,
- * SETUID/SETGID for the state files) and, where CAP_SETPCAP allows, the same bounding set.
- * 0 or -errno. */
-int priv_narrow_to_supervisor(void);
+ * SETUID/SETGID for the state files), with @signal_other_user also CAP_KILL (root running
+ * COMMAND as another user, whom it must be able to pass signals on to) and, where
+ * CAP_SETPCAP allows, the same bounding set.  0 or -errno. */
+int priv_narrow_to_supervisor(bool signal_other_user);
 
 /* bind(2) @fd with the caller's right to low ports: CAP_NET_BIND_SERVICE only for root.
  * 0 or -errno. */

@@ -36,9 +36,10 @@
 static const cap_value_t setup_caps[] = {
 	CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID,
 };
-/* Teardown only talks netlink and touches the state directory. */
+/* Teardown only talks netlink and touches the state directory.  CAP_KILL, last, only when
+ * root runs COMMAND as another user: without it, kill(2) may not pass a signal on to it. */
 static const cap_value_t supervisor_caps[] = {
-	CAP_NET_ADMIN, CAP_SETUID, CAP_SETGID,
+	CAP_NET_ADMIN, CAP_SETUID, CAP_SETGID, CAP_KILL,
 };
 #define COUNT(array) ((int)(sizeof(array) / sizeof((array)[0])))
 
@@ -160,8 +161,9 @@ int priv_require_setup(const char **why)
 	return -EPERM;
 }
 
-int priv_narrow_to_supervisor(void)
+int priv_narrow_to_supervisor(bool signal_other_user)
 {
+	int count = COUNT(supervisor_caps) - (signal_other_user ? 0 : 1);
 	cap_t now = cap_get_proc();
 	cap_flag_value_t setpcap = CAP_CLEAR;
 	int err = 0;
@@ -174,14 +176,14 @@ int priv_narrow_to_supervisor(void)
 		for (cap_value_t cap = 0; !err && cap <= (cap_value_t)cap_max_bits() - 1; cap++) {
 			bool keep = false;
 
-			for (int i = 0; i < COUNT(supervisor_caps); i++)
+			for (int i = 0; i < count; i++)
 				keep |= supervisor_caps[i] == cap;
 			if (!keep && cap_get_bound(cap) == 1 && cap_drop_bound(cap))
 				err = -errno;
 		}
 	}
 	if (!err)
-		err = set_capabilities(supervisor_caps, COUNT(supervisor_caps), false, false);
+		err = set_capabilities(supervisor_caps, count, false, false);
 	return err;
 }
 
