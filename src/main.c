@@ -307,7 +307,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	});
 	if (err)
 		die("cannot start the jail: %s", strerror(-err));
-	err = priv_narrow_to_supervisor();
+	err = priv_narrow_to_supervisor(child.own_session);
 	if (err) {
 		jail_child_abort(&child);
 		die("cannot give up the capabilities teardown does not need: %s", strerror(-err));
@@ -364,7 +364,7 @@ static int cleanup(void)
 
 	load_conf(&conf);
 	/* Cleaning up is netlink and the state files only: no namespaces, no SYS_ADMIN. */
-	if (priv_narrow_to_supervisor())
+	if (priv_narrow_to_supervisor(false))
 		die("cannot give up the capabilities cleaning up does not need");
 	open_rtnl(&nl);
 	open_state(&st, &nl);
