@@ -129,7 +129,7 @@ static bool subnet_is_taken(const struct taken *taken, const struct jail_net *ne
 }
 
 int jail_host_claim_slot(struct jail_host *jh, struct nl *nl, struct state *st,
-			 const struct pool_config *cfg)
+			 const struct pool_config *cfg, uid_t owner)
 {
 	unsigned slots = pool_slot_count(cfg);
 	struct taken taken = { .cfg = cfg };
@@ -148,7 +148,7 @@ int jail_host_claim_slot(struct jail_host *jh, struct nl *nl, struct state *st,
 		pool_slot(cfg, slot, &jh->net);
 		if (taken.table_busy[slot] || subnet_is_taken(&taken, &jh->net))
 			continue;
-		fd = state_claim_slot(st, slot);
+		fd = state_claim_slot(st, slot, owner);
 		if (fd == -EBUSY)
 			continue;
 		if (fd < 0) {

@@ -1,9 +1,10 @@
 /* main.c - drive one run of netjail.
  *
  *   parse (no side effects) -> check the uplink and gateway (read only) -> lock, clean up
- *   after dead jails, claim a slot -> start the child in its namespaces, and meanwhile
- *   build what of the host side needs no jail -> the rest of it -> unlock, let the child
- *   exec COMMAND -> supervise -> lock, tear down, exit with COMMAND's status.
+ *   after dead jails, count the caller's live ones, claim a slot -> start the child in its
+ *   namespaces, and meanwhile build what of the host side needs no jail -> the rest of it
+ *   -> unlock, let the child exec COMMAND -> supervise -> lock, tear down, exit with
+ *   COMMAND's status.
  * Every refusal before the host side exists is one line and exit 125 with nothing changed;
  * after it exists, a failure tears it down first.
  */
@@ -100,6 +101,24 @@ static void choose_uplink(struct nl *nl, const struct cli_options *opts,
 		log_verbose("%s", why);
 	else
 		log_verbose("IPv6 too, NATed by %s", jh->uplink.name);
+}
+
+/* [policy] max_jails_per_user, so that one user cannot take every slot.  Counted with the
+ * state lock held, under which every slot is claimed: two starts cannot both take the last
+ * one.  Root is not limited. */
+static void limit_callers_jails(struct state *st, const struct netjail_conf *conf)
+{
+	int running;
+
+	if (getuid() == 0)
+		return;
+	running = state_count_slots_of(st, pool_slot_count(&conf->pool), getuid());
+	if (running < 0)
+		die("cannot count your running jails: %s", strerror(-running));
+	if ((unsigned)running >= conf->max_jails_per_user)
+		die("you have %d jail(s) running, as many as the administrator allows a user "
+		    "(max_jails_per_user = %u in %s/%s)", running, conf->max_jails_per_user,
+		    NETJAIL_CONF_DIR, NETJAIL_CONF_NAME);
 }
 
 /* Hold each published port as the caller could bind it, for as long as the jail runs. */
@@ -297,7 +316,8 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	err = cleanup_dead_jails(&nl, &st, cfg);
 	if (err < 0)
 		log_error("cannot clean up after dead jails: %s", nl_reason(err));
-	err = jail_host_claim_slot(&jh, &nl, &st, cfg);
+	limit_callers_jails(&st, &conf);
+	err = jail_host_claim_slot(&jh, &nl, &st, cfg, getuid());
 	if (err == -ENOSPC)
 		die("no free jail address or mark left: too many jails running");
 	if (err)
