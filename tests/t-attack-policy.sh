@@ -3,7 +3,7 @@
 # hostile user (uid 65534) with the setuid binary (issue 15, findings 4, 7 and 8):
 #   - an interface's alternative name does not get it past [policy] interfaces: the policy
 #     judges the interface by its own name, whichever of its names the user types, and what
-#     is set up uses that name;
+#     is set up, and what a running jail follows, uses that name;
 #   - [policy] max_jails_per_user: a user cannot take every slot; the count is of live jails,
 #     made under the state lock (of 4 started at once, exactly the limit run); other users
 #     and root still get a jail;
@@ -93,6 +93,39 @@ finish "$pid" 10
 ip link property del dev up0 altname up1-backup
 ip link property del dev up0 altname zz-up0
 ip link property del dev up1 altname wl-up1
+
+# A running jail follows its uplink by its own name, not by a name another interface took
+# as an alternative one (root's doing here, but the policy was asked about up1 only).
+jail_route_by_up1() { ip route show table 1852440577 | grep -q '^default via 198.51.100.1 dev up1 '; }
+# supervisor_idle: $NJ_PID waits in poll with nothing unread on its netlink sockets, so it
+# has dealt with every change made so far (the kernel queues a change's event before the
+# request that made it returns).
+supervisor_idle() {
+	local inodes
+	[[ $(cat "/proc/$NJ_PID/wchan" 2>/dev/null) == *poll* ]] || return 1
+	inodes=" $(find "/proc/$NJ_PID/fd" -lname 'socket:*' -printf '%l ' 2>/dev/null | tr -d 'socket:[]') "
+	awk -v inodes="$inodes" 'NR > 1 && index(inodes, " " $NF " ") && $5 != 0 { busy = 1 }
+		END { exit busy }' /proc/net/netlink
+}
+nj_bg -i up1 -g 198.51.100.1 -- sleep 20 </dev/null >/dev/null 2>&1
+if wait_for 10 jail_links_at_least 1; then
+	ip link set up1 down
+	ip link set up1 name up1-old
+	ip link property add dev up0 altname up1
+	ip link set up1-old mtu 1400	# news of the jail's uplink (by index): it looks again
+	wait_for 5 supervisor_idle || diag "the supervisor did not become idle"
+	ip link property del dev up0 altname up1
+	ip link set up1-old mtu 1500
+	ip link set up1-old name up1
+	ip link set up1 up
+	check "a jail on up1 while up1 is renamed away and up0 takes 'up1' as an alternative name: it is back on up1 once up1 is" \
+		wait_for 10 jail_route_by_up1
+	is "$(cat /proc/sys/net/ipv4/conf/up0/forwarding)" 0 "... and it never touched up0 (forwarding still 0)"
+else
+	not_ok "a root jail on up1 came up"
+fi
+kill -TERM "$NJ_PID"
+finish "$NJ_PID" 5
 
 # ---- finding 7: one user's jails, at most max_jails_per_user at once
 write_conf $'[policy]\nmax_jails_per_user = 2'
