@@ -112,6 +112,9 @@ static void limit_callers_jails(struct state *st, const struct netjail_conf *con
 
 	if (getuid() == 0)
 		return;
+	if (conf->max_jails_per_user == 0)
+		die("the administrator's policy (max_jails_per_user = 0 in %s/%s) lets only root "
+		    "start jails", NETJAIL_CONF_DIR, NETJAIL_CONF_NAME);
 	running = state_count_slots_of(st, pool_slot_count(&conf->pool), getuid());
 	if (running < 0)
 		die("cannot count your running jails: %s", strerror(-running));

@@ -128,6 +128,9 @@ kill -TERM "$NJ_PID"
 finish "$NJ_PID" 5
 
 # ---- finding 7: one user's jails, at most max_jails_per_user at once
+write_conf $'[policy]\nmax_jails_per_user = 0'
+refused "max_jails_per_user = 0: a jail of uid 65534" "(max_jails_per_user = 0 in /etc/netjail/netjail.conf) lets only root start jails" \
+	-i up1 -g 198.51.100.1
 write_conf $'[policy]\nmax_jails_per_user = 2'
 # Four at once: the count and the claim are made under one lock, so exactly two run.
 for i in 1 2 3 4; do
