@@ -44,6 +44,7 @@
 #include "state.h"
 #include "textfile.h"
 #include "uplink.h"
+#include "userlimit.h"
 #include "util.h"
 
 #ifndef NETJAIL_VERSION
@@ -101,27 +102,6 @@ static void choose_uplink(struct nl *nl, const struct cli_options *opts,
 		log_verbose("%s", why);
 	else
 		log_verbose("IPv6 too, NATed by %s", jh->uplink.name);
-}
-
-/* [policy] max_jails_per_user, so that one user cannot take every slot.  Counted with the
- * state lock held, under which every slot is claimed: two starts cannot both take the last
- * one.  Root is not limited. */
-static void limit_callers_jails(struct state *st, const struct netjail_conf *conf)
-{
-	int running;
-
-	if (getuid() == 0)
-		return;
-	if (conf->max_jails_per_user == 0)
-		die("the administrator's policy (max_jails_per_user = 0 in %s/%s) lets only root "
-		    "start jails", NETJAIL_CONF_DIR, NETJAIL_CONF_NAME);
-	running = state_count_slots_of(st, pool_slot_count(&conf->pool), getuid());
-	if (running < 0)
-		die("cannot count your running jails: %s", strerror(-running));
-	if ((unsigned)running >= conf->max_jails_per_user)
-		die("you have %d jail(s) running, as many as the administrator allows a user "
-		    "(max_jails_per_user = %u in %s/%s)", running, conf->max_jails_per_user,
-		    NETJAIL_CONF_DIR, NETJAIL_CONF_NAME);
 }
 
 /* Hold each published port as the caller could bind it, for as long as the jail runs. */
@@ -289,7 +269,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	struct target_user target;
 	struct jail_side side;
 	const char *step = "", *why;
-	char shown[72];
+	char shown[72], reason[320];
 	struct state st;
 	sigset_t run_mask;
 	struct nl nl;
@@ -319,7 +299,8 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	err = cleanup_dead_jails(&nl, &st, cfg);
 	if (err < 0)
 		log_error("cannot clean up after dead jails: %s", nl_reason(err));
-	limit_callers_jails(&st, &conf);
+	if (user_limit_check(&st, &conf, getuid(), reason, sizeof(reason)))
+		die("%s", reason);
 	err = jail_host_claim_slot(&jh, &nl, &st, cfg, getuid());
 	if (err == -ENOSPC)
 		die("no free jail address or mark left: too many jails running");
