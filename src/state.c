@@ -3,7 +3,8 @@
  * The kernel forgets who changed a sysctl, so netjail writes down what an uplink's settings
  * were before the first jail changed them, and the last jail on that uplink (or --cleanup)
  * puts them back.  Slot locks are flock()s: the kernel drops them when netjail dies, which
- * is how a dead jail is told from a live one without trusting pids.
+ * is how a dead jail is told from a live one without trusting pids.  A slot's file holds
+ * the uid of the user who claimed it, so that a user's live jails can be counted.
  *
  * The directory is named after the namespace's cookie (SO_NETNS_COOKIE, never reused while
  * the system runs), so jails of different namespaces never mix.  Everything is opened
