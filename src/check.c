@@ -97,6 +97,7 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 	struct address_search search = { 0 };
 	struct verdict v = { 0 };
 	char why[320], detail[400], text[INET_ADDRSTRLEN];
+	const char *uplink = opts->uplink;	/* as typed, until the kernel has named it */
 	struct nl nl;
 
 	item(&v, !privilege_problem, "privilege", privilege_problem ? privilege_problem :
@@ -110,6 +111,7 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 		nl_close(&nl);
 		goto verdict;
 	}
+	uplink = jh.uplink.name;
 	snprintf(detail, sizeof(detail), "%s is up%s", jh.uplink.name,
 		 getuid() ? " and the policy allows it" : "");
 	item(&v, true, "uplink", detail);
@@ -142,8 +144,8 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 
 verdict:
 	if (v.first_problem)
-		printf("A jail on %s would not work: %s\n", opts->uplink, v.first_problem);
+		printf("A jail on %s would not work: %s\n", uplink, v.first_problem);
 	else
-		printf("A jail on %s would work.\n", opts->uplink);
+		printf("A jail on %s would work.\n", uplink);
 	return v.first_problem ? CHECK_WOULD_NOT_WORK : CHECK_WOULD_WORK;
 }

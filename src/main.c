@@ -1,9 +1,10 @@
 /* main.c - drive one run of netjail.
  *
  *   parse (no side effects) -> check the uplink and gateway (read only) -> lock, clean up
- *   after dead jails, claim a slot -> start the child in its namespaces, and meanwhile
- *   build what of the host side needs no jail -> the rest of it -> unlock, let the child
- *   exec COMMAND -> supervise -> lock, tear down, exit with COMMAND's status.
+ *   after dead jails, count the caller's live ones, claim a slot -> start the child in its
+ *   namespaces, and meanwhile build what of the host side needs no jail -> the rest of it
+ *   -> unlock, let the child exec COMMAND -> supervise -> lock, tear down, exit with
+ *   COMMAND's status.
  * Every refusal before the host side exists is one line and exit 125 with nothing changed;
  * after it exists, a failure tears it down first.
  */
@@ -43,6 +44,7 @@
 #include "state.h"
 #include "textfile.h"
 #include "uplink.h"
+#include "userlimit.h"
 #include "util.h"
 
 #ifndef NETJAIL_VERSION
@@ -264,7 +266,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	struct target_user target;
 	struct jail_side side;
 	const char *step = "", *why;
-	char shown[72];
+	char shown[72], reason[320];
 	struct state st;
 	struct nl nl;
 	int err, signal_fd, status;
@@ -293,7 +295,9 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	err = cleanup_dead_jails(&nl, &st, cfg);
 	if (err < 0)
 		log_error("cannot clean up after dead jails: %s", nl_reason(err));
-	err = jail_host_claim_slot(&jh, &nl, &st, cfg);
+	if (user_limit_check(&st, &conf, getuid(), reason, sizeof(reason)))
+		die("%s", reason);
+	err = jail_host_claim_slot(&jh, &nl, &st, cfg, getuid());
 	if (err == -ENOSPC)
 		die("no free jail address or mark left: too many jails running");
 	if (err)
