@@ -21,8 +21,9 @@ struct uplink_record {
 	uint32_t force_forwarding6;	/* net.ipv6.conf.UPLINK.force_forwarding, 0 if none */
 };
 
-/* Open (creating it) the state of the network namespace of @nl's socket.  0 or -errno. */
-int state_open(struct state *st, struct nl *nl);
+/* Open the state of the network namespace of @nl's socket, creating it if @create.  0,
+ * -ENOENT if it is not there and not to be created, or -errno. */
+int state_open(struct state *st, struct nl *nl, bool create);
 void state_close(struct state *st);
 
 #define STATE_LOCK_WAIT_SECONDS 10

@@ -29,31 +29,36 @@
 
 #define UPLINK_PREFIX "uplink-"
 
-/* openat/mkdirat/unlinkat as root, errno kept: the files must be root's, not the caller's. */
-static int root_openat(int dir_fd, const char *name, int flags, mode_t mode)
+/* Every file here is root's, 0600, in a directory of root's that only root can write:
+ * what has another mode was left so by netjail itself (an older one, under a caller's
+ * umask of 0777: a 0000 file that root without CAP_DAC_OVERRIDE cannot open), and is put
+ * right rather than refused, or it would stop every later netjail, root's included. */
+#define STATE_FILE_MODE 0600
+
+/* openat @name in @dir_fd with fsuid 0 already; a file (not a directory) of ours that the
+ * mode denies us is given STATE_FILE_MODE back and opened again.  The fd or -1 with errno. */
+static int openat_repaired(int dir_fd, const char *name, int flags)
+{
+	int fd = openat(dir_fd, name, flags | O_NOFOLLOW | O_CLOEXEC, STATE_FILE_MODE);
+
+	if (fd < 0 && errno == EACCES && !(flags & O_DIRECTORY) &&
+	    fchmodat(dir_fd, name, STATE_FILE_MODE, AT_SYMLINK_NOFOLLOW) == 0)
+		fd = openat(dir_fd, name, flags | O_NOFOLLOW | O_CLOEXEC, STATE_FILE_MODE);
+	return fd;
+}
+
+/* openat_repaired/unlinkat as root, errno kept: the files must be root's, not the caller's. */
+static int root_openat(int dir_fd, const char *name, int flags)
 {
 	struct priv_files saved;
 	int fd, err;
 
 	priv_files_as_root(&saved);
-	fd = openat(dir_fd, name, flags, mode);
+	fd = openat_repaired(dir_fd, name, flags);
 	err = errno;
 	priv_files_restore(&saved);
 	errno = err;
 	return fd;
-}
-
-static int root_mkdirat(int dir_fd, const char *name, mode_t mode)
-{
-	struct priv_files saved;
-	int ret, err;
-
-	priv_files_as_root(&saved);
-	ret = mkdirat(dir_fd, name, mode);
-	err = errno;
-	priv_files_restore(&saved);
-	errno = err;
-	return ret;
 }
 
 static void root_unlinkat(int dir_fd, const char *name)
@@ -65,25 +70,48 @@ static void root_unlinkat(int dir_fd, const char *name)
 	priv_files_restore(&saved);
 }
 
-static int open_private_dir(int parent_fd, const char *path, mode_t mode)
+/* With fsuid 0: make @name in @parent_fd a directory of root's with exactly @mode, if
+ * @create and it is missing; refuse one someone else could have prepared for us (not
+ * root's, or writable by group or others); give one of ours the mode it lacks (mkdirat
+ * applies the umask; an older netjail under the caller's 0777 left 0000).  Its fd or
+ * -errno. */
+static int open_private_dir_as_root(int parent_fd, const char *name, mode_t mode, bool create)
 {
 	struct stat st;
 	int fd;
 
-	if (root_mkdirat(parent_fd, path, mode) && errno != EEXIST)
+	if (create && mkdirat(parent_fd, name, mode) && errno != EEXIST)
 		return -errno;
-	fd = root_openat(parent_fd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+	if (fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW))
+		return -errno;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return -EPERM;
+	if ((st.st_mode & 07777) != mode &&
+	    fchmodat(parent_fd, name, mode, AT_SYMLINK_NOFOLLOW))
+		return -errno;
+	fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	/* Refuse a directory someone else could have prepared for us. */
-	if (fstat(fd, &st) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+	/* The same directory still, as checked. */
+	if (fstat(fd, &st) || st.st_uid != 0 || (st.st_mode & 07777) != mode) {
 		close(fd);
 		return -EPERM;
 	}
 	return fd;
 }
 
-int state_open(struct state *st, struct nl *nl)
+static int open_private_dir(int parent_fd, const char *name, mode_t mode, bool create)
+{
+	struct priv_files saved;
+	int fd;
+
+	priv_files_as_root(&saved);
+	fd = open_private_dir_as_root(parent_fd, name, mode, create);
+	priv_files_restore(&saved);
+	return fd;
+}
+
+int state_open(struct state *st, struct nl *nl, bool create)
 {
 	uint64_t cookie;
 	socklen_t len = sizeof(cookie);
@@ -94,14 +122,14 @@ int state_open(struct state *st, struct nl *nl)
 	if (getsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len))
 		return -errno;
 	snprintf(name, sizeof(name), "%llu", (unsigned long long)cookie);
-	root_fd = open_private_dir(AT_FDCWD, STATE_ROOT, 0755);
+	root_fd = open_private_dir(AT_FDCWD, STATE_ROOT, 0755, create);
 	if (root_fd < 0)
 		return root_fd;
-	st->dir_fd = open_private_dir(root_fd, name, 0700);
+	st->dir_fd = open_private_dir(root_fd, name, 0700, create);
 	close(root_fd);
 	if (st->dir_fd < 0)
 		return st->dir_fd;
-	st->lock_fd = root_openat(st->dir_fd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	st->lock_fd = root_openat(st->dir_fd, "lock", O_RDWR | (create ? O_CREAT : 0));
 	if (st->lock_fd < 0) {
 		int err = -errno;
 
@@ -161,7 +189,7 @@ static int lock_slot_file(struct state *st, unsigned slot, int flags)
 	int fd, err;
 
 	snprintf(name, sizeof(name), "slot-%u", slot);
-	fd = openat(st->dir_fd, name, flags | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = openat_repaired(st->dir_fd, name, flags | O_RDWR);
 	if (fd < 0)
 		return -errno;
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
@@ -223,7 +251,7 @@ static bool slot_byte_free(struct state *st, unsigned slot)
 /* Call @visit with every file of the state directory. */
 static int for_each_entry(struct state *st, int (*visit)(const char *name, void *data), void *data)
 {
-	int fd = root_openat(st->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	int fd = root_openat(st->dir_fd, ".", O_RDONLY | O_DIRECTORY);
 	struct dirent *entry;
 	DIR *dir;
 	int ret = 0;
@@ -299,7 +327,7 @@ int state_join_uplink(struct state *st, const char *uplink)
 	int fd;
 
 	snprintf(name, sizeof(name), USERS_PREFIX "%s", uplink);
-	fd = root_openat(st->dir_fd, name, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = root_openat(st->dir_fd, name, O_RDONLY | O_CREAT);
 	if (fd < 0)
 		return -errno;
 	if (flock(fd, LOCK_SH | LOCK_NB)) {
@@ -318,7 +346,7 @@ int state_uplink_in_use(struct state *st, const char *uplink, int own_fd)
 
 	if (fd < 0) {
 		snprintf(name, sizeof(name), USERS_PREFIX "%s", uplink);
-		fd = root_openat(st->dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+		fd = root_openat(st->dir_fd, name, O_RDONLY);
 		if (fd < 0)
 			return errno == ENOENT ? 0 : -errno;
 	}
@@ -358,7 +386,7 @@ int state_remember_uplink(struct state *st, const char *uplink, const struct upl
 
 	record_name(name, sizeof(name), uplink);
 	snprintf(draft, sizeof(draft), "new-%s", name);
-	fd = root_openat(st->dir_fd, draft, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = root_openat(st->dir_fd, draft, O_WRONLY | O_CREAT | O_TRUNC);
 	if (fd < 0)
 		return -errno;
 	len = snprintf(text, sizeof(text), "%u %u %u\n", record->forwarding, record->src_valid_mark,
@@ -385,7 +413,7 @@ int state_recall_uplink(struct state *st, const char *uplink, struct uplink_reco
 	int fd;
 
 	record_name(name, sizeof(name), uplink);
-	fd = root_openat(st->dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+	fd = root_openat(st->dir_fd, name, O_RDONLY);
 	if (fd < 0)
 		return -errno;
 	len = read(fd, text, sizeof(text) - 1);
