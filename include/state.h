@@ -14,11 +14,14 @@ struct state {
 	int lock_fd;	/* the network namespace's setup/teardown lock */
 };
 
+/* A setting that could not be read: recorded as "-", never written back. */
+#define UPLINK_UNKNOWN UINT32_MAX
+
 /* What netjail found on an uplink before it first changed it. */
 struct uplink_record {
 	uint32_t forwarding;
 	uint32_t src_valid_mark;
-	uint32_t force_forwarding6;	/* net.ipv6.conf.UPLINK.force_forwarding, 0 if none */
+	uint32_t force_forwarding6;	/* net.ipv6.conf.UPLINK.force_forwarding, or UPLINK_UNKNOWN */
 };
 
 /* Open the state of the network namespace of @nl's socket, creating it if @create.  0,
@@ -50,8 +53,10 @@ void state_forget_slot(struct state *st, unsigned slot);
  * not cleaned up. */
 bool state_has_slots(struct state *st, unsigned except);
 
-/* Remember @record for @uplink unless one is kept already.  0 or -errno. */
-int state_remember_uplink(struct state *st, const char *uplink, const struct uplink_record *record);
+/* Remember @record for @uplink unless one is kept already (or replacing it, if @replace).
+ * 0 or -errno. */
+int state_remember_uplink(struct state *st, const char *uplink, const struct uplink_record *record,
+			  bool replace);
 /* 0 and @record, -ENOENT if nothing is kept, or -errno. */
 int state_recall_uplink(struct state *st, const char *uplink, struct uplink_record *record);
 void state_forget_uplink(struct state *st, const char *uplink);

@@ -48,14 +48,18 @@ static int uplink_restore_if_unused(struct nl *nl, struct state *st, const char 
 		if (!err)
 			err = link_set_inet_conf(nl, link.index, IPV4_DEVCONF_SRC_VMARK,
 						 record.src_valid_mark);
-		if (!err && ipv6_conf_get(uplink, FORCE_FORWARDING, &force_forwarding6) == 0 &&
+		/* Unknown (it could not be read): no jail changed it, nothing to put back. */
+		if (!err && record.force_forwarding6 != UPLINK_UNKNOWN &&
+		    ipv6_conf_get(uplink, FORCE_FORWARDING, &force_forwarding6) == 0 &&
 		    force_forwarding6 != record.force_forwarding6)
 			err = ipv6_conf_set(uplink, FORCE_FORWARDING, record.force_forwarding6);
 		if (err)
 			return err;
 	}
-	log_verbose("restored forwarding=%u src_valid_mark=%u force_forwarding(IPv6)=%u on %s",
-		    record.forwarding, record.src_valid_mark, record.force_forwarding6, uplink);
+	log_verbose("restored forwarding=%u src_valid_mark=%u%s on %s", record.forwarding,
+		    record.src_valid_mark, record.force_forwarding6 == UPLINK_UNKNOWN ? "" :
+		    record.force_forwarding6 ? " force_forwarding(IPv6)=1" : " force_forwarding(IPv6)=0",
+		    uplink);
 	return 1;
 }
 

@@ -378,9 +378,10 @@ static void record_name(char *buf, size_t size, const char *uplink)
 
 /* The record appears whole or not at all (written aside, then renamed): a netjail killed
  * half-way, or a full disk, must not leave a record that no later run can read. */
-int state_remember_uplink(struct state *st, const char *uplink, const struct uplink_record *record)
+int state_remember_uplink(struct state *st, const char *uplink, const struct uplink_record *record,
+			  bool replace)
 {
-	char name[64], draft[72], text[64];
+	char name[64], draft[72], text[64], force_forwarding6[16] = "-";
 	struct priv_files saved;
 	int fd, len, err = 0;
 
@@ -389,15 +390,18 @@ int state_remember_uplink(struct state *st, const char *uplink, const struct upl
 	fd = root_openat(st->dir_fd, draft, O_WRONLY | O_CREAT | O_TRUNC);
 	if (fd < 0)
 		return -errno;
-	len = snprintf(text, sizeof(text), "%u %u %u\n", record->forwarding, record->src_valid_mark,
-		       record->force_forwarding6);
+	if (record->force_forwarding6 != UPLINK_UNKNOWN)
+		snprintf(force_forwarding6, sizeof(force_forwarding6), "%u", record->force_forwarding6);
+	len = snprintf(text, sizeof(text), "%u %u %s\n", record->forwarding, record->src_valid_mark,
+		       force_forwarding6);
 	if (write(fd, text, (size_t)len) != len)
 		err = -EIO;
 	if (close(fd) && !err)
 		err = -EIO;
 	priv_files_as_root(&saved);
-	/* NOREPLACE: a record already kept is the older truth; keep it. */
-	if (!err && renameat2(st->dir_fd, draft, st->dir_fd, name, RENAME_NOREPLACE) &&
+	/* NOREPLACE: a record already kept is the older truth; keep it (unless told to
+	 * complete it). */
+	if (!err && renameat2(st->dir_fd, draft, st->dir_fd, name, replace ? 0 : RENAME_NOREPLACE) &&
 	    errno != EEXIST)
 		err = -errno;
 	unlinkat(st->dir_fd, draft, 0);
@@ -421,14 +425,15 @@ int state_recall_uplink(struct state *st, const char *uplink, struct uplink_reco
 	if (len <= 0 || text[len - 1] != '\n')
 		return -EINVAL;
 	text[len - 1] = '\0';
-	/* "FORWARDING SRC_VALID_MARK FORCE_FORWARDING6", nothing else; the third is missing in
-	 * records of netjail before IPv6 (then it was not changed: 0). */
+	/* "FORWARDING SRC_VALID_MARK FORCE_FORWARDING6", nothing else.  The third is "-" if
+	 * it could not be read, and missing in records of netjail before IPv6 (which did not
+	 * read it): unknown either way, and never written back. */
 	cursor = text;
 	for (int i = 0; i < 3; i++) {
 		fields[i] = cursor;
 		cursor += strcspn(cursor, " ");
 		if (i == 1 && *cursor == '\0') {
-			fields[2] = "0";
+			fields[2] = "-";
 			break;
 		}
 		if ((i < 2 && *cursor != ' ') || (i == 2 && *cursor != '\0'))
@@ -436,8 +441,11 @@ int state_recall_uplink(struct state *st, const char *uplink, struct uplink_reco
 		*cursor++ = '\0';
 	}
 	if (parse_u32(fields[0], 0, 2, &record->forwarding) ||
-	    parse_u32(fields[1], 0, 1, &record->src_valid_mark) ||
-	    parse_u32(fields[2], 0, 1, &record->force_forwarding6))
+	    parse_u32(fields[1], 0, 1, &record->src_valid_mark))
+		return -EINVAL;
+	if (strcmp(fields[2], "-") == 0)
+		record->force_forwarding6 = UPLINK_UNKNOWN;
+	else if (parse_u32(fields[2], 0, 1, &record->force_forwarding6))
 		return -EINVAL;
 	return 0;
 }
