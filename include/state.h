@@ -42,9 +42,36 @@ void state_unlock(struct state *st);
 int state_claim_slot(struct state *st, unsigned slot);
 /* Give back slot @slot, claimed but not used, and close its lock @fd. */
 void state_unclaim_slot(struct state *st, unsigned slot, int fd);
+/* Retired links (hostdown.c) whose deleter died: their indexes, and the held lock of each
+ * one's marker (-1: its deleter lives, or it is gone). */
+#define STATE_RETIRED_MAX 32
+struct state_retired {
+	unsigned count;
+	int index[STATE_RETIRED_MAX];
+	int fd[STATE_RETIRED_MAX];
+};
 /* The same, in one go, for each slot 1..@slots whose file is there: @fds[slot] gets the
- * held lock fd of each one claimed (its netjail is dead), -1 for the others.  0 or -errno. */
-int state_claim_dead_slots(struct state *st, unsigned slots, int *fds);
+ * held lock fd of each one claimed (its netjail is dead), -1 for the others; and the
+ * markers of retired links (up to STATE_RETIRED_MAX a call) in @retired.  0 or -errno. */
+int state_claim_dead_slots(struct state *st, unsigned slots, int *fds,
+			   struct state_retired *retired);
+
+/* A jail's host veth renamed to be deleted later (hostdown.c, retire_link) has a marker,
+ * made before the rename and held (an flock) by whoever is to delete the link: if that
+ * one dies, the marker's lock is free, and cleanup_dead_jails deletes the link.  The
+ * held fd, or -errno. */
+int state_mark_retired(struct state *st, int index);
+/* The link @index is gone: drop its marker. */
+void state_unmark_retired(struct state *st, int index);
+
+/* A flag file, for what may exist on the host while it is there: made (0 or -errno)
+ * before that is made, dropped after it is removed, so that a netjail that dies in
+ * between leaves the flag for cleanup_dead_jails.  state_marked is true if it is there
+ * or that cannot be told. */
+#define STATE_SHARED "shared"	/* the jails' gate (gate.c), the NAT shortcut (hostnat.c) */
+int state_mark(struct state *st, const char *name);
+bool state_marked(struct state *st, const char *name);
+void state_unmark(struct state *st, const char *name);
 
 /* Drop slot @slot's file, with its lock held: its jail ended cleanly, nothing of it is
  * left to look for.  A slot whose file is there is live, or its netjail died. */

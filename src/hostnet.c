@@ -335,7 +335,10 @@ int jail_host_prepare(struct jail_host *jh, struct nl *nl, struct state *st,
 	/* Table T and the rules, in one message the kernel carries out in order.  If one
 	 * fails, the others may still have been made; teardown removes whatever exists. */
 	*step = "add the jail's routes and rules";
-	err = nl_batch_begin(nl);
+	/* Flagged before the gate (and the NAT shortcut, at setup) exist: see state.h. */
+	err = state_mark(st, STATE_SHARED);
+	if (!err)
+		err = nl_batch_begin(nl);
 	if (err)
 		return err;
 	queue_jail_routes(jh, nl, false);

@@ -269,28 +269,55 @@ static int for_each_entry(struct state *st, int (*visit)(const char *name, void 
 	return ret;
 }
 
-/* Marks, by slot, those whose file is there. */
+#define RETIRED_MARK "retired-"
+
+/* Marks, by slot, those whose file is there; and the retired links' markers. */
 struct slot_files {
 	unsigned slots;
 	unsigned char *there;
+	struct state_retired *retired;
 };
 
 static int note_slot_file(const char *name, void *data)
 {
 	struct slot_files *listed = data;
-	uint32_t slot;
+	struct state_retired *retired = listed->retired;
+	uint32_t number;
 
-	if (strncmp(name, "slot-", 5) == 0 && parse_u32(name + 5, 1, listed->slots, &slot) == 0)
-		listed->there[slot] = 1;
+	if (strncmp(name, "slot-", 5) == 0 && parse_u32(name + 5, 1, listed->slots, &number) == 0)
+		listed->there[number] = 1;
+	else if (strncmp(name, RETIRED_MARK, strlen(RETIRED_MARK)) == 0 &&
+		 parse_u32(name + strlen(RETIRED_MARK), 1, INT32_MAX, &number) == 0 &&
+		 retired->count < STATE_RETIRED_MAX)
+		retired->index[retired->count++] = (int)number;
 	return 0;
 }
 
-int state_claim_dead_slots(struct state *st, unsigned slots, int *fds)
+/* With fsuid 0: the held lock of the marker of retired link @index, -EBUSY if its owner
+ * lives, or -errno. */
+static int lock_retired_mark(struct state *st, int index)
 {
-	struct slot_files listed = { slots, calloc(slots + 1, 1) };
+	char name[32];
+	int fd;
+
+	snprintf(name, sizeof(name), RETIRED_MARK "%d", index);
+	fd = openat_repaired(st->dir_fd, name, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	close(fd);
+	return errno == EWOULDBLOCK ? -EBUSY : -EIO;
+}
+
+int state_claim_dead_slots(struct state *st, unsigned slots, int *fds,
+			   struct state_retired *retired)
+{
+	struct slot_files listed = { slots, calloc(slots + 1, 1), retired };
 	struct priv_files saved;
 	int err;
 
+	retired->count = 0;
 	for (unsigned slot = 1; slot <= slots; slot++)
 		fds[slot] = -1;
 	if (!listed.there)
@@ -314,9 +341,67 @@ int state_claim_dead_slots(struct state *st, unsigned slots, int *fds)
 		if (fd < 0 && fd != -EBUSY && fd != -ENOENT)
 			err = fd;
 	}
+	/* Retired links whose deleter lives, or that are gone meanwhile, are not ours. */
+	for (unsigned i = 0; i < retired->count; i++)
+		retired->fd[i] = err ? -1 : lock_retired_mark(st, retired->index[i]);
 	priv_files_restore(&saved);
 	free(listed.there);
 	return err;
+}
+
+int state_mark_retired(struct state *st, int index)
+{
+	char name[32];
+	int fd;
+
+	snprintf(name, sizeof(name), RETIRED_MARK "%d", index);
+	fd = root_openat(st->dir_fd, name, O_RDONLY | O_CREAT);
+	if (fd < 0)
+		return -errno;
+	/* Held by whoever will delete the link: the marker of a dead one is free. */
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+void state_unmark_retired(struct state *st, int index)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), RETIRED_MARK "%d", index);
+	root_unlinkat(st->dir_fd, name);
+}
+
+int state_mark(struct state *st, const char *name)
+{
+	int fd = root_openat(st->dir_fd, name, O_RDONLY | O_CREAT);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+bool state_marked(struct state *st, const char *name)
+{
+	struct priv_files saved;
+	struct stat info;
+	int err;
+
+	priv_files_as_root(&saved);
+	err = fstatat(st->dir_fd, name, &info, AT_SYMLINK_NOFOLLOW) ? errno : 0;
+	priv_files_restore(&saved);
+	/* Unknown counts as marked: what it guards is then looked for, which is safe. */
+	return err != ENOENT;
+}
+
+void state_unmark(struct state *st, const char *name)
+{
+	root_unlinkat(st->dir_fd, name);
 }
 
 #define USERS_PREFIX "users-"
