@@ -65,7 +65,10 @@ static int write_scratch(const char *name, const char *text)
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return -errno;
-	if (write(fd, text, len) != (ssize_t)len)
+	/* Readable by COMMAND whatever the umask (netjail's is 077). */
+	if (fchmod(fd, 0644))
+		err = -errno;
+	else if (write(fd, text, len) != (ssize_t)len)
 		err = -EIO;
 	close(fd);
 	return err;

@@ -14,7 +14,10 @@
  *     effective capability, since some files open by capability rather than by uid (a
  *     0600 net sysctl to CAP_NET_ADMIN);
  *   - only the capabilities setup needs (SETUP_CAPS), non-dumpable, inheritable and
- *     ambient sets empty.
+ *     ambient sets empty;
+ *   - umask 077: what netjail creates as root must not take its mode from the caller
+ *     (a umask of 0777 made /run/netjail unusable to everyone); priv_drop gives the
+ *     caller's umask back, for COMMAND and for the files it writes as the caller.
  * The supervisor narrows to what teardown needs once the child exists.  The child drops
  * everything once, before exec, with setres[ug]id and checks that it cannot be undone
  * (bubblewrap's drop_privs, OpenDoas's setresuid).
@@ -86,6 +89,9 @@ void priv_give_back_caller_signals(void)
 			sigaction(sig, &ignore, NULL);
 	sigprocmask(SIG_SETMASK, &caller_blocked, NULL);
 }
+
+/* The caller's umask, which priv_init replaces and priv_drop puts back. */
+static mode_t caller_umask = 022;
 
 static int make_std_fds_valid(void)
 {
@@ -165,6 +171,7 @@ int priv_init(const char **why)
 
 	/* Before anything the caller could interrupt, stop or make reap our children. */
 	take_signals_from_caller();
+	caller_umask = umask(077);
 	if (make_std_fds_valid()) {
 		*why = "cannot open /dev/null for a closed standard fd";
 		return -EPERM;
@@ -417,6 +424,7 @@ int priv_drop(const struct target_user *target)
 		return -errno;
 	if (getresuid(&ruid, &euid, &suid) || getresgid(&rgid, &egid, &sgid))
 		return -errno;
+	umask(caller_umask);	/* as if netjail had not been in between */
 	if (ruid != target->uid || euid != target->uid || suid != target->uid ||
 	    rgid != target->gid || egid != target->gid || sgid != target->gid)
 		return -EPERM;
