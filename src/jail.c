@@ -8,7 +8,8 @@
  *      the caller could free and take (it may kill the child, which runs with its uids).
  *   2. waits for the parent to plug the veth pair in, then configures its own side (lo,
  *      eth0, address, default route) through its own rtnetlink socket.
- *   3. drops privileges for good (priv_drop), arranges to die with the supervisor, execs.
+ *   3. drops privileges for good (priv_drop), arranges to die with the supervisor, gives
+ *      back the caller's signal state and resource limits, execs.
  * It must not touch the host namespace, and it never returns to the caller.
  *
  * The supervisor forwards signals sent to netjail by someone (kill, systemd).  Signals the
@@ -40,6 +41,7 @@
 #include "link.h"
 #include "log.h"
 #include "nl.h"
+#include "rlimits.h"
 #include "route.h"
 #include "util.h"
 
@@ -206,8 +208,15 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 	env_restore_stripped(&environment);
 	set_login_environment(target);
 	env_apply_changes(plan->env);
-	/* What the caller ignored and blocked is COMMAND's again (priv_init took it away). */
+	/* What the caller ignored and blocked, and its resource limits, are COMMAND's again
+	 * (priv_init took them away).  Limits only go down here: this cannot fail, but if it
+	 * did, COMMAND must not run with more than the caller had. */
 	priv_give_back_caller_signals();
+	err = rlimits_give_back_to_caller();
+	if (err) {
+		log_error("cannot give back the caller's resource limits: %s", strerror(-err));
+		_exit(EXIT_NETJAIL_FAILED);
+	}
 	execvp(command[0], command);
 	err = errno;
 	log_error("cannot run '%s': %s", printable(command[0], shown, sizeof(shown)), strerror(err));

@@ -39,6 +39,7 @@
 #include "publish.h"
 #include "resolvconf.h"
 #include "running.h"
+#include "rlimits.h"
 #include "route.h"
 #include "state.h"
 #include "textfile.h"
@@ -52,6 +53,15 @@
 static const int forwarded_signals[] = {
 	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
 };
+
+/* Refused before anything changes, rather than ended half-way by a limit (rlimits.c). */
+static void require_limits(void)
+{
+	char why[160];
+
+	if (rlimits_check(why, sizeof(why)))
+		die("%s", why);
+}
 
 static void open_rtnl(struct nl *nl)
 {
@@ -271,6 +281,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 
 	if (priv_require_setup(&why))
 		die("%s", why);
+	require_limits();
 	load_conf(&conf);
 	cfg = &conf.pool;
 	err = priv_resolve_target(opts->user, &target);
@@ -362,6 +373,7 @@ static int cleanup(void)
 	struct nl nl;
 	int cleaned;
 
+	require_limits();
 	load_conf(&conf);
 	/* Cleaning up is netlink and the state files only: no namespaces, no SYS_ADMIN. */
 	if (priv_narrow_to_supervisor())

@@ -355,6 +355,7 @@ int state_remember_uplink(struct state *st, const char *uplink, const struct upl
 	char name[64], draft[72], text[64];
 	struct priv_files saved;
 	int fd, len, err = 0;
+	ssize_t written;
 
 	record_name(name, sizeof(name), uplink);
 	snprintf(draft, sizeof(draft), "new-%s", name);
@@ -363,8 +364,11 @@ int state_remember_uplink(struct state *st, const char *uplink, const struct upl
 		return -errno;
 	len = snprintf(text, sizeof(text), "%u %u %u\n", record->forwarding, record->src_valid_mark,
 		       record->force_forwarding6);
-	if (write(fd, text, (size_t)len) != len)
-		err = -EIO;
+	/* A write past the file size limit fails with EFBIG (SIGXFSZ is ignored, priv.c), a
+	 * short one leaves a draft that is never renamed: either way, no record. */
+	written = write(fd, text, (size_t)len);
+	if (written != len)
+		err = written < 0 ? -errno : -EIO;
 	if (close(fd) && !err)
 		err = -EIO;
 	priv_files_as_root(&saved);
