@@ -87,6 +87,10 @@ for ((i = 0; i < ${#refused[@]}; i += 2)); do
 	is "$(state_drafts)" "" "... and leaves no half-made record under /run/netjail"
 	assert_host_unchanged "$with_root" "... and changes nothing on the host"
 done
+limited --nofile=8:8 -- --check -i up1
+is "$RC" 1 "--check under --nofile=8:8 says a jail would not work"
+as_nobody prlimit --nofile=8:8 -- "$SUID_NJ" --check -i up1 2>&1 | grep '^limits ' >"$LAB_TMP/err"
+check "... on its 'limits' line, naming the limit" grep -q '^limits .*FAIL.*open files limit' "$LAB_TMP/err"
 limited --nofile=8:8 -- --cleanup
 is "$RC" 125 "--cleanup under --nofile=8:8 refuses with 125"
 check "... in one line, naming the limit" \
