@@ -43,6 +43,8 @@ static bool known[RAISED_COUNT];
  * in 5 MB of address space, and uses milliseconds of CPU to set up, the supervisor next
  * to nothing after that.  A run that reaches a hard CPU limit later is killed (SIGKILL),
  * as its user may always do: the next run or --cleanup puts the host back. */
+#define KIB ((rlim_t)1024)
+#define MIB (KIB * 1024)
 static const struct {
 	int resource;
 	rlim_t least;
@@ -50,10 +52,10 @@ static const struct {
 	const char *name, *unit_name;
 } needs[] = {
 	{ RLIMIT_NOFILE, 64, 1, "open files limit (ulimit -n)", "" },
-	{ RLIMIT_FSIZE, 64 * 1024, 1024, "file size limit (ulimit -f)", " KiB" },
-	{ RLIMIT_STACK, 1024 * 1024, 1024, "stack size limit (ulimit -s)", " KiB" },
-	{ RLIMIT_DATA, 16 * 1024 * 1024, 1024, "data size limit (ulimit -d)", " KiB" },
-	{ RLIMIT_AS, 32 * 1024 * 1024, 1024, "virtual memory limit (ulimit -v)", " KiB" },
+	{ RLIMIT_FSIZE, 64 * KIB, KIB, "file size limit (ulimit -f)", " KiB" },
+	{ RLIMIT_STACK, MIB, KIB, "stack size limit (ulimit -s)", " KiB" },
+	{ RLIMIT_DATA, 16 * MIB, KIB, "data size limit (ulimit -d)", " KiB" },
+	{ RLIMIT_AS, 32 * MIB, KIB, "virtual memory limit (ulimit -v)", " KiB" },
 	{ RLIMIT_CPU, 10, 1, "CPU time limit (ulimit -t)", " s" },
 };
 

@@ -93,8 +93,12 @@ as_nobody prlimit --nofile=8:8 -- "$SUID_NJ" --check -i up1 2>&1 | grep '^limits
 check "... on its 'limits' line, naming the limit" grep -q '^limits .*FAIL.*open files limit' "$LAB_TMP/err"
 limited --nofile=8:8 -- --cleanup
 is "$RC" 125 "--cleanup under --nofile=8:8 refuses with 125"
-check "... in one line, naming the limit" \
-	eval '[[ $(err_lines) == 1 ]] && grep -q "^netjail: the open files limit" "$LAB_TMP/err"'
+if [[ $(err_lines) == 1 ]] && grep -q "^netjail: the open files limit" "$LAB_TMP/err"; then
+	ok "... in one line, naming the limit"
+else
+	not_ok "... in one line, naming the limit"
+	diag "$(cat "$LAB_TMP/err")"
+fi
 
 # ---------------------------------------------------------------- soft limits low, hard ones not
 # Each ended netjail, or failed it, before the fix: SIGXFSZ (153), EMFILE (125), SIGSEGV
