@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pool.h"
 
@@ -15,6 +16,8 @@
 #define CONF_MAX_INTERFACES 64
 #define CONF_GLOB_MAX 32	/* a pattern such as "wlp*" or "enp[0-9]s0", NUL included */
 #define CONF_MAX_BYTES 65536
+/* One user's jails could otherwise take every slot of the pool, root's too. */
+#define CONF_DEFAULT_MAX_JAILS_PER_USER 32
 
 struct netjail_conf {
 	struct pool_config pool;
@@ -23,9 +26,12 @@ struct netjail_conf {
 	bool restricts_interfaces;
 	unsigned interface_count;
 	char interfaces[CONF_MAX_INTERFACES][CONF_GLOB_MAX];
+	/* [policy] max_jails_per_user: how many jails one user other than root may have
+	 * running at once (0: none). */
+	uint32_t max_jails_per_user;
 };
 
-/* No file: no restriction, the built-in pool. */
+/* No file: any uplink, CONF_DEFAULT_MAX_JAILS_PER_USER jails a user, the built-in pool. */
 void conf_defaults(struct netjail_conf *conf);
 
 /* Parse @text, the contents of the file @name (for messages), over @conf's current values.

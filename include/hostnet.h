@@ -50,10 +50,11 @@ void jail_alias_format(char *buf, size_t size, pid_t pid, const char *uplink);
 /* 0 with @pid and @uplink if @alias is a jail's, else -EINVAL. */
 int jail_alias_parse(const char *alias, pid_t *pid, char uplink[IFNAMSIZ]);
 
-/* Claim a free slot whose /30 collides with no address or route of the host.  Call with
- * the state lock held.  0, -ENOSPC if the pool is full, or -errno. */
+/* Claim a free slot whose /30 collides with no address or route of the host, for the user
+ * @owner (state_claim_slot).  Call with the state lock held.  0, -ENOSPC if the pool is
+ * full, or -errno. */
 int jail_host_claim_slot(struct jail_host *jh, struct nl *nl, struct state *st,
-			 const struct pool_config *cfg);
+			 const struct pool_config *cfg, uid_t owner);
 
 /* The host side that needs no jail yet: table T, the rules and the gate, the uplink made
  * ready to forward (its settings recorded, guarded).  Done while the child makes the

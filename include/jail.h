@@ -19,6 +19,7 @@ struct jail_child {
 	int sock;	/* up: "ready" once the namespaces exist; down: the jail's addresses,
 			 * or close to abort */
 	int netns;	/* the jail's network namespace, from "ready" until go, else -1 */
+	bool own_session;	/* COMMAND is another user's: in a session of its own, no tty */
 };
 
 /* What the child needs to configure its side. */

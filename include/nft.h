@@ -33,7 +33,7 @@ struct nft_jail {
 struct nft_counters {
 	uint64_t egress_packets, egress_bytes;	/* forwarded from the jail out of the uplink */
 	uint64_t fail_closed_packets;		/* from the jail towards anything else */
-	uint64_t inbound_packets;		/* new connections into the jail, refused */
+	uint64_t inbound_packets;		/* into the jail but for replies and -P, refused */
 };
 
 /* Install the jail's table (and with_hostnat, the table of hostnat.h) in one atomic batch

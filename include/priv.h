@@ -31,9 +31,10 @@ int priv_init(const char **why);
 int priv_require_setup(const char **why);
 
 /* In the supervisor once the child is forked: keep only what teardown needs (NET_ADMIN,
- * SETUID/SETGID for the state files) and, where CAP_SETPCAP allows, the same bounding set.
- * 0 or -errno. */
-int priv_narrow_to_supervisor(void);
+ * SETUID/SETGID for the state files), with @signal_other_user also CAP_KILL (root running
+ * COMMAND as another user, whom it must be able to pass signals on to) and, where
+ * CAP_SETPCAP allows, the same bounding set.  0 or -errno. */
+int priv_narrow_to_supervisor(bool signal_other_user);
 
 /* bind(2) @fd with the caller's right to low ports: CAP_NET_BIND_SERVICE only for root.
  * 0 or -errno. */
@@ -49,6 +50,17 @@ struct priv_files {
 };
 void priv_files_as_root(struct priv_files *saved);
 void priv_files_restore(const struct priv_files *saved);
+
+/* Open a file the caller named (a profile) with the caller's rights only: between these
+ * two calls the effective capability set is empty (permitted is kept), so that no file
+ * opens by a capability netjail holds for setup, e.g. a 0600 net sysctl by CAP_NET_ADMIN.
+ * begin: 0, or -errno and nothing changed (then open nothing); end: back as before, or
+ * abort. */
+struct priv_caller {
+	void *caps;		/* cap_t, the set before begin */
+};
+int priv_as_caller_begin(struct priv_caller *saved);
+void priv_as_caller_end(struct priv_caller *saved);
 
 /* Decide who COMMAND runs as: the invoking user; for root, -u USER or sudo's caller.
  * 0, -EPERM (-u by non-root), -ENOENT (unknown user) or -errno. */

@@ -39,7 +39,9 @@ bool nameserver_is_host_local(const char *addr);
 void nameservers_keep_reachable(struct nameservers *ns, bool ipv6);
 
 /* The jail's resolv.conf: one "nameserver" line per server, then the "search", "domain"
- * and "options" lines of the host's @host_text (may be NULL).  0, or -ENOSPC. */
+ * and "options" lines of the host's @host_text (may be NULL), less the option "trust-ad": the
+ * jail reaches its servers over the uplink, not by a path the AD bit could be trusted on.
+ * 0, or -ENOSPC. */
 int resolv_conf_for_jail(const struct nameservers *ns, const char *host_text,
 			 char *out, size_t size);
 

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "nl.h"
 
@@ -32,15 +33,20 @@ void state_close(struct state *st);
 int state_lock(struct state *st);
 void state_unlock(struct state *st);
 
-/* Claim slot @slot: returns a held lock fd (>= 0) that stays held while the jail lives and
- * is released by the kernel when netjail dies, or -EBUSY if a live netjail has it.  Also
- * takes the slot's byte of the lock file, the hint state_claim_dead_slots asks first. */
-int state_claim_slot(struct state *st, unsigned slot);
+/* Claim slot @slot for the user @owner (written in the slot's file): returns a held lock fd
+ * (>= 0) that stays held while the jail lives and is released by the kernel when netjail
+ * dies, or -EBUSY if a live netjail has it.  Also takes the slot's byte of the lock file,
+ * the hint state_claim_dead_slots asks first. */
+int state_claim_slot(struct state *st, unsigned slot, uid_t owner);
 /* Give back slot @slot, claimed but not used, and close its lock @fd. */
 void state_unclaim_slot(struct state *st, unsigned slot, int fd);
 /* The same, in one go, for each slot 1..@slots whose file is there: @fds[slot] gets the
  * held lock fd of each one claimed (its netjail is dead), -1 for the others.  0 or -errno. */
 int state_claim_dead_slots(struct state *st, unsigned slots, int *fds);
+
+/* How many live slots of 1..@slots @owner claimed, or -errno.  Call with the state lock
+ * held: claims are made under it, so the count holds until it is released. */
+int state_count_slots_of(struct state *st, unsigned slots, uid_t owner);
 
 /* Drop slot @slot's file, with its lock held: its jail ended cleanly, nothing of it is
  * left to look for.  A slot whose file is there is live, or its netjail died. */

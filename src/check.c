@@ -97,15 +97,16 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 	struct jail_host jh = { .slot_fd = -1 };
 	struct address_search search = { 0 };
 	struct verdict v = { 0 };
-	char why[320], detail[400], text[INET_ADDRSTRLEN], limits[160];
+	char why[320], detail[400], text[INET_ADDRSTRLEN];
+	const char *limits = "the resource limits leave netjail what it needs";
+	const char *uplink = opts->uplink;	/* as typed, until the kernel has named it */
 	bool limits_ok;
 	struct nl nl;
 
 	item(&v, !privilege_problem, "privilege", privilege_problem ? privilege_problem :
 	     "netjail can set up a jail (setuid root, file capabilities or root)");
-	limits_ok = rlimits_check(limits, sizeof(limits)) == 0;
-	item(&v, limits_ok, "limits", limits_ok ? "the resource limits leave netjail what it needs" :
-	     limits);
+	limits_ok = rlimits_check(&limits) == 0;
+	item(&v, limits_ok, "limits", limits);
 	if (nl_open(&nl, NETLINK_ROUTE)) {
 		item(&v, false, "netlink", "cannot open a netlink socket");
 		goto verdict;
@@ -115,6 +116,7 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 		nl_close(&nl);
 		goto verdict;
 	}
+	uplink = jh.uplink.name;
 	snprintf(detail, sizeof(detail), "%s is up%s", jh.uplink.name,
 		 getuid() ? " and the policy allows it" : "");
 	item(&v, true, "uplink", detail);
@@ -147,8 +149,8 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 
 verdict:
 	if (v.first_problem)
-		printf("A jail on %s would not work: %s\n", opts->uplink, v.first_problem);
+		printf("A jail on %s would not work: %s\n", uplink, v.first_problem);
 	else
-		printf("A jail on %s would work.\n", opts->uplink);
+		printf("A jail on %s would work.\n", uplink);
 	return v.first_problem ? CHECK_WOULD_NOT_WORK : CHECK_WOULD_WORK;
 }

@@ -16,6 +16,7 @@
 
 enum conf_key {
 	KEY_INTERFACES,
+	KEY_MAX_JAILS_PER_USER,
 	KEY_POOL,
 	KEY_FWMARK_MASK,
 	KEY_TABLE_BASE,
@@ -27,6 +28,7 @@ static const struct {
 	const char *section, *name;
 } known_keys[KEY_COUNT] = {
 	[KEY_INTERFACES] = { "policy", "interfaces" },
+	[KEY_MAX_JAILS_PER_USER] = { "policy", "max_jails_per_user" },
 	[KEY_POOL] = { "network", "pool" },
 	[KEY_FWMARK_MASK] = { "network", "fwmark_mask" },
 	[KEY_TABLE_BASE] = { "network", "table_base" },
@@ -75,6 +77,17 @@ static int take_interfaces(struct parse_state *ps, const char *value)
 			REFUSE("too many interface patterns: at most %d", CONF_MAX_INTERFACES);
 		memcpy(conf->interfaces[conf->interface_count++], glob, len + 1);
 	}
+	return 0;
+}
+
+static int take_max_jails_per_user(struct parse_state *ps, const char *value)
+{
+	char shown[72];
+
+	/* 0: only root starts jails.  POOL_MAX_SLOTS and more: no limit but the pool's. */
+	if (parse_u32(value, 0, POOL_MAX_SLOTS, &ps->conf->max_jails_per_user))
+		REFUSE("invalid max_jails_per_user '%s': expected a number from 0 to %u", SHOW(value),
+		       POOL_MAX_SLOTS);
 	return 0;
 }
 
@@ -147,6 +160,8 @@ static int take(struct parse_state *ps, enum conf_key key, const char *value)
 	switch (key) {
 	case KEY_INTERFACES:
 		return take_interfaces(ps, value);
+	case KEY_MAX_JAILS_PER_USER:
+		return take_max_jails_per_user(ps, value);
 	case KEY_POOL:
 		return take_pool(ps, value);
 	case KEY_FWMARK_MASK:
@@ -190,6 +205,7 @@ void conf_defaults(struct netjail_conf *conf)
 {
 	memset(conf, 0, sizeof(*conf));
 	conf->pool = pool_defaults;
+	conf->max_jails_per_user = CONF_DEFAULT_MAX_JAILS_PER_USER;
 }
 
 int conf_parse(const char *text, const char *name, struct netjail_conf *conf,

@@ -40,8 +40,9 @@ static int uplink_restore_if_unused(struct nl *nl, struct state *st, const char 
 	err = state_recall_uplink(st, uplink, &record);
 	if (err)
 		return err == -ENOENT ? 0 : err;
-	/* A vanished uplink took its settings with it; only the record is left to drop. */
-	if (link_find(nl, uplink, &link) == 0) {
+	/* A vanished uplink took its settings with it; only the record is left to drop.  (An
+	 * interface that has its name only as an alternative name is another one.) */
+	if (link_find(nl, uplink, &link) == 0 && strcmp(link.name, uplink) == 0) {
 		uint32_t force_forwarding6;
 
 		err = link_set_inet_conf(nl, link.index, IPV4_DEVCONF_FORWARDING, record.forwarding);

@@ -129,7 +129,7 @@ static bool subnet_is_taken(const struct taken *taken, const struct jail_net *ne
 }
 
 int jail_host_claim_slot(struct jail_host *jh, struct nl *nl, struct state *st,
-			 const struct pool_config *cfg)
+			 const struct pool_config *cfg, uid_t owner)
 {
 	unsigned slots = pool_slot_count(cfg);
 	struct taken taken = { .cfg = cfg };
@@ -148,7 +148,7 @@ int jail_host_claim_slot(struct jail_host *jh, struct nl *nl, struct state *st,
 		pool_slot(cfg, slot, &jh->net);
 		if (taken.table_busy[slot] || subnet_is_taken(&taken, &jh->net))
 			continue;
-		fd = state_claim_slot(st, slot);
+		fd = state_claim_slot(st, slot, owner);
 		if (fd == -EBUSY)
 			continue;
 		if (fd < 0) {
@@ -547,8 +547,11 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 	struct link_info now;
 	int changes, count;
 
-	/* Gone or down: the unreachable route and the kill switch hold until it is back. */
-	if (link_find(nl, jh->uplink.name, &now) || !(now.flags & IFF_UP))
+	/* Gone or down: the unreachable route and the kill switch hold until it is back.  Only
+	 * an interface of that very name is it: the kernel also answers with one that has the
+	 * name as an alternative name, which the admin's policy was not asked about. */
+	if (link_find(nl, jh->uplink.name, &now) || strcmp(now.name, jh->uplink.name) ||
+	    !(now.flags & IFF_UP))
 		return 0;
 	changes = follow_uplink(jh, nl, cfg, &now, gateway_given);
 	changes += keep_forwarding(jh, nl, &now);

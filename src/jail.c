@@ -8,15 +8,26 @@
  *      the caller could free and take (it may kill the child, which runs with its uids).
  *   2. waits for the parent to plug the veth pair in, then configures its own side (lo,
  *      eth0, address, default route) through its own rtnetlink socket.
- *   3. drops privileges for good (priv_drop), arranges to die with the supervisor, gives
- *      back the caller's signal state and resource limits, execs.
+ *   3. drops privileges for good (priv_drop), arranges to die with the supervisor, and,
+ *      if it runs COMMAND as another user than the caller (root's -u, sudo), starts a new
+ *      session without a controlling terminal; gives back the caller's signal state and
+ *      resource limits; execs.
  * It must not touch the host namespace, and it never returns to the caller.
  *
+ * Another user's COMMAND must not share the caller's terminal as its controlling tty: it
+ * could push keystrokes into root's shell with TIOCSTI, which the kernel allows only on
+ * one's controlling tty (without CAP_SYS_ADMIN).  So, like su's and runuser's advice and
+ * sudo's use_pty, it gets setsid(); it still reads and writes the terminal through fds 0-2.
+ * The caller's own COMMAND keeps the terminal: it cannot attack itself.
+ *
  * The supervisor forwards signals sent to netjail by someone (kill, systemd).  Signals the
- * terminal sends (Ctrl-C, SIGWINCH) reach COMMAND directly, since it shares our process
- * group; forwarding those too would deliver them twice, so they are recognised by
- * si_code == SI_KERNEL and not forwarded (as sudo does).  SIGTSTP/SIGCONT are left alone:
- * the terminal stops and continues the whole group, so job control just works.
+ * terminal sends (Ctrl-C, SIGWINCH) reach a COMMAND that shares our process group
+ * directly; forwarding those too would deliver them twice, so they are recognised by
+ * si_code == SI_KERNEL and not forwarded (as sudo does).  A COMMAND in its own session
+ * gets none from the terminal, so then those are forwarded too: Ctrl-C still ends it.
+ * SIGTSTP/SIGCONT are left alone: the terminal stops and continues the whole group, so
+ * job control just works; in its own session COMMAND is not in that group, so Ctrl-Z
+ * stops netjail only, and COMMAND runs on until `fg` (netjail.1, INTERACTIVE USE).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -111,6 +122,12 @@ static void set_login_environment(const struct target_user *target)
 	setenv("LOGNAME", target->name, 1);
 }
 
+/* COMMAND runs as another user than the caller (the real uid, before the drop). */
+static bool runs_as_other_user(const struct target_user *target)
+{
+	return target->uid != getuid();
+}
+
 /* Die with the supervisor: a jailed command must never outlive netjail. */
 static void die_with_parent(pid_t parent)
 {
@@ -158,6 +175,7 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 	struct jail_side side;
 	struct env_saved environment;
 	char shown[72];
+	bool own_session;
 	ssize_t got;
 	int err, netns;
 
@@ -198,6 +216,7 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 		_exit(EXIT_NETJAIL_FAILED);
 	}
 	env_save_stripped(&environment);
+	own_session = runs_as_other_user(target);
 	err = priv_drop(target);
 	if (err) {
 		log_error("cannot drop privileges: %s", strerror(-err));
@@ -208,6 +227,11 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 	env_restore_stripped(&environment);
 	set_login_environment(target);
 	env_apply_changes(plan->env);
+	/* A forked child leads no group: setsid() succeeds (if not, COMMAND must not run). */
+	if (own_session && setsid() < 0) {
+		log_error("cannot give the command a session of its own: %s", strerror(errno));
+		_exit(EXIT_NETJAIL_FAILED);
+	}
 	/* What the caller ignored and blocked, and its resource limits, are COMMAND's again
 	 * (priv_init took them away).  Limits only go down here: this cannot fail, but if it
 	 * did, COMMAND must not run with more than the caller had. */
@@ -229,6 +253,7 @@ int jail_child_start(struct jail_child *child, const struct jail_child_plan *pla
 	pid_t parent = getpid();
 
 	child->sock = child->netns = -1;
+	child->own_session = runs_as_other_user(plan->target);
 	/* One socketpair: "ready" and the namespace's fd up, the jail's addresses down, each
 	 * a datagram that arrives whole or not at all.  Sent with MSG_NOSIGNAL: a dead peer
 	 * is an error, never a SIGPIPE that would end the supervisor before teardown. */
@@ -324,7 +349,7 @@ static int on_signal(struct jail_child *child, int signal_fd)
 	if (got != (ssize_t)sizeof(info))
 		return EXIT_NETJAIL_FAILED;
 	if (info.ssi_signo != SIGCHLD) {
-		if (info.ssi_code != SI_KERNEL) {
+		if (info.ssi_code != SI_KERNEL || child->own_session) {
 			log_verbose("forwarding signal %u to %d", info.ssi_signo, (int)child->pid);
 			kill(child->pid, (int)info.ssi_signo);
 		}

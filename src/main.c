@@ -1,9 +1,10 @@
 /* main.c - drive one run of netjail.
  *
  *   parse (no side effects) -> check the uplink and gateway (read only) -> lock, clean up
- *   after dead jails, claim a slot -> start the child in its namespaces, and meanwhile
- *   build what of the host side needs no jail -> the rest of it -> unlock, let the child
- *   exec COMMAND -> supervise -> lock, tear down, exit with COMMAND's status.
+ *   after dead jails, count the caller's live ones, claim a slot -> start the child in its
+ *   namespaces, and meanwhile build what of the host side needs no jail -> the rest of it
+ *   -> unlock, let the child exec COMMAND -> supervise -> lock, tear down, exit with
+ *   COMMAND's status.
  * Every refusal before the host side exists is one line and exit 125 with nothing changed;
  * after it exists, a failure tears it down first.
  */
@@ -44,6 +45,7 @@
 #include "state.h"
 #include "textfile.h"
 #include "uplink.h"
+#include "userlimit.h"
 #include "util.h"
 
 #ifndef NETJAIL_VERSION
@@ -53,15 +55,6 @@
 static const int forwarded_signals[] = {
 	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
 };
-
-/* Refused before anything changes, rather than ended half-way by a limit (rlimits.c). */
-static void require_limits(void)
-{
-	char why[160];
-
-	if (rlimits_check(why, sizeof(why)))
-		die("%s", why);
-}
 
 static void open_rtnl(struct nl *nl)
 {
@@ -274,14 +267,14 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	struct target_user target;
 	struct jail_side side;
 	const char *step = "", *why;
-	char shown[72];
+	char shown[72], reason[320];
 	struct state st;
 	struct nl nl;
 	int err, signal_fd, status;
 
-	if (priv_require_setup(&why))
+	/* A limit too low is refused before anything changes, not met half-way (rlimits.c). */
+	if (priv_require_setup(&why) || rlimits_check(&why))
 		die("%s", why);
-	require_limits();
 	load_conf(&conf);
 	cfg = &conf.pool;
 	err = priv_resolve_target(opts->user, &target);
@@ -304,7 +297,9 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	err = cleanup_dead_jails(&nl, &st, cfg);
 	if (err < 0)
 		log_error("cannot clean up after dead jails: %s", nl_reason(err));
-	err = jail_host_claim_slot(&jh, &nl, &st, cfg);
+	if (user_limit_check(&st, &conf, getuid(), reason, sizeof(reason)))
+		die("%s", reason);
+	err = jail_host_claim_slot(&jh, &nl, &st, cfg, getuid());
 	if (err == -ENOSPC)
 		die("no free jail address or mark left: too many jails running");
 	if (err)
@@ -318,7 +313,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	});
 	if (err)
 		die("cannot start the jail: %s", strerror(-err));
-	err = priv_narrow_to_supervisor();
+	err = priv_narrow_to_supervisor(child.own_session);
 	if (err) {
 		jail_child_abort(&child);
 		die("cannot give up the capabilities teardown does not need: %s", strerror(-err));
@@ -373,10 +368,9 @@ static int cleanup(void)
 	struct nl nl;
 	int cleaned;
 
-	require_limits();
 	load_conf(&conf);
 	/* Cleaning up is netlink and the state files only: no namespaces, no SYS_ADMIN. */
-	if (priv_narrow_to_supervisor())
+	if (priv_narrow_to_supervisor(false))
 		die("cannot give up the capabilities cleaning up does not need");
 	open_rtnl(&nl);
 	open_state(&st, &nl);
@@ -483,7 +477,7 @@ int main(int argc, char **argv)
 		puts("netjail " NETJAIL_VERSION);
 		return 0;
 	case ACTION_CLEANUP:
-		if (priv_require_setup(&why))
+		if (priv_require_setup(&why) || rlimits_check(&why))
 			die("%s", why);
 		return cleanup();
 	case ACTION_LIST:

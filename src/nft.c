@@ -7,8 +7,15 @@
  *     iif <host veth> oifname <uplink> ct mark set ct mark & ~MASK | M counter accept
  *                                                        comment "egress"
  *     iif <host veth> counter drop                       comment "fail-closed"
+ *     oif <host veth> ct status dnat accept
  *     oif <host veth> ct state != established,related counter drop   comment "inbound"
  *     [iifname <uplink> meta nfproto ipv4|ipv6 ct mark & MASK == 0 drop] }
+ *   chain from_host { type filter hook output priority filter;
+ *     oif != <host veth> accept
+ *     ct state established,related accept
+ *     ct status dnat accept
+ *     ct state untracked meta l4proto ipv6-icmp accept        (neighbour discovery)
+ *     counter drop                                       comment "inbound" }
  *   chain dstnat, chain output: -P's DNAT (with the jail's ct mark), of packets to the
  *     host's own addresses only: [ip daddr ADDR] fib daddr type local }
  * }
@@ -16,13 +23,16 @@
  * tables say (another tool flushed them, the uplink vanished and the main table's default
  * route would take over), a packet from the jail is forwarded to the uplink or nowhere.
  * The comments name the counters that netjail --list reads (nft_read_counters).
+ * "inbound" (both) is the other way: nothing opens a connection into the jail, from the
+ * uplink, another jail or the host itself, but to a published port (see add_from_host_rules).
  * There is no prerouting chain, on purpose: every packet the host receives, its own
- * included, would go past one such chain per jail.  Routing needs no packet mark (the
- * rules match the jail's link and the jail's subnet, see hostnet.c), so the mark lives on
- * the jail's connections only (ct mark), where the uplink guard reads it; the forward
- * chain, which the host's own traffic never enters, sets it.  Bits of the ct mark outside
- * MASK belong to other tools and are kept.  The uplink is matched by name so the rules
- * keep working if the interface is re-created.
+ * included, would go past one such chain per jail.  from_host does see every packet the
+ * host sends, and lets what is not for the jail's link go at its first comparison.
+ * Routing needs no packet mark (the rules match the jail's link and the jail's subnet, see
+ * hostnet.c), so the mark lives on the jail's connections only (ct mark), where the uplink
+ * guard reads it; the forward chain, which the host's own traffic never enters, sets it.
+ * Bits of the ct mark outside MASK belong to other tools and are kept.  The uplink is
+ * matched by name so the rules keep working if the interface is re-created.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -156,6 +166,80 @@ static void add_guard_rule(struct nft_batch *b, const struct nft_jail *jail, uin
 	nftb_send_rule(b, r);
 }
 
+/* "ct state & STATES != 0" */
+static void match_ct_state(struct nftnl_rule *r, uint32_t states, struct nft_batch *b)
+{
+	uint32_t none = 0;
+
+	nftb_load_ct(r, NFT_CT_STATE, b);
+	nftb_mask_xor(r, states, 0, b);
+	nftb_compare(r, NFT_CMP_NEQ, &none, sizeof(none), b);
+}
+
+static void match_dnat(struct nftnl_rule *r, struct nft_batch *b)
+{
+	uint32_t dnat = IPS_DST_NAT;
+
+	nftb_load_ct(r, NFT_CT_STATUS, b);
+	nftb_mask_xor(r, dnat, 0, b);
+	nftb_match_u32(r, dnat, b);
+}
+
+/* What the host itself sends to the jail's link: the output hook, which the forward chain's
+ * "inbound" never sees.  Whichever address it names (the jail's, the /30's broadcast, a
+ * multicast group on the link), only replies and published ports get in.  The host's ICMP
+ * errors about the jail's packets are "related", even about one it would not forward.  Its
+ * neighbour discovery and MLD with the jail are ICMPv6 that conntrack leaves untracked;
+ * only the kernel and holders of CAP_NET_RAW send those types.  The output hook's oif is
+ * the packet's first route, before a NAT chain re-routes it: the host's own connection to
+ * a published port (first routed to lo) passes here, and is DNATed anyway. */
+static void add_from_host_rules(struct nft_batch *b, const struct nft_jail *jail)
+{
+	uint32_t established = CT_STATE_BIT(IP_CT_ESTABLISHED) | CT_STATE_BIT(IP_CT_RELATED);
+	uint32_t index = (uint32_t)jail->host_veth_index;
+	uint8_t icmpv6 = IPPROTO_ICMPV6;
+	struct nftnl_rule *r;
+
+	r = nftb_rule_new(jail->table, "from_host");
+	if (r) {
+		nftb_load_meta(r, NFT_META_OIF, b);
+		nftb_compare(r, NFT_CMP_NEQ, &index, sizeof(index), b);
+		nftb_verdict(r, NF_ACCEPT, b);
+	}
+	nftb_send_rule(b, r);
+
+	r = nftb_rule_new(jail->table, "from_host");
+	if (r) {
+		match_ct_state(r, established, b);
+		nftb_verdict(r, NF_ACCEPT, b);
+	}
+	nftb_send_rule(b, r);
+
+	r = nftb_rule_new(jail->table, "from_host");
+	if (r) {
+		match_dnat(r, b);
+		nftb_verdict(r, NF_ACCEPT, b);
+	}
+	nftb_send_rule(b, r);
+
+	r = nftb_rule_new(jail->table, "from_host");
+	if (r) {
+		match_ct_state(r, NF_CT_STATE_UNTRACKED_BIT, b);
+		nftb_load_meta(r, NFT_META_L4PROTO, b);
+		nftb_compare(r, NFT_CMP_EQ, &icmpv6, sizeof(icmpv6), b);
+		nftb_verdict(r, NF_ACCEPT, b);
+	}
+	nftb_send_rule(b, r);
+
+	r = nftb_rule_new(jail->table, "from_host");
+	if (r) {
+		nftb_count(r, b);
+		nftb_verdict(r, NF_DROP, b);
+		nftb_comment(r, NFT_COUNTER_INBOUND, b);
+	}
+	nftb_send_rule(b, r);
+}
+
 static void add_rules(struct nft_batch *b, const struct nft_jail *jail)
 {
 	uint32_t established = CT_STATE_BIT(IP_CT_ESTABLISHED) | CT_STATE_BIT(IP_CT_RELATED);
@@ -211,16 +295,13 @@ static void add_rules(struct nft_batch *b, const struct nft_jail *jail)
 	}
 	nftb_send_rule(b, r);
 
-	/* Nothing opens a connection into the jail but through a published port. */
+	/* Nothing opens a connection into the jail but through a published port (the host's
+	 * own packets to the jail are judged in from_host). */
 	r = nftb_rule_new(jail->table, "forward");
 	if (r) {
-		uint32_t dnat = IPS_DST_NAT;
-
 		nftb_load_meta(r, NFT_META_OIF, b);
 		nftb_match_u32(r, (uint32_t)jail->host_veth_index, b);
-		nftb_load_ct(r, NFT_CT_STATUS, b);
-		nftb_mask_xor(r, dnat, 0, b);
-		nftb_match_u32(r, dnat, b);
+		match_dnat(r, b);
 		nftb_verdict(r, NF_ACCEPT, b);
 	}
 	nftb_send_rule(b, r);
@@ -239,6 +320,7 @@ static void add_rules(struct nft_batch *b, const struct nft_jail *jail)
 		nftb_comment(r, NFT_COUNTER_INBOUND, b);
 	}
 	nftb_send_rule(b, r);
+	add_from_host_rules(b, jail);
 
 	/* Where netjail turned forwarding on for the uplink, it is on for jails' connections
 	 * only: the host must not become a router for its neighbours.  Per family, so that a
@@ -261,6 +343,7 @@ int nft_install_jail(struct nl *nl, const struct nft_jail *jail)
 	nftb_add_chain(&b, jail->table, "postrouting", "nat", NF_INET_POST_ROUTING,
 		       JAIL_NAT_PRIORITY);
 	nftb_add_chain(&b, jail->table, "forward", "filter", NF_INET_FORWARD, 0);
+	nftb_add_chain(&b, jail->table, "from_host", "filter", NF_INET_LOCAL_OUT, 0);
 	if (jail->publish_count) {
 		nftb_add_chain(&b, jail->table, "dstnat", "nat", NF_INET_PRE_ROUTING, -100);
 		nftb_add_chain(&b, jail->table, "output", "nat", NF_INET_LOCAL_OUT, -100);

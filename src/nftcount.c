@@ -53,7 +53,7 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 		} else if (!strcmp(text, NFT_COUNTER_FAIL_CLOSED)) {
 			counters->fail_closed_packets = packets;
 		} else if (!strcmp(text, NFT_COUNTER_INBOUND)) {
-			counters->inbound_packets = packets;
+			counters->inbound_packets += packets;	/* forward and from_host */
 		}
 	}
 	nftnl_rule_free(rule);

@@ -13,7 +13,10 @@
  *     in the same way (rlimits.c);
  *   - the real user again as uid (setuid mode: one setresuid with keep-caps, never back),
  *     and so the fsuid too: every file is opened with the user's rights unless it is one
- *     of netjail's own fixed paths, opened between priv_files_as_root/_restore;
+ *     of netjail's own fixed paths, opened between priv_files_as_root/_restore; a file
+ *     the caller names (a profile) is opened between priv_as_caller_begin/_end, with no
+ *     effective capability, since some files open by capability rather than by uid (a
+ *     0600 net sysctl to CAP_NET_ADMIN);
  *   - only the capabilities setup needs (SETUP_CAPS), non-dumpable, inheritable and
  *     ambient sets empty.
  * The supervisor narrows to what teardown needs once the child exists.  The child drops
@@ -44,9 +47,10 @@
 static const cap_value_t setup_caps[] = {
 	CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID,
 };
-/* Teardown only talks netlink and touches the state directory. */
+/* Teardown only talks netlink and touches the state directory.  CAP_KILL, last, only when
+ * root runs COMMAND as another user: without it, kill(2) may not pass a signal on to it. */
 static const cap_value_t supervisor_caps[] = {
-	CAP_NET_ADMIN, CAP_SETUID, CAP_SETGID,
+	CAP_NET_ADMIN, CAP_SETUID, CAP_SETGID, CAP_KILL,
 };
 #define COUNT(array) ((int)(sizeof(array) / sizeof((array)[0])))
 
@@ -214,8 +218,9 @@ int priv_require_setup(const char **why)
 	return -EPERM;
 }
 
-int priv_narrow_to_supervisor(void)
+int priv_narrow_to_supervisor(bool signal_other_user)
 {
+	int count = COUNT(supervisor_caps) - (signal_other_user ? 0 : 1);
 	cap_t now = cap_get_proc();
 	cap_flag_value_t setpcap = CAP_CLEAR;
 	int err = 0;
@@ -228,14 +233,14 @@ int priv_narrow_to_supervisor(void)
 		for (cap_value_t cap = 0; !err && cap <= (cap_value_t)cap_max_bits() - 1; cap++) {
 			bool keep = false;
 
-			for (int i = 0; i < COUNT(supervisor_caps); i++)
+			for (int i = 0; i < count; i++)
 				keep |= supervisor_caps[i] == cap;
 			if (!keep && cap_get_bound(cap) == 1 && cap_drop_bound(cap))
 				err = -errno;
 		}
 	}
 	if (!err)
-		err = set_capabilities(supervisor_caps, COUNT(supervisor_caps), false, false);
+		err = set_capabilities(supervisor_caps, count, false, false);
 	return err;
 }
 
@@ -278,6 +283,32 @@ void priv_files_restore(const struct priv_files *saved)
 	if ((uid_t)setfsuid((uid_t)-1) != saved->uid || (gid_t)setfsgid((gid_t)-1) != saved->gid ||
 	    stay_undumpable())
 		abort();
+}
+
+int priv_as_caller_begin(struct priv_caller *saved)
+{
+	cap_t none;
+	int err = 0;
+
+	saved->caps = cap_get_proc();
+	none = saved->caps ? cap_dup(saved->caps) : NULL;
+	if (!none || cap_clear_flag(none, CAP_EFFECTIVE) || cap_set_proc(none))
+		err = errno ? -errno : -ENOMEM;
+	cap_free(none);
+	if (err) {
+		cap_free(saved->caps);
+		saved->caps = NULL;
+	}
+	return err;
+}
+
+void priv_as_caller_end(struct priv_caller *saved)
+{
+	/* Raising what is still permitted cannot fail; if it did, setup could not go on. */
+	if (cap_set_proc(saved->caps) || stay_undumpable())
+		abort();
+	cap_free(saved->caps);
+	saved->caps = NULL;
 }
 
 static int fill_from_passwd(const struct passwd *pw, struct target_user *target)

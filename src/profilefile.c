@@ -1,8 +1,10 @@
 /* profilefile.c - find a profile and read it with the caller's rights.
  *
  * The name or path comes from the user, so it is opened as the user: netjail's fsuid is
- * the caller's (priv.c), and a file the user cannot read gives "Permission denied", never
- * its contents.  The user's own profiles come first, then the admin's, then the shipped
+ * the caller's (priv.c) and no capability is effective meanwhile (priv_as_caller_begin),
+ * so a file the user cannot read gives "Permission denied", never its contents, and
+ * whether it opens tells nothing the user could not learn alone (a 0600 net sysctl opens
+ * by CAP_NET_ADMIN).  The user's own profiles come first, then the admin's, then the shipped
  * ones, so a user may adapt a shipped profile; none can grant what netjail.conf denies,
  * since the policy is checked on the uplink the run ends up with.
  */
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "priv.h"
 #include "profile.h"
 #include "textfile.h"
 #include "util.h"
@@ -39,6 +42,24 @@ static void user_profile_dir(char *buf, size_t size)
 	snprintf(buf, size, "%s/.config/netjail/profiles", home);
 }
 
+/* text_file_read() with no effective capability; NULL with errno set if not read. */
+static char *read_as_caller(const char *path, size_t *len)
+{
+	struct priv_caller caller;
+	char *text;
+	int err = priv_as_caller_begin(&caller);
+
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	text = text_file_read(path, PROFILE_MAX_BYTES, len);
+	err = errno;
+	priv_as_caller_end(&caller);
+	errno = err;
+	return text;
+}
+
 int profile_load(const char *name_or_path, struct profile *profile, char *why, size_t why_len)
 {
 	char user_dir[4096], path[4096 + 128], shown_path[72], shown_dir[72];
@@ -54,14 +75,14 @@ int profile_load(const char *name_or_path, struct profile *profile, char *why, s
 			return -ENAMETOOLONG;
 		}
 		snprintf(path, sizeof(path), "%s", name_or_path);
-		text = text_file_read(path, PROFILE_MAX_BYTES, &text_len);
+		text = read_as_caller(path, &text_len);
 	} else if (profile_name_is_plain(name_or_path)) {
 		user_profile_dir(user_dir, sizeof(user_dir));
 		errno = ENOENT;
 		/* Not there (or a part of the path is no directory): try the next place. */
 		for (int i = 0; i < 3 && !text && (errno == ENOENT || errno == ENOTDIR); i++) {
 			snprintf(path, sizeof(path), "%s/%s.conf", dirs[i], name_or_path);
-			text = text_file_read(path, PROFILE_MAX_BYTES, &text_len);
+			text = read_as_caller(path, &text_len);
 		}
 	} else {
 		snprintf(why, why_len, "invalid profile name: use letters, digits, '_', '-', '.' "

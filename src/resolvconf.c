@@ -153,11 +153,34 @@ static int append(char *out, size_t size, size_t *used, const char *text)
 	return 0;
 }
 
+/* The host's "options" line @line as the jail's, in @out (as large as @line): without
+ * "trust-ad", which tells glibc to believe the AD bit (resolv.conf(5)).  That is sound only
+ * on a trusted path to the resolver, a stub on the host's loopback; the jail's servers are
+ * reached over the uplink, where anyone on the way could set the bit.  Every other option
+ * tunes how queries are made (edns0, timeout:, rotate, ...) and holds for any server.
+ * false if no option is left. */
+static bool options_for_jail(const char *line, char *out, size_t size)
+{
+	char copy[LINE_MAX_BYTES], *save = NULL;
+	size_t used = 0;
+	bool kept = false;
+
+	snprintf(copy, sizeof(copy), "%s", line + strlen("options"));
+	used = (size_t)snprintf(out, size, "options");
+	for (char *word = strtok_r(copy, BLANKS, &save); word; word = strtok_r(NULL, BLANKS, &save)) {
+		if (!strcmp(word, "trust-ad") || used + 1 + strlen(word) >= size)
+			continue;	/* (never too long: the words come from a line of @size) */
+		used += (size_t)snprintf(out + used, size - used, " %s", word);
+		kept = true;
+	}
+	return kept;
+}
+
 int resolv_conf_for_jail(const struct nameservers *ns, const char *host_text,
 			 char *out, size_t size)
 {
 	static const char header[] = "# Written by netjail for this jail only; the host's file is untouched.\n";
-	char line[LINE_MAX_BYTES];
+	char line[LINE_MAX_BYTES], options[LINE_MAX_BYTES];
 	size_t used = 0;
 	int err = append(out, size, &used, header);
 
@@ -165,17 +188,21 @@ int resolv_conf_for_jail(const struct nameservers *ns, const char *host_text,
 		snprintf(line, sizeof(line), "nameserver %s\n", ns->addr[i]);
 		err = append(out, size, &used, line);
 	}
-	/* Search domains and options still apply; only the servers change. */
+	/* Search domains and options still apply (but trust-ad); only the servers change. */
 	while (!err && next_line(&host_text, line, sizeof(line) - 1)) {
 		size_t key_len = strcspn(line, BLANKS);
+		const char *kept = NULL;
 
 		if ((key_len == 6 && !strncmp(line, "search", 6)) ||
-		    (key_len == 6 && !strncmp(line, "domain", 6)) ||
-		    (key_len == 7 && !strncmp(line, "options", 7))) {
-			err = append(out, size, &used, line);
-			if (!err)
-				err = append(out, size, &used, "\n");
-		}
+		    (key_len == 6 && !strncmp(line, "domain", 6)))
+			kept = line;
+		else if (key_len == 7 && !strncmp(line, "options", 7) &&
+			 options_for_jail(line, options, sizeof(options)))
+			kept = options;
+		if (kept)
+			err = append(out, size, &used, kept);
+		if (kept && !err)
+			err = append(out, size, &used, "\n");
 	}
 	return err;
 }

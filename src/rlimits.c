@@ -74,18 +74,21 @@ void rlimits_take_from_caller(void)
 	}
 }
 
-int rlimits_check(char *why, size_t size)
+int rlimits_check(const char **why)
 {
+	static char sentence[160];
+
 	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
 		struct rlimit now;
 
 		if (getrlimit(needs[i].resource, &now) || now.rlim_cur == RLIM_INFINITY ||
 		    now.rlim_cur >= needs[i].least)
 			continue;
-		snprintf(why, size, "the %s is %llu%s: netjail needs at least %llu%s",
+		snprintf(sentence, sizeof(sentence), "the %s is %llu%s: netjail needs at least %llu%s",
 			 needs[i].name, (unsigned long long)(now.rlim_cur / needs[i].unit),
 			 needs[i].unit_name, (unsigned long long)(needs[i].least / needs[i].unit),
 			 needs[i].unit_name);
+		*why = sentence;
 		return -EDQUOT;
 	}
 	return 0;

@@ -3,7 +3,8 @@
  * The kernel forgets who changed a sysctl, so netjail writes down what an uplink's settings
  * were before the first jail changed them, and the last jail on that uplink (or --cleanup)
  * puts them back.  Slot locks are flock()s: the kernel drops them when netjail dies, which
- * is how a dead jail is told from a live one without trusting pids.
+ * is how a dead jail is told from a live one without trusting pids.  A slot's file holds
+ * the uid of the user who claimed it, so that a user's live jails can be counted.
  *
  * The directory is named after the namespace's cookie (SO_NETNS_COOKIE, never reused while
  * the system runs), so jails of different namespaces never mix.  Everything is opened
@@ -192,13 +193,24 @@ static void set_slot_byte(struct state *st, unsigned slot, short type)
 	fcntl(st->lock_fd, F_OFD_SETLK, &byte);
 }
 
-int state_claim_slot(struct state *st, unsigned slot)
+/* The owner's uid, "UID\n" in the slot's file, what state_count_slots_of counts: written
+ * with the slot's flock and the state lock held, so no count sees a live slot without it. */
+int state_claim_slot(struct state *st, unsigned slot, uid_t owner)
 {
 	struct priv_files saved;
+	char name[32];
 	int fd;
 
 	priv_files_as_root(&saved);
 	fd = lock_slot_file(st, slot, O_CREAT);
+	if (fd >= 0 && (ftruncate(fd, 0) || dprintf(fd, "%u\n", (unsigned)owner) < 0)) {
+		int err = -errno;
+
+		snprintf(name, sizeof(name), "slot-%u", slot);
+		unlinkat(st->dir_fd, name, 0);
+		close(fd);
+		fd = err;
+	}
 	priv_files_restore(&saved);
 	if (fd >= 0)
 		set_slot_byte(st, slot, F_WRLCK);
@@ -289,6 +301,49 @@ int state_claim_dead_slots(struct state *st, unsigned slots, int *fds)
 	priv_files_restore(&saved);
 	free(listed.there);
 	return err;
+}
+
+/* true if slot @slot is live and its file names @owner; with fsuid 0 already.  A slot
+ * whose byte is free is live if its flock is held: a flock we get is a dead netjail's,
+ * given back at once by the close. */
+static bool slot_is_owners(struct state *st, unsigned slot, uid_t owner)
+{
+	bool live = !slot_byte_free(st, slot);
+	char name[32], text[16];
+	uint32_t uid;
+	ssize_t len;
+	int fd;
+
+	snprintf(name, sizeof(name), "slot-%u", slot);
+	fd = openat(st->dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;	/* gone: its jail ended */
+	len = read(fd, text, sizeof(text) - 1);
+	if (!live)
+		live = flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK;
+	close(fd);
+	/* No owner: a slot of a netjail from before owners were written, counted for nobody. */
+	if (!live || len <= 0 || text[len - 1] != '\n')
+		return false;
+	text[len - 1] = '\0';
+	return parse_u32(text, 0, UINT32_MAX, &uid) == 0 && uid == owner;
+}
+
+int state_count_slots_of(struct state *st, unsigned slots, uid_t owner)
+{
+	struct slot_files listed = { slots, calloc(slots + 1, 1) };
+	struct priv_files saved;
+	int count = 0, err;
+
+	if (!listed.there)
+		return -ENOMEM;
+	err = for_each_entry(st, note_slot_file, &listed);
+	priv_files_as_root(&saved);
+	for (unsigned slot = 1; !err && slot <= slots; slot++)
+		count += listed.there[slot] && slot_is_owners(st, slot, owner);
+	priv_files_restore(&saved);
+	free(listed.there);
+	return err ? err : count;
 }
 
 #define USERS_PREFIX "users-"

@@ -1,7 +1,12 @@
 /* uplink.c - decide whether an interface can be a jail's uplink, and its next hop.
  *
- * Read only: run() dies with the reason, --check prints it.  The policy is checked before
- * the lookup, so that a denied name does not reveal whether such an interface exists.
+ * Read only: run() dies with the reason, --check prints it.
+ *
+ * The admin's policy judges the interface, not the name the caller typed: the kernel finds
+ * an interface by any of its names (alternative names too, `ip link property add dev wan0
+ * altname wlan-x`, since Linux 5.5), so the name matched is the one the kernel answers
+ * with, the interface's own, and what is set up afterwards uses that name as well.  A name
+ * the policy does not match gets the same refusal whether or not such an interface exists.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,26 +26,32 @@ static int check_link(struct nl *nl, const struct cli_options *opts,
 		      const struct netjail_conf *conf, struct jail_host *jh, char *why, size_t why_len)
 {
 	bool by_root = getuid() == 0;
-	int err;
+	int err = link_find(nl, opts->uplink, &jh->uplink);
+	const char *name = jh->uplink.name;
 
-	if (!by_root && !conf_allows_interface(conf, opts->uplink))
-		REASON("the administrator's policy (%s/%s) does not let users choose '%s'",
-		       NETJAIL_CONF_DIR, NETJAIL_CONF_NAME, opts->uplink);
-	err = link_find(nl, opts->uplink, &jh->uplink);
+	if (!by_root && !(err == 0 && conf_allows_interface(conf, name))) {
+		if (!conf_allows_interface(conf, opts->uplink))
+			REASON("the administrator's policy (%s/%s) does not let users choose '%s'",
+			       NETJAIL_CONF_DIR, NETJAIL_CONF_NAME, opts->uplink);
+		if (err == 0)
+			REASON("the administrator's policy (%s/%s) does not let users choose '%s': "
+			       "it is another name of '%s', and the policy goes by an interface's "
+			       "own name", NETJAIL_CONF_DIR, NETJAIL_CONF_NAME, opts->uplink, name);
+	}
 	if (err == -ENODEV)
 		REASON("no interface named '%s'", opts->uplink);
 	if (err)
 		REASON("cannot look up interface '%s': %s", opts->uplink, nl_reason(err));
 	if (jh->uplink.flags & IFF_LOOPBACK)
-		REASON("'%s' is the loopback interface, not an uplink", opts->uplink);
+		REASON("'%s' is the loopback interface, not an uplink", name);
 	if (!(jh->uplink.flags & IFF_UP))
-		REASON("interface '%s' is down: bring it up first", opts->uplink);
-	if (pool_slot_of_veth(&conf->pool, jh->uplink.name) && strcmp(jh->uplink.kind, "veth") == 0)
-		REASON("'%s' is a jail's own link, not an uplink", opts->uplink);
+		REASON("interface '%s' is down: bring it up first", name);
+	if (pool_slot_of_veth(&conf->pool, name) && strcmp(jh->uplink.kind, "veth") == 0)
+		REASON("'%s' is a jail's own link, not an uplink", name);
 	/* A jailed user must not use netjail to leave the jail (a kill-switch bypass). */
 	if (!by_root && strcmp(jh->uplink.alias, JAIL_INSIDE_ALIAS) == 0)
 		REASON("already inside a jail: '%s' is the jail's own link, and only root may "
-		       "start a jail from inside one", opts->uplink);
+		       "start a jail from inside one", name);
 	return 0;
 }
 
@@ -55,7 +66,7 @@ int uplink_choose(struct nl *nl, const struct cli_options *opts, const struct ne
 	if (opts->has_gateway) {
 		inet_ntop(AF_INET, &opts->gateway, text, sizeof(text));
 		if (route_check_onlink(nl, jh->uplink.index, opts->gateway))
-			REASON("gateway %s is not on-link for '%s'", text, opts->uplink);
+			REASON("gateway %s is not on-link for '%s'", text, jh->uplink.name);
 		jh->has_gateway = true;
 		jh->gateway = opts->gateway;
 	} else if (jh->uplink.flags & IFF_POINTOPOINT) {
@@ -66,7 +77,7 @@ int uplink_choose(struct nl *nl, const struct cli_options *opts, const struct ne
 						 &jh->gateway);
 		if (err == -ENOENT)
 			REASON("'%s' has no default route to take a gateway from: pass -g GATEWAY",
-			       opts->uplink);
+			       jh->uplink.name);
 		if (err)
 			REASON("cannot read routes: %s", nl_reason(err));
 		jh->has_gateway = true;

@@ -59,11 +59,15 @@ jail_ips=()
 for p in $(pgrep -f '^sleep 360[12]$'); do
 	a=$(nsenter -t "$p" -n ip -o -4 addr show dev eth0 2>/dev/null | awk '{print $4}' | cut -d/ -f1)
 	[[ -n $a ]] && jail_ips+=("$a")
+	# The host routes replies to that address: the jail's own ping comes back.
+	check "control: the jail at ${a:-?} reaches the server through the host" \
+		quiet nsenter -t "$p" -n ping -c1 -W2 203.0.113.10
 done
 diag "jail addresses: ${jail_ips[*]:-none}"
 is "${#jail_ips[@]}" 2 "found both jails' eth0 addresses"
 for ip in "${jail_ips[@]}"; do
-	check "control: the host itself reaches jail address $ip" quiet ping -c1 -W1 "$ip"
+	check "the host itself cannot ping jail address $ip (nothing but a published port gets in)" \
+		fails quiet ping -c1 -W1 "$ip"
 done
 
 check "with jails: nb cannot reach the server through the host" fails nb_ping 203.0.113.10

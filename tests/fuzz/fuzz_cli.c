@@ -49,9 +49,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (opts.command < argv + 1 || opts.command > argv + argc)
 			abort();
+		/* What cli.h and --help promise for each action: a profile may give the command
+		 * and the uplink ("-p NAME" alone runs the profile's command). */
 		switch (opts.action) {
 		case ACTION_RUN:
-			if (!opts.command[0] || (!opts.uplink && !opts.profile))
+			if ((!opts.command[0] && !opts.profile) || (!opts.uplink && !opts.profile))
+				abort();
+			break;
+		case ACTION_CHECK:
+			if (opts.command[0] || (!opts.uplink && !opts.profile))
+				abort();
+			break;
+		case ACTION_DESKTOP_ENTRY:
+			if (opts.command[0] || (!opts.uplink && !opts.profile) || opts.user ||
+			    !opts.desktop_entry || !opts.desktop_entry[0])
 				abort();
 			break;
 		case ACTION_HELP:
@@ -64,6 +75,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		default:
 			abort();
 		}
+		if (opts.json && opts.action != ACTION_LIST)
+			abort();
+		if ((opts.profile && !opts.profile[0]) || (opts.user && !opts.user[0]))
+			abort();
 		if (opts.dns_count > CLI_MAX_DNS)
 			abort();
 		if (opts.uplink && (!opts.uplink[0] || strlen(opts.uplink) >= 16))

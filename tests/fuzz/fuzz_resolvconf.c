@@ -4,7 +4,7 @@
  * Whatever they say, every server found must be an address in canonical form, at most
  * NAMESERVERS_MAX, those kept must be reachable from a jail, and the jail's nsswitch.conf
  * must have exactly one hosts line, which names neither resolve nor anything but files,
- * myhostname and dns.
+ * myhostname and dns; the jail's resolv.conf never says "options ... trust-ad".
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -46,6 +46,23 @@ static void check_nsswitch(const char *out)
 		abort();
 }
 
+/* No "options" line of the jail's resolv.conf says trust-ad: its servers are reached by
+ * the uplink, not by a path the AD bit could be trusted on. */
+static void check_no_trust_ad(const char *out)
+{
+	for (const char *line = out; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		const char *end = strchr(line, '\n'), *word;
+
+		if (strncmp(line, "options", 7) != 0)
+			continue;
+		for (word = strstr(line, "trust-ad"); word && (!end || word < end);
+		     word = strstr(word + 1, "trust-ad"))
+			if ((word[-1] == ' ' || word[-1] == '\t') &&
+			    (word[8] == ' ' || word[8] == '\t' || word[8] == '\n' || !word[8]))
+				abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char out[8192];
@@ -71,6 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_servers(&ns, true);
 	if (resolv_conf_for_jail(&ns, text, out, sizeof(out)) == 0 && strlen(out) >= sizeof(out))
 		abort();
+	check_no_trust_ad(out);
 	if (nsswitch_conf_for_jail(text, out, sizeof(out)) == 0)
 		check_nsswitch(out);
 	free(text);

@@ -84,6 +84,28 @@ static void test_interfaces(void)
 	CHECK(parse("[policy]\ninterfaces = abcdefghijklmnopqrstuvwxyz01234\n") == 0);
 }
 
+/* [policy] max_jails_per_user: 32 unless the admin says otherwise, 0 to 65535. */
+static void test_max_jails_per_user(void)
+{
+	conf_defaults(&conf);
+	CHECK(conf.max_jails_per_user == 32);
+	CHECK(parse("[policy]\ninterfaces = wlan0\n") == 0 && conf.max_jails_per_user == 32);
+	CHECK(parse("[policy]\nmax_jails_per_user = 2\n") == 0 && conf.max_jails_per_user == 2);
+	CHECK(!conf.restricts_interfaces);
+	CHECK(parse("[policy]\nmax_jails_per_user = 0\n") == 0 && conf.max_jails_per_user == 0);
+	CHECK(parse("[policy]\nmax_jails_per_user = 0x10\n") == 0 && conf.max_jails_per_user == 16);
+	CHECK(parse("[policy]\nmax_jails_per_user = 65535\n") == 0 &&
+	      conf.max_jails_per_user == 65535);
+	CHECK(refused_at("[policy]\nmax_jails_per_user = 65536\n", 2,
+			 "invalid max_jails_per_user '65536': expected a number from 0 to 65535"));
+	CHECK(refused_at("[policy]\nmax_jails_per_user = -1\n", 2, "invalid max_jails_per_user"));
+	CHECK(refused_at("[policy]\nmax_jails_per_user =\n", 2, "invalid max_jails_per_user"));
+	CHECK(refused_at("[policy]\nmax_jails_per_user = 2 # two\n", 2, "invalid max_jails_per_user"));
+	CHECK(refused_at("[policy]\nmax_jails_per_user = 2\nmax_jails_per_user = 3\n", 3,
+			 "'max_jails_per_user' is set twice"));
+	CHECK(refused_at("[network]\nmax_jails_per_user = 2\n", 2, "unknown key 'max_jails_per_user'"));
+}
+
 static void test_pool(void)
 {
 	struct jail_net net;
@@ -206,6 +228,7 @@ int main(void)
 {
 	test_defaults();
 	test_interfaces();
+	test_max_jails_per_user();
 	test_pool();
 	test_numbers();
 	test_errors();

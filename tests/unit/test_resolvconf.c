@@ -74,6 +74,27 @@ static void test_resolv_conf_out(void)
 	CHECK(resolv_conf_for_jail(&ns, NULL, out, sizeof(out)) == 0 && !strstr(out, "nameserver"));
 }
 
+/* trust-ad is for a resolver on a trusted path (the host's stub); the jail's are reached by
+ * the uplink.  Every other option is kept, in its order. */
+static void test_trust_ad_dropped(void)
+{
+	struct nameservers ns = { .count = 0 };
+	char out[512];
+
+	nameservers_from_resolv_conf("nameserver 9.9.9.9\n", &ns);
+	CHECK(resolv_conf_for_jail(&ns, "nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch .\n",
+				   out, sizeof(out)) == 0);
+	CHECK(strstr(out, "\noptions edns0\nsearch .\n") != NULL);
+	CHECK(!strstr(out, "trust-ad"));
+	CHECK(resolv_conf_for_jail(&ns, "options trust-ad\noptions\ttrust-ad  rotate\ttimeout:2 "
+				   "trust-ad\noptions trust-adx ndots:2\n", out, sizeof(out)) == 0);
+	CHECK(strstr(out, "\noptions rotate timeout:2\noptions trust-adx ndots:2\n") != NULL);
+	CHECK(!strstr(out, "options\n") && !strstr(out, " trust-ad\n") && !strstr(out, " trust-ad "));
+	/* A line of only trust-ad goes whole. */
+	CHECK(resolv_conf_for_jail(&ns, "options trust-ad \n", out, sizeof(out)) == 0);
+	CHECK(!strstr(out, "options"));
+}
+
 static void test_nsswitch(void)
 {
 	char out[512];
@@ -96,6 +117,7 @@ int main(void)
 	test_reachable();
 	test_state_file();
 	test_resolv_conf_out();
+	test_trust_ad_dropped();
 	test_nsswitch();
 	return CHECK_DONE("resolvconf");
 }
