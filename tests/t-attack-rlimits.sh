@@ -3,10 +3,12 @@
 #
 # A user may lower any soft and hard limit before running the setuid netjail.  Before the fix
 # (src/rlimits.c) they decided where a privileged run stopped: RLIMIT_FSIZE ended netjail
-# with SIGXFSZ while it wrote its state (the uplink's record, leaving its routes, rules and a
-# half-made record under /run/netjail; since max_jails_per_user, the slot's owner), RLIMIT_CPU with SIGXCPU or SIGKILL, a small RLIMIT_STACK with
-# SIGSEGV inside a netlink call, a small RLIMIT_DATA with a teardown that could not allocate
-# its nftables batch; a low soft RLIMIT_NOFILE failed a run the hard limit would have allowed.
+# with SIGXFSZ while it wrote its state (on base the uplink's record, leaving its routes,
+# rules and a half-made record under /run/netjail; since max_jails_per_user, the slot's
+# owner), RLIMIT_CPU with SIGXCPU or SIGKILL (--cpu=0:0 on base: after its rules, the guard
+# and forwarding), a small RLIMIT_STACK with SIGSEGV inside a netlink call, a small
+# RLIMIT_DATA with a setup and then a teardown that could not allocate their nftables
+# batches; a low soft RLIMIT_NOFILE failed a run the hard limit would have allowed.
 # Now, run as uid 65534 through a setuid copy:
 #   - a low soft limit under a high enough hard one: the run works, and COMMAND still gets
 #     the caller's limits, soft and hard (and SIGXFSZ as the caller had it);
