@@ -40,6 +40,7 @@
 #include "publish.h"
 #include "resolvconf.h"
 #include "running.h"
+#include "rlimits.h"
 #include "route.h"
 #include "state.h"
 #include "textfile.h"
@@ -276,7 +277,8 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	struct nl nl;
 	int err, signal_fd, status;
 
-	if (priv_require_setup(&why))
+	/* A limit too low is refused before anything changes, not met half-way (rlimits.c). */
+	if (priv_require_setup(&why) || rlimits_check(&why))
 		die("%s", why);
 	load_conf(&conf);
 	cfg = &conf.pool;
@@ -487,7 +489,7 @@ int main(int argc, char **argv)
 		puts("netjail " NETJAIL_VERSION);
 		return 0;
 	case ACTION_CLEANUP:
-		if (priv_require_setup(&why))
+		if (priv_require_setup(&why) || rlimits_check(&why))
 			die("%s", why);
 		return cleanup();
 	case ACTION_LIST:

@@ -6,7 +6,11 @@
  *     inherit, and an ignored SIGCHLD (the kernel reaps the child and frees its pid) or a
  *     blocked one must not steer a privileged process.  What the caller had ignored or
  *     blocked is kept aside and given back to COMMAND just before exec, as sudo does, so
- *     `nohup netjail ... COMMAND` still leaves COMMAND ignoring SIGHUP;
+ *     `nohup netjail ... COMMAND` still leaves COMMAND ignoring SIGHUP.  SIGXFSZ alone is
+ *     ignored meanwhile: a write past the caller's file size limit then fails with EFBIG
+ *     and is handled as an error, instead of ending netjail half-way (rlimits.c);
+ *   - each soft resource limit raised to its hard one, the caller's kept aside for COMMAND
+ *     in the same way (rlimits.c);
  *   - the real user again as uid (setuid mode: one setresuid with keep-caps, never back),
  *     and so the fsuid too: every file is opened with the user's rights unless it is one
  *     of netjail's own fixed paths, opened between priv_files_as_root/_restore; a file
@@ -38,6 +42,7 @@
 #include <unistd.h>
 
 #include "priv.h"
+#include "rlimits.h"
 #include "util.h"
 
 /* unshare + mount (SYS_ADMIN), netlink and nftables (NET_ADMIN), fsuid 0 for the state
@@ -56,7 +61,8 @@ static const cap_value_t supervisor_caps[] = {
 static sigset_t caller_ignored, caller_blocked;
 
 /* Every signal to its default and none blocked, keeping aside what the caller ignored and
- * blocked.  All is blocked meanwhile, so no signal is acted on with half the old state. */
+ * blocked, then SIGXFSZ ignored (see the top of this file).  All is blocked meanwhile, so
+ * no signal is acted on with half the old state. */
 static void take_signals_from_caller(void)
 {
 	struct sigaction by_default = { .sa_handler = SIG_DFL };
@@ -77,6 +83,7 @@ static void take_signals_from_caller(void)
 		sigaddset(&caller_ignored, sig);
 		sigaction(sig, &by_default, NULL);
 	}
+	sigaction(SIGXFSZ, &(struct sigaction){ .sa_handler = SIG_IGN }, NULL);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
@@ -87,6 +94,8 @@ void priv_give_back_caller_signals(void)
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sigismember(&caller_ignored, sig) == 1)
 			sigaction(sig, &ignore, NULL);
+	if (sigismember(&caller_ignored, SIGXFSZ) != 1)
+		sigaction(SIGXFSZ, &(struct sigaction){ .sa_handler = SIG_DFL }, NULL);
 	sigprocmask(SIG_SETMASK, &caller_blocked, NULL);
 }
 
@@ -169,9 +178,11 @@ int priv_init(const char **why)
 	bool setuid_root = getuid() != 0 && geteuid() == 0;
 	bool root = getuid() == 0 && geteuid() == 0;
 
-	/* Before anything the caller could interrupt, stop or make reap our children. */
+	/* Before anything the caller could interrupt, stop or make reap our children, or
+	 * end with a limit of its choosing. */
 	take_signals_from_caller();
 	caller_umask = umask(077);
+	rlimits_take_from_caller();
 	if (make_std_fds_valid()) {
 		*why = "cannot open /dev/null for a closed standard fd";
 		return -EPERM;

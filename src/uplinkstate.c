@@ -70,6 +70,7 @@ int state_remember_uplink(struct state *st, const char *uplink, const struct upl
 	char name[64], draft[72], text[64], force_forwarding6[16] = "-";
 	struct priv_files saved;
 	int fd, len, err = 0;
+	ssize_t written;
 
 	record_name(name, sizeof(name), uplink);
 	snprintf(draft, sizeof(draft), "new-%s", name);
@@ -80,8 +81,11 @@ int state_remember_uplink(struct state *st, const char *uplink, const struct upl
 		snprintf(force_forwarding6, sizeof(force_forwarding6), "%u", record->force_forwarding6);
 	len = snprintf(text, sizeof(text), "%u %u %s\n", record->forwarding, record->src_valid_mark,
 		       force_forwarding6);
-	if (write(fd, text, (size_t)len) != len)
-		err = -EIO;
+	/* A write past the file size limit fails with EFBIG (SIGXFSZ is ignored, priv.c), a
+	 * short one leaves a draft that is never renamed: either way, no record. */
+	written = write(fd, text, (size_t)len);
+	if (written != len)
+		err = written < 0 ? -errno : -EIO;
 	if (close(fd) && !err)
 		err = -EIO;
 	priv_files_as_root(&saved);
