@@ -291,6 +291,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	reserve_published_ports(&nl, opts);
 	jh.publish = opts->publish;
 	jh.publish_count = opts->publish_count;
+	jh.allow_host = opts->allow_host;
 	open_state(&st, &nl);
 	err = cleanup_dead_jails(&nl, &st, cfg);
 	if (err < 0)
