@@ -138,13 +138,10 @@ static void plan_jail_view(struct nl *nl, const struct cli_options *opts,
 	int err;
 
 	memset(view, 0, sizeof(*view));
-	err = dns_choose(&(struct dns_request){
-		.given = opts->dns, .given_count = opts->dns_count, .uplink_index = jh->uplink.index,
-		.uplink_name = jh->uplink.name, .ipv6 = jh->has_ipv6,
-		.allow_host = opts->allow_host, .nl = nl,
-	}, &view->dns, why, sizeof(why));
-	/* A server on the host would answer by the host's routes: no jail then. */
-	if (err == -EADDRNOTAVAIL)
+	err = dns_choose(&(struct dns_request){ .given = opts->dns, .given_count = opts->dns_count,
+		.uplink_index = jh->uplink.index, .uplink_name = jh->uplink.name, .ipv6 = jh->has_ipv6,
+		.allow_host = opts->allow_host, .nl = nl }, &view->dns, why, sizeof(why));
+	if (err == -EADDRNOTAVAIL)	/* a server on the host: it would resolve by its routes */
 		die("%s", why);
 	if (err)
 		log_warning("%s", why);
