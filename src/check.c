@@ -73,21 +73,25 @@ static void check_publish(struct verdict *v, struct nl *nl, const struct cli_opt
 }
 
 /* The nameservers run() would give the jail, and where they come from. */
-static void check_dns(struct verdict *v, const struct cli_options *opts, const struct jail_host *jh)
+static void check_dns(struct verdict *v, struct nl *nl, const struct cli_options *opts,
+		      const struct jail_host *jh)
 {
 	struct dns_choice dns;
 	char why[320], detail[400], list[200] = "";
 
-	if (dns_choose(opts->dns, opts->dns_count, jh->uplink.index, jh->uplink.name,
-		       jh->has_ipv6, &dns, why, sizeof(why))) {
+	if (dns_choose(&(struct dns_request){
+		.given = opts->dns, .given_count = opts->dns_count, .uplink_index = jh->uplink.index,
+		.uplink_name = jh->uplink.name, .ipv6 = jh->has_ipv6,
+		.allow_host = opts->allow_host, .nl = nl,
+	}, &dns, why, sizeof(why))) {
 		item(v, false, "dns", why);
 		return;
 	}
 	for (size_t i = 0; i < dns.servers.count; i++)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
 			 dns.servers.addr[i]);
-	snprintf(detail, sizeof(detail), "nameservers %s (from %s), reached by the uplink",
-		 list, dns.source);
+	snprintf(detail, sizeof(detail), "nameservers %s (from %s), reached %s", list, dns.source,
+		 dns.on_host ? "on the host itself (--allow-host)" : "by the uplink");
 	item(v, true, "dns", detail);
 }
 
@@ -143,9 +147,8 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 	else
 		printf("%-10s %s  %s\n", "ipv6", "ok  ", "IPv6 too, NAT66 by the uplink");
 	check_publish(&v, &nl, opts);
+	check_dns(&v, &nl, opts, &jh);
 	nl_close(&nl);
-
-	check_dns(&v, opts, &jh);
 
 verdict:
 	if (v.first_problem)

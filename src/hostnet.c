@@ -369,6 +369,7 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_confi
 		.publish = jh->publish, .publish_count = jh->publish_count,
 		.has_ipv6 = jh->has_ipv6, .jail_addr6 = jh->net.jail_addr6,
 		.guard_ipv4 = jh->guard_ipv4, .guard_ipv6 = jh->guard_ipv6,
+		.allow_host = jh->allow_host,
 	};
 	char alias[LINK_ALIAS_MAX];
 	struct link_info host;
@@ -428,8 +429,9 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_confi
 	}
 	jh->has_table = !err;
 	if (!err)
-		log_verbose("nftables table %s: connection mark, NAT, kill switch%s", nft.table,
-			    jh->publish_count ? ", published ports" : "");
+		log_verbose("nftables table %s: connection mark, NAT, kill switch%s%s", nft.table,
+			    jh->publish_count ? ", published ports" : "",
+			    jh->allow_host ? "" : ", the host kept out of reach");
 	return err;
 }
 

@@ -135,16 +135,21 @@ struct jail_view {
 	struct desktop_plan desktop;
 };
 
-static void plan_jail_view(const struct cli_options *opts, const struct jail_host *jh,
-			   const struct target_user *target, struct env_changes *env,
-			   struct jail_view *view)
+static void plan_jail_view(struct nl *nl, const struct cli_options *opts,
+			   const struct jail_host *jh, const struct target_user *target,
+			   struct env_changes *env, struct jail_view *view)
 {
 	char why[320], *host_nsswitch;
 	size_t i;
+	int err;
 
 	memset(view, 0, sizeof(*view));
-	if (dns_choose(opts->dns, opts->dns_count, jh->uplink.index, jh->uplink.name,
-		       jh->has_ipv6, &view->dns, why, sizeof(why)))
+	err = dns_choose(&(struct dns_request){ .given = opts->dns, .given_count = opts->dns_count,
+		.uplink_index = jh->uplink.index, .uplink_name = jh->uplink.name, .ipv6 = jh->has_ipv6,
+		.allow_host = opts->allow_host, .nl = nl }, &view->dns, why, sizeof(why));
+	if (err == -EADDRNOTAVAIL)	/* a server on the host: it would resolve by its routes */
+		die("%s", why);
+	if (err)
 		log_warning("%s", why);
 	view->files.resolv_conf = view->dns.resolv_conf;
 	for (i = 0; i < view->dns.servers.count; i++)
@@ -293,11 +298,12 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 
 	open_rtnl(&nl);
 	choose_uplink(&nl, opts, &conf, &jh);
-	plan_jail_view(opts, &jh, &target, env, &view);
+	plan_jail_view(&nl, opts, &jh, &target, env, &view);
 	warn_if_running_outside(opts, &jh, &target);
 	reserve_published_ports(&nl, opts);
 	jh.publish = opts->publish;
 	jh.publish_count = opts->publish_count;
+	jh.allow_host = opts->allow_host;
 	open_state(&st, &nl, true);
 	err = cleanup_dead_jails(&nl, &st, cfg);
 	if (err < 0)
