@@ -15,6 +15,7 @@
 #include "addr.h"
 #include "check.h"
 #include "dnsfind.h"
+#include "fwfirewalld.h"
 #include "hostnet.h"
 #include "publish.h"
 #include "uplink.h"
@@ -137,6 +138,7 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 		printf("%-10s %s  %s\n", "ipv6", "--  ", why);
 	else
 		printf("%-10s %s  %s\n", "ipv6", "ok  ", "IPv6 too, NAT66 by the uplink");
+	item(&v, !firewalld_check(jh.uplink.name, detail, sizeof(detail)), "firewalld", detail);
 	check_publish(&v, &nl, opts);
 	nl_close(&nl);
 

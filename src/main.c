@@ -27,6 +27,7 @@
 #include "desktop.h"
 #include "desktopenv.h"
 #include "dnsfind.h"
+#include "fwfirewalld.h"
 #include "hostnet.h"
 #include "ipv6conf.h"
 #include "jail.h"
@@ -286,6 +287,8 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 
 	open_rtnl(&nl);
 	choose_uplink(&nl, opts, &conf, &jh);
+	if (firewalld_check(jh.uplink.name, reason, sizeof(reason)))
+		die("%s", reason);
 	plan_jail_view(opts, &jh, &target, env, &view);
 	warn_if_running_outside(opts, &jh, &target);
 	reserve_published_ports(&nl, opts);
