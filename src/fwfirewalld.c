@@ -341,9 +341,9 @@ int firewalld_ready(struct nl *nft, const char *uplink, char *why, size_t size)
 			 NETJAIL_FIREWALLD_DIR);
 		err = -EACCES;
 	} else if (hooked) {
-		snprintf(why, size, "firewalld lets jails out by %s", uplink);
+		snprintf(why, size, "lets jails out by %s", uplink);
 	} else {
-		snprintf(why, size, "firewalld is not running (no table inet %s)", FIREWALLD_TABLE);
+		snprintf(why, size, "not running (no table inet %s)", FIREWALLD_TABLE);
 	}
 out:
 	free_table(&t);

@@ -123,9 +123,35 @@ host_state >"$before"
 is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "zone and policy installed: the jail gets out by up1"
 is "$(seen_source_udp nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "... UDP too"
 out=$(nj --check -i up1 -g 198.51.100.1 2>&1)
-check "--check: firewalld ok" grep -q '^firewalld  *ok .*firewalld lets jails out by up1' <<<"$out"
+check "--check: firewalld ok" grep -q '^firewalld  *ok  *lets jails out by up1$' <<<"$out"
 is "$(as_nobody "$SUID_NJ" -i up1 -g 198.51.100.1 -- socat -T3 -t3 - TCP:203.0.113.10:7 </dev/null 2>/dev/null | tr -d '\r')" \
 	198.51.100.2 "... and a user of the setuid copy, by up1"
+
+out=$(as_nobody "$SUID_NJ" --check -i up1 -g 198.51.100.1 2>&1)
+check "... --check by a user of the setuid copy: firewalld ok too" \
+	grep -q '^firewalld  *ok  *lets jails out by up1$' <<<"$out"
+
+# A port published with -P: firewalld passes DNATed connections (ct status dnat accept).
+# shellcheck disable=SC2016  # $SOCAT_PEERADDR is for the jail's shell
+nj_bg -i up1 -g 198.51.100.1 -P 8080:7 -- socat TCP-LISTEN:7,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR' \
+	</dev/null >/dev/null 2>&1
+published_answers() {
+	[[ $(ip netns exec rb socat -T2 - TCP:198.51.100.2:8080,connect-timeout=1 </dev/null 2>/dev/null |
+		tr -d '\r') == 198.51.100.1 ]]
+}
+check "-P 8080:7: the uplink's router reaches the jail's port through firewalld" \
+	wait_for 10 published_answers
+kill -TERM "$NJ_PID"
+finish "$NJ_PID" 10
+
+# The zone opens nothing to the host itself: ssh (open in public, where a jail's link falls
+# without the zone) is rejected from the jail, while the host's own neighbour reaches it.
+lab_bg socat TCP-LISTEN:22,fork,reuseaddr SYSTEM:'echo host-ssh'
+wait_for 5 quiet sh -c 'socat -T1 - TCP:127.0.0.1:22 </dev/null | grep -q host-ssh'
+is "$(ip netns exec rb socat -T2 - TCP:198.51.100.2:22,connect-timeout=2 </dev/null 2>/dev/null)" host-ssh \
+	"the host's ssh answers its neighbour (zone public)"
+is "$(nj -i up1 -g 198.51.100.1 -- socat -T2 - TCP:198.51.100.2:22,connect-timeout=2 </dev/null 2>/dev/null)" "" \
+	"... but not a jail (zone netjail: no services)"
 
 # firewalld rewrites its own table on a reload; the jail's table is netjail's own and is not
 # touched, and the zone comes back with the reload: a running jail keeps working.
