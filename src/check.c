@@ -2,7 +2,8 @@
  * anything, each answered on its own line, and a verdict naming the first thing in the way.
  *
  * What it looks at, in the order a run meets them: privileges, the admin's policy and the
- * interface (uplink.c), the IPv4 next hop and address (NAT needs one), IPv6, the addresses
+ * interface (uplink.c), the IPv4 next hop and address (NAT needs one), IPv6, whether
+ * firewalld would let the jail out (fwfirewalld.c), the addresses
  * of -P (publish.c; whether the ports are free is not tried), and the nameservers the jail
  * would use (dnsfind.c: -d, the host's, or those behind its local stub), or why it would
  * have none.
