@@ -7,10 +7,12 @@
 #     files to install and firewall-cmd --reload), for root and for a setuid user, with nothing
 #     left behind, and --check says so; before, the jail's traffic was silently rejected;
 #   - no false refusal: where firewalld already forwards jails (uplinks bound to public, which
-#     has <forward/>) the jail runs without netjail's files;
+#     has <forward/>; or nj+ in zone trusted) the jail runs without netjail's files;
 #   - with firewalld/netjail.xml and netjail-egress.xml installed and firewall-cmd --reload,
-#     the jail gets out by its uplink, keeps working across another reload, leaves nothing
-#     behind, and firewalld still runs.
+#     the jail gets out by its uplink (root and a setuid user; TCP, UDP), --check agrees, a
+#     published port is reached through firewalld, the host's ssh is not reached from the jail,
+#     a reload while the jail runs does not disturb it, nothing is left behind, and firewalld
+#     still runs.
 set -u
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/attack.sh"
@@ -111,6 +113,10 @@ assert_host_unchanged "$before" "nothing left behind by the refusals"
 firewall-cmd -q --zone=public --add-interface=up0 --add-interface=up1
 is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "uplinks bound to public (<forward/>): no false refusal, out by up1"
 reload	# back to the uplinks in no zone (the binding was runtime only)
+# Or the admin's own answer: the jails' links in zone trusted (target ACCEPT).
+firewall-cmd -q --zone=trusted --add-interface=nj+
+is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "nj+ in zone trusted (target ACCEPT): no refusal, out by up1"
+reload
 
 # ---------------------------------------------------------------------------- with the zone
 cp "$SRC/firewalld/netjail.xml" /etc/firewalld/zones/netjail.xml
