@@ -102,7 +102,8 @@ static int on_chain(const struct nlmsghdr *nlh, void *data)
 	struct nftnl_chain *chain = nftnl_chain_alloc();
 	struct fw_chain *c;
 
-	if (!chain || nftnl_chain_nlmsg_parse(nlh, chain) < 0)
+	if (!chain || nftnl_chain_nlmsg_parse(nlh, chain) < 0 ||
+	    !nftnl_chain_is_set(chain, NFTNL_CHAIN_NAME))
 		goto out;
 	if (t->count == t->room) {
 		struct fw_chain *bigger = grow(t->chains, &t->room, sizeof(*bigger));
@@ -217,7 +218,8 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 	struct nftnl_rule *rule = nftnl_rule_alloc();
 	struct fw_chain *c;
 
-	if (!rule || nftnl_rule_nlmsg_parse(nlh, rule) < 0)
+	if (!rule || nftnl_rule_nlmsg_parse(nlh, rule) < 0 ||
+	    !nftnl_rule_is_set(rule, NFTNL_RULE_CHAIN))
 		goto out;
 	/* A chain made after the chains' dump (a reload in between) is not followed. */
 	c = find_chain(t, nftnl_rule_get_str(rule, NFTNL_RULE_CHAIN));
