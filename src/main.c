@@ -1,7 +1,6 @@
 /* main.c - drive one run of netjail.
  *
- *   parse (no side effects) -> check the uplink and gateway, and that the host's firewalld
- *   would let the jail out (read only) -> lock, clean up
+ *   parse (no side effects) -> check the uplink, gateway, firewalld (read only) -> lock, clean up
  *   after dead jails, count the caller's live ones, claim a slot -> start the child in its
  *   namespaces, and meanwhile build what of the host side needs no jail -> the rest of it
  *   -> unlock, let the child exec COMMAND -> supervise -> lock, tear down, exit with
