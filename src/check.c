@@ -19,6 +19,7 @@
 #include "fwfirewalld.h"
 #include "hostnet.h"
 #include "publish.h"
+#include "rlimits.h"
 #include "uplink.h"
 
 struct verdict {
@@ -99,11 +100,15 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 	struct address_search search = { 0 };
 	struct verdict v = { 0 };
 	char why[320], detail[400], text[INET_ADDRSTRLEN];
+	const char *limits = "the resource limits leave netjail what it needs";
 	const char *uplink = opts->uplink;	/* as typed, until the kernel has named it */
+	bool limits_ok;
 	struct nl nl;
 
 	item(&v, !privilege_problem, "privilege", privilege_problem ? privilege_problem :
 	     "netjail can set up a jail (setuid root, file capabilities or root)");
+	limits_ok = rlimits_check(&limits) == 0;
+	item(&v, limits_ok, "limits", limits);
 	if (nl_open(&nl, NETLINK_ROUTE)) {
 		item(&v, false, "netlink", "cannot open a netlink socket");
 		goto verdict;
