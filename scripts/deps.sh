@@ -5,7 +5,8 @@
 set -e
 packages="gcc make libc6-dev pkg-config libmnl-dev libnftnl-dev libcap-dev libinih-dev
 iproute2 nftables socat iputils-ping procps util-linux valgrind libcap2-bin strace python3
-bash-completion zsh fish groff-base dnsmasq-base xvfb x11-utils xauth dbus-daemon dbus-bin desktop-file-utils"
+bash-completion zsh fish groff-base dnsmasq-base xvfb x11-utils xauth dbus-daemon dbus-bin desktop-file-utils
+firewalld"
 [ $# -gt 0 ] && packages="$*"
 missing=""
 for p in $packages; do
@@ -18,6 +19,15 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
+# Some of these packages ship a service (firewalld): installing must never start a daemon on this
+# machine (a firewall daemon would take over the real host's network).  invoke-rc.d asks
+# policy-rc.d; exit 101 means "action forbidden".  Put one there only for the install, if none is.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 0755 "$policy"
+	trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing

@@ -2,7 +2,8 @@
  * anything, each answered on its own line, and a verdict naming the first thing in the way.
  *
  * What it looks at, in the order a run meets them: privileges, the admin's policy and the
- * interface (uplink.c), the IPv4 next hop and address (NAT needs one), IPv6, the addresses
+ * interface (uplink.c), the IPv4 next hop and address (NAT needs one), IPv6, whether
+ * firewalld would let the jail out (fwfirewalld.c), the addresses
  * of -P (publish.c; whether the ports are free is not tried), and the nameservers the jail
  * would use (dnsfind.c: -d, the host's, or those behind its local stub), or why it would
  * have none.
@@ -15,6 +16,7 @@
 #include "addr.h"
 #include "check.h"
 #include "dnsfind.h"
+#include "fwfirewalld.h"
 #include "hostnet.h"
 #include "publish.h"
 #include "rlimits.h"
@@ -146,6 +148,7 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 		printf("%-10s %s  %s\n", "ipv6", "--  ", why);
 	else
 		printf("%-10s %s  %s\n", "ipv6", "ok  ", "IPv6 too, NAT66 by the uplink");
+	item(&v, !firewalld_check(jh.uplink.name, detail, sizeof(detail)), "firewalld", detail);
 	check_publish(&v, &nl, opts);
 	check_dns(&v, &nl, opts, &jh);
 	nl_close(&nl);

@@ -1,6 +1,6 @@
 /* main.c - drive one run of netjail.
  *
- *   parse (no side effects) -> check the uplink and gateway (read only) -> lock, clean up
+ *   parse (no side effects) -> check the uplink, gateway, firewalld (read only) -> lock, clean up
  *   after dead jails, count the caller's live ones, claim a slot -> start the child in its
  *   namespaces, and meanwhile build what of the host side needs no jail -> the rest of it
  *   -> unlock, let the child exec COMMAND -> supervise -> lock, tear down, exit with
@@ -27,6 +27,7 @@
 #include "desktop.h"
 #include "desktopenv.h"
 #include "dnsfind.h"
+#include "fwfirewalld.h"
 #include "hostnet.h"
 #include "ipv6conf.h"
 #include "jail.h"
@@ -298,6 +299,8 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 
 	open_rtnl(&nl);
 	choose_uplink(&nl, opts, &conf, &jh);
+	if (firewalld_check(jh.uplink.name, reason, sizeof(reason)))
+		die("%s", reason);
 	plan_jail_view(&nl, opts, &jh, &target, env, &view);
 	warn_if_running_outside(opts, &jh, &target);
 	reserve_published_ports(&nl, opts);
