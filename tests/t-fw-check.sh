@@ -61,6 +61,7 @@ check "... and nothing is left" built_and_gone
 report -i up1 -g 198.51.100.1 --probe 203.0.113.10:9
 check "a closed port (203.0.113.10:9): the probe line says refused, exit 1" \
 	eval '[[ $rc == 1 ]] && grep -qE "^probe +FAIL +TCP connection .* to 203\.0\.113\.10:9: refused" <<<"$out"'
+check "... and nothing is left" built_and_gone
 
 # The uplink without carrier: a veth follows its peer's admin state.
 ip -n rb link set rb-h down
