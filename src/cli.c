@@ -98,7 +98,8 @@ static int parse_probe(const char *text, struct cli_probe *probe)
 	uint32_t port;
 
 	if (!colon || len == 0 || len >= sizeof(addr) ||
-	    parse_u32(colon + 1, 1, 65535, &port) || !isdigit((unsigned char)colon[1]))
+	    colon[1 + strspn(colon + 1, "0123456789")] != '\0' ||
+	    parse_u32(colon + 1, 1, 65535, &port))
 		return -EINVAL;
 	memcpy(addr, text, len);
 	addr[len] = '\0';
