@@ -201,12 +201,11 @@ static void check_rp_filter(struct verdict *v, const struct check *c)
 		item_skipped("rp_filter", "not checked: no usable uplink");
 		return;
 	}
-	if (read_all_rp_filter(&all) || own > 2)
-		all = own > 2 ? 1 : own;
+	/* Unreadable: the interface's own value says it. */
+	if (read_all_rp_filter(&all) == 0 && all > own)
+		own = all;
 	if (own > 2)
 		own = 1;
-	if (all > own)
-		own = all;
 	if (own == 0)
 		snprintf(detail, sizeof(detail), "off on %s: nothing to pass", c->jh.uplink.name);
 	else

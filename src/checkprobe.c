@@ -114,7 +114,7 @@ static enum probe_result ping(struct in_addr gateway)
 	if (connect(fd, (const struct sockaddr *)&to, sizeof(to)))
 		err = errno;
 	while (!err) {
-		int64_t now = now_ms();
+		int64_t now = now_ms(), wait;
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		struct icmphdr reply;
 		ssize_t got;
@@ -133,8 +133,8 @@ static enum probe_result ping(struct in_addr gateway)
 			}
 			next_send = now + 1000;
 		}
-		now = now_ms();
-		if (poll(&pfd, 1, (int)((sent < 2 ? next_send : start + PROBE_TIMEOUT_MS) - now)) <= 0)
+		wait = (sent < 2 ? next_send : start + PROBE_TIMEOUT_MS) - now_ms();
+		if (poll(&pfd, 1, wait > 0 ? (int)wait : 0) <= 0)
 			continue;
 		got = recv(fd, &reply, sizeof(reply), MSG_DONTWAIT);
 		if (got < 0 && errno != EAGAIN && errno != EINTR)
@@ -306,7 +306,7 @@ int check_probe(const struct cli_options *opts, const struct netjail_conf *conf,
 	sigaddset(&blocked, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &blocked, &old);
 
-	cleanup_dead_jails(&nl, &st, cfg);
+	(void)cleanup_dead_jails(&nl, &st, cfg);	/* as a run does; its trouble is not ours */
 	if (user_limit_check(&st, conf, getuid(), report->why_not, sizeof(report->why_not)))
 		goto out;
 	err = jail_host_claim_slot(jh, &nl, &st, cfg, getuid());

@@ -51,6 +51,14 @@ check "... the gateway answered a ping from a throwaway jail on up1" \
 check "... and its packets went out by up1 (the jail's egress counter)" \
 	grep -qE '^egress +ok +the probe.s [1-9][0-9]* packet\(s\) went out by up1' <<<"$out"
 check "... and the throwaway jail left nothing behind" built_and_gone
+check "... strict rp_filter on up1 is reported as passing, with the reason" \
+	grep -q "^rp_filter  ok    strict on up1: passes, as the kernel checks a forwarded packet's source as if it came in by its way out" <<<"$out"
+check "... the nameserver is reached by up1" grep -q "^dns        ok    nameservers 192.0.2.53 by up1 (from /etc/resolv.conf)$" <<<"$out"
+# A nameserver on one of the host's own addresses is answered by the host, not by up1.
+report -i up1 -g 198.51.100.1 -d 192.0.2.2
+check "a nameserver on the host's own address: 'via the host', a FAIL line, exit 1" \
+	eval '[[ $rc == 1 ]] && only_failing dns && grep -q "^dns        FAIL  nameservers 192.0.2.2 via the host (from --dns or the profile)" <<<"$out"'
+check "... and nothing is left" built_and_gone
 
 # --probe ADDR:PORT: the lab server's TCP echo answers; a closed port does not.
 report -i up1 -g 198.51.100.1 --probe 203.0.113.10:7
