@@ -271,7 +271,7 @@ static bool prefix_covers(const uint8_t *net, const uint8_t *addr, unsigned bits
 {
 	unsigned bytes = bits / 8, rest = bits % 8;
 
-	if (memcmp(net, addr, bytes))
+	if (memcmp(net, addr, bytes) != 0)
 		return false;
 	return !rest || ((net[bytes] ^ addr[bytes]) & (0xff << (8 - rest))) == 0;
 }
@@ -333,8 +333,7 @@ static void check_dns(struct verdict *v, struct check *c)
 static const char *const probe_said[PROBE_RESULTS] = {
 	[PROBE_NOT_TRIED] = "not tried",
 	[PROBE_ANSWERED] = "answered",
-	[PROBE_REFUSED] = "refused (a TCP reset: the port is closed, or a firewall on the way "
-			  "rejects it)",
+	[PROBE_REFUSED] = "refused (a TCP reset: the port is closed, or a firewall rejects it)",
 	[PROBE_NO_ANSWER] = "no answer within 2 s",
 	[PROBE_UNREACHABLE] = "unreachable (an ICMP error came back, or no route)",
 	[PROBE_FAILED] = "could not be tried (see the message above)",
