@@ -3,7 +3,7 @@
  *
  * Every item is printed even after one fails ("--" when it cannot be asked, e.g. the
  * carrier of an interface that does not exist), in the order a run meets them: privileges,
- * the admin's policy and the interface (uplink.c), its carrier, the IPv4 next hop (on-link,
+ * the resource limits (rlimits.c), the admin's policy and the interface (uplink.c), its carrier, the IPv4 next hop (on-link,
  * not the host's own address) and address (NAT needs one), reverse-path filtering, IPv6,
  * the addresses of -P (publish.c; whether the ports are free is not tried), the
  * nameservers the jail would use (dnsfind.c) and by which way it reaches them.  All of it
@@ -32,6 +32,7 @@
 #include "dnsfind.h"
 #include "hostnet.h"
 #include "publish.h"
+#include "rlimits.h"
 #include "route.h"
 #include "uplink.h"
 #include "util.h"
@@ -63,7 +64,8 @@ struct check {
 	struct nl nl;
 	struct jail_host jh;
 	bool has_uplink;	/* the interface passed */
-	bool has_next_hop;	/* and so did the gateway: a run would build the jail */
+	bool has_next_hop;	/* and so did the gateway */
+	bool limits_ok;		/* a run would not refuse for a resource limit */
 };
 
 static void check_uplink(struct verdict *v, struct check *c)
@@ -383,7 +385,7 @@ static void check_probe_items(struct verdict *v, struct check *c, const char *pr
 
 	if (privilege_problem) {
 		item_skipped("probe", "not tried: a throwaway jail needs privilege (see privilege)");
-	} else if (!c->has_next_hop) {
+	} else if (!c->has_next_hop || !c->limits_ok) {
 		item_skipped("probe", "not tried: a jail would not start (see above)");
 	} else if (!c->jh.has_gateway && !c->opts->probe.family) {
 		item_skipped("probe", "not tried: a point-to-point link has no gateway to ping; "
@@ -404,10 +406,13 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 {
 	struct check c = { .opts = opts, .conf = conf, .jh = { .slot_fd = -1 } };
 	struct verdict v = { 0 };
+	const char *limits = "the resource limits leave netjail what it needs";
 	const char *uplink;
 
 	item(&v, !privilege_problem, "privilege", privilege_problem ? privilege_problem :
 	     "netjail can set up a jail (setuid root, file capabilities or root)");
+	c.limits_ok = rlimits_check(&limits) == 0;
+	item(&v, c.limits_ok, "limits", limits);
 	if (nl_open(&c.nl, NETLINK_ROUTE)) {
 		item(&v, false, "netlink", "cannot open a netlink socket");
 		goto verdict;

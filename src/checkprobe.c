@@ -289,7 +289,7 @@ int check_probe(const struct cli_options *opts, const struct netjail_conf *conf,
 		return -1;
 	}
 	st.dir_fd = st.lock_fd = -1;
-	err = state_open(&st, &nl);
+	err = state_open(&st, &nl, true);
 	if (!err)
 		err = state_lock(&st);
 	if (err) {

@@ -40,6 +40,7 @@
 #include "publish.h"
 #include "resolvconf.h"
 #include "running.h"
+#include "rlimits.h"
 #include "route.h"
 #include "state.h"
 #include "textfile.h"
@@ -63,10 +64,14 @@ static void open_rtnl(struct nl *nl)
 		die("cannot open a netlink socket: %s", strerror(-err));
 }
 
-static void open_state(struct state *st, struct nl *nl)
+/* Open and lock the state of @nl's network namespace; false if it has none and is not to
+ * get one (!@create). */
+static bool open_state(struct state *st, struct nl *nl, bool create)
 {
-	int err = state_open(st, nl);
+	int err = state_open(st, nl, create);
 
+	if (err == -ENOENT && !create)
+		return false;
 	if (err)
 		die("cannot use the state directory %s: %s", STATE_ROOT, strerror(-err));
 	err = state_lock(st);
@@ -75,6 +80,7 @@ static void open_state(struct state *st, struct nl *nl)
 		    STATE_ROOT, STATE_LOCK_WAIT_SECONDS);
 	if (err)
 		die("cannot lock %s: %s", STATE_ROOT, strerror(-err));
+	return true;
 }
 
 static void load_conf(struct netjail_conf *conf)
@@ -271,7 +277,8 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	struct nl nl;
 	int err, signal_fd, status;
 
-	if (priv_require_setup(&why))
+	/* A limit too low is refused before anything changes, not met half-way (rlimits.c). */
+	if (priv_require_setup(&why) || rlimits_check(&why))
 		die("%s", why);
 	load_conf(&conf);
 	cfg = &conf.pool;
@@ -291,7 +298,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	reserve_published_ports(&nl, opts);
 	jh.publish = opts->publish;
 	jh.publish_count = opts->publish_count;
-	open_state(&st, &nl);
+	open_state(&st, &nl, true);
 	err = cleanup_dead_jails(&nl, &st, cfg);
 	if (err < 0)
 		log_error("cannot clean up after dead jails: %s", nl_reason(err));
@@ -371,7 +378,14 @@ static int cleanup(void)
 	if (priv_narrow_to_supervisor(false))
 		die("cannot give up the capabilities cleaning up does not need");
 	open_rtnl(&nl);
-	open_state(&st, &nl);
+	/* No state, no jail ever ran in this namespace: nothing to clean, and nothing to
+	 * create (run in a jail, it would be a directory for the jail's namespace on the
+	 * host's /run that nothing ever removes). */
+	if (!open_state(&st, &nl, false)) {
+		nl_close(&nl);
+		log_verbose("no jail has run in this network namespace: nothing to clean up");
+		return 0;
+	}
 	cleaned = cleanup_dead_jails(&nl, &st, &conf.pool);
 	state_close(&st);
 	nl_close(&nl);
@@ -475,7 +489,7 @@ int main(int argc, char **argv)
 		puts("netjail " NETJAIL_VERSION);
 		return 0;
 	case ACTION_CLEANUP:
-		if (priv_require_setup(&why))
+		if (priv_require_setup(&why) || rlimits_check(&why))
 			die("%s", why);
 		return cleanup();
 	case ACTION_LIST:

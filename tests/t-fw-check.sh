@@ -17,7 +17,7 @@ echo "nameserver 192.0.2.53" >/etc/resolv.conf
 before=$LAB_TMP/state.before
 host_state >"$before"
 
-ITEMS="privilege uplink carrier gateway address rp_filter ipv6 dns probe"
+ITEMS="privilege limits uplink carrier gateway address rp_filter ipv6 dns probe"
 # report ARGS...: run netjail --check ARGS as root; the report in $out, the status in $rc.
 report() { out=$(nj --check "$@" 2>&1); rc=$?; }
 # every_item: each item has its line, whatever failed before it.
