@@ -272,6 +272,8 @@ int check_probe(const struct cli_options *opts, const struct netjail_conf *conf,
 	struct nl nl;
 	int err;
 
+	/* The report so far goes out now: a child must not inherit it unwritten. */
+	fflush(stdout);
 	memset(report, 0, sizeof(*report));
 	if (!plan.ping_gateway && !opts->probe.family) {
 		REASON("a point-to-point link has no gateway to ping: --probe ADDR:PORT tries the "
