@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "publish.h"
 
@@ -18,6 +19,15 @@ enum cli_action {
 	ACTION_LIST,
 	ACTION_CHECK,
 	ACTION_DESKTOP_ENTRY,
+};
+
+/* --probe ADDR:PORT (with --check): a TCP connection the throwaway jail tries. */
+struct cli_probe {
+	int family;			/* AF_INET or AF_INET6; 0 if none was given */
+	struct in_addr addr;
+	struct in6_addr addr6;
+	uint16_t port;
+	const char *text;		/* as given */
 };
 
 struct cli_options {
@@ -35,6 +45,7 @@ struct cli_options {
 	bool no_ipv6;			/* --no-ipv6 */
 	bool allow_host;		/* --allow-host: the jail may reach the host's services */
 	bool json;			/* --json, with --list */
+	struct cli_probe probe;		/* --probe, with --check */
 	bool verbose;
 	const char *desktop_entry;	/* --desktop-entry FILE */
 	char **command;			/* first non-option word and everything after it */

@@ -32,10 +32,20 @@ struct jail_side {
 	bool disable_ipv6;		/* --no-ipv6: not even ::1 */
 };
 
+/* Instead of COMMAND, netjail --check's probe (checkprobe.c): @prepare runs in the jail's
+ * configured namespace before the drop, with setup's capabilities; @run after it, as
+ * @target with none, and its return is the child's exit status. */
+struct jail_probe {
+	int (*prepare)(const struct target_user *target, const void *arg);
+	int (*run)(const void *arg);
+	const void *arg;
+};
+
 /* What the child is to make of COMMAND's surroundings. */
 struct jail_child_plan {
 	const struct target_user *target;
 	char **command;
+	const struct jail_probe *probe;	/* NULL: exec @command */
 	const struct env_changes *env;	/* what COMMAND's environment gets, or NULL */
 	const struct jailfs_plan *files;	/* the jail's own files (resolv.conf...), or NULL */
 };

@@ -15,6 +15,9 @@
 struct link_info {
 	int index;
 	unsigned flags;				/* IFF_UP, IFF_LOOPBACK, IFF_POINTOPOINT, ... */
+	/* RFC 2863's state (IF_OPER_UP, IF_OPER_DOWN, IF_OPER_DORMANT, ...); IF_OPER_UNKNOWN
+	 * on links whose driver never tells (tun, WireGuard, loopback), which is no fault. */
+	uint8_t operstate;
 	char name[IFNAMSIZ];
 	char kind[16];				/* "veth", ... or "" */
 	char alias[LINK_ALIAS_MAX];

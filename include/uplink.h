@@ -14,6 +14,14 @@
  * 0, or -1 with the one-line reason in @why. */
 int uplink_choose(struct nl *nl, const struct cli_options *opts, const struct netjail_conf *conf,
 		  struct jail_host *jh, char *why, size_t why_len);
+/* Its two halves, which --check reports on their own lines: the interface (fills
+ * @jh->uplink), then the next hop (-g or the default route's; none on a point-to-point
+ * link), which must be on-link and not one of the host's own addresses. */
+int uplink_check_link(struct nl *nl, const struct cli_options *opts,
+		      const struct netjail_conf *conf, struct jail_host *jh, char *why, size_t why_len);
+int uplink_choose_gateway(struct nl *nl, const struct cli_options *opts,
+			  const struct netjail_conf *conf, struct jail_host *jh,
+			  char *why, size_t why_len);
 
 /* IPv6 for the jail if the uplink has an IPv6 default route and the kernel can forward IPv6
  * for single interfaces; sets @jh->has_ipv6.  0, or -1 with why not in @why. */

@@ -5,6 +5,7 @@
  * parser only fills a struct: it opens nothing and changes nothing, which also makes it
  * safe to fuzz.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -16,7 +17,7 @@
 #include "util.h"
 
 enum { OPT_CLEANUP = 256, OPT_LIST, OPT_NO_IPV6, OPT_JSON, OPT_CHECK, OPT_DESKTOP_ENTRY,
-       OPT_ALLOW_HOST };
+       OPT_ALLOW_HOST, OPT_PROBE };
 
 const char cli_usage[] =
 	"Usage: netjail [OPTIONS] [--] COMMAND [ARG]...\n"
@@ -42,7 +43,10 @@ const char cli_usage[] =
 	"  -h, --help              show this help\n"
 	"  -V, --version           show the version\n"
 	"      --list [--json]     show the running jails (as JSON for scripts)\n"
-	"      --check             with -i IFACE: would a jail on it work, and if not, why\n"
+	"      --check             with -i IFACE: would a jail on it work, and if not, why;\n"
+	"                          with privilege, a throwaway jail also pings the gateway\n"
+	"      --probe ADDR:PORT   with --check: the throwaway jail also connects to this\n"
+	"                          TCP port ([IPv6]:PORT for IPv6)\n"
 	"      --cleanup           remove what jails whose netjail died left behind\n"
 	"      --desktop-entry FILE.desktop\n"
 	"                          write a copy of that launcher that runs its program\n"
@@ -70,6 +74,7 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "desktop-entry", required_argument, NULL, OPT_DESKTOP_ENTRY },
+	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -83,6 +88,36 @@ static int set_action(struct cli_options *opts, enum cli_action action, char *wh
 	if (opts->action != ACTION_RUN && opts->action != action)
 		FAIL("--cleanup, --list, --check, --desktop-entry, --help and --version cannot be combined");
 	opts->action = action;
+	return 0;
+}
+
+/* ADDR:PORT or [IPv6]:PORT, addresses as numbers only: a name would have to be resolved,
+ * and by whom is part of what --check is asking. */
+static int parse_probe(const char *text, struct cli_probe *probe)
+{
+	char addr[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(text, ':');
+	size_t len = colon ? (size_t)(colon - text) : 0;
+	uint32_t port;
+
+	if (!colon || len == 0 || len >= sizeof(addr) ||
+	    colon[1 + strspn(colon + 1, "0123456789")] != '\0' ||
+	    parse_u32(colon + 1, 1, 65535, &port))
+		return -EINVAL;
+	memcpy(addr, text, len);
+	addr[len] = '\0';
+	if (addr[0] == '[' && addr[len - 1] == ']') {
+		addr[len - 1] = '\0';
+		if (inet_pton(AF_INET6, addr + 1, &probe->addr6) != 1)
+			return -EINVAL;
+		probe->family = AF_INET6;
+	} else {
+		if (parse_ipv4(addr, &probe->addr))
+			return -EINVAL;
+		probe->family = AF_INET;
+	}
+	probe->port = (uint16_t)port;
+	probe->text = text;
 	return 0;
 }
 
@@ -138,6 +173,11 @@ static int take_option(int opt, const char *arg, char *const *argv, struct cli_o
 	case OPT_JSON:
 		opts->json = true;
 		return 0;
+	case OPT_PROBE:
+		if (parse_probe(arg, &opts->probe))
+			FAIL("invalid probe '%s': expected ADDR:PORT or [IPv6]:PORT, the address "
+			     "as numbers", SHOW(arg));
+		return 0;
 	case OPT_NO_IPV6:
 		opts->no_ipv6 = true;
 		return 0;
@@ -179,6 +219,8 @@ int cli_parse(int argc, char **argv, struct cli_options *opts, char *why, size_t
 
 	if (opts->json && opts->action != ACTION_LIST)
 		FAIL("--json goes with --list");
+	if (opts->probe.family && opts->action != ACTION_CHECK)
+		FAIL("--probe goes with --check");
 	switch (opts->action) {
 	case ACTION_RUN:
 		if (!opts->command[0] && !opts->profile)

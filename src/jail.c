@@ -11,7 +11,8 @@
  *   3. drops privileges for good (priv_drop), arranges to die with the supervisor, and,
  *      if it runs COMMAND as another user than the caller (root's -u, sudo), starts a new
  *      session without a controlling terminal; gives back the caller's signal state and
- *      resource limits; execs.
+ *      resource limits; execs.  Or, for netjail --check, runs the probe instead (its
+ *      prepare step before the drop) and exits with its result.
  * It must not touch the host namespace, and it never returns to the caller.
  *
  * Another user's COMMAND must not share the caller's terminal as its controlling tty: it
@@ -215,6 +216,10 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 		log_error("cannot configure the jail's network: %s", strerror(-err));
 		_exit(EXIT_NETJAIL_FAILED);
 	}
+	if (plan->probe && (err = plan->probe->prepare(target, plan->probe->arg))) {
+		log_error("cannot prepare the probe: %s", strerror(-err));
+		_exit(EXIT_NETJAIL_FAILED);
+	}
 	env_save_stripped(&environment);
 	own_session = runs_as_other_user(target);
 	err = priv_drop(target);
@@ -224,6 +229,8 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 	}
 	/* Changing credentials cleared the parent-death signal: set it again. */
 	die_with_parent(parent);
+	if (plan->probe)
+		_exit(plan->probe->run(plan->probe->arg));
 	env_restore_stripped(&environment);
 	set_login_environment(target);
 	env_apply_changes(plan->env);

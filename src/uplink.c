@@ -10,10 +10,13 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "ipv6conf.h"
 #include "jail.h"
 #include "link.h"
@@ -22,7 +25,7 @@
 
 #define REASON(...) do { snprintf(why, why_len, __VA_ARGS__); return -1; } while (0)
 
-static int check_link(struct nl *nl, const struct cli_options *opts,
+int uplink_check_link(struct nl *nl, const struct cli_options *opts,
 		      const struct netjail_conf *conf, struct jail_host *jh, char *why, size_t why_len)
 {
 	bool by_root = getuid() == 0;
@@ -55,22 +58,34 @@ static int check_link(struct nl *nl, const struct cli_options *opts,
 	return 0;
 }
 
-int uplink_choose(struct nl *nl, const struct cli_options *opts, const struct netjail_conf *conf,
-		  struct jail_host *jh, char *why, size_t why_len)
+struct own_address_search {
+	struct in_addr addr;
+	int index;		/* the interface that has it, 0 if none */
+};
+
+static int find_own_address(const struct addr_info *addr, void *data)
 {
-	char text[INET_ADDRSTRLEN];
+	struct own_address_search *search = data;
+
+	if (addr->local.s_addr == search->addr.s_addr && !search->index)
+		search->index = addr->index;
+	return 0;
+}
+
+int uplink_choose_gateway(struct nl *nl, const struct cli_options *opts,
+			  const struct netjail_conf *conf, struct jail_host *jh,
+			  char *why, size_t why_len)
+{
+	struct own_address_search own = { .index = 0 };
+	char text[INET_ADDRSTRLEN], name[IF_NAMESIZE] = "?";
 	int err;
 
-	if (check_link(nl, opts, conf, jh, why, why_len))
-		return -1;
-	if (opts->has_gateway) {
-		inet_ntop(AF_INET, &opts->gateway, text, sizeof(text));
-		if (route_check_onlink(nl, jh->uplink.index, opts->gateway))
-			REASON("gateway %s is not on-link for '%s'", text, jh->uplink.name);
-		jh->has_gateway = true;
-		jh->gateway = opts->gateway;
-	} else if (jh->uplink.flags & IFF_POINTOPOINT) {
+	if (!opts->has_gateway && (jh->uplink.flags & IFF_POINTOPOINT)) {
 		jh->has_gateway = false;	/* wg0, tun0, ppp0: packets just go out */
+		return 0;
+	}
+	if (opts->has_gateway) {
+		jh->gateway = opts->gateway;
 	} else {
 		err = route_find_default_gateway(nl, jh->uplink.index, conf->pool.table_base + 1,
 						 conf->pool.table_base + pool_slot_count(&conf->pool),
@@ -80,9 +95,33 @@ int uplink_choose(struct nl *nl, const struct cli_options *opts, const struct ne
 			       jh->uplink.name);
 		if (err)
 			REASON("cannot read routes: %s", nl_reason(err));
-		jh->has_gateway = true;
 	}
+	inet_ntop(AF_INET, &jh->gateway, text, sizeof(text));
+	/* The jail's route says "via GATEWAY dev UPLINK": a host address there is asked for
+	 * by ARP on the uplink, where no one answers for it, and the traffic is lost. */
+	own.addr = jh->gateway;
+	err = addr_for_each(nl, find_own_address, &own);
+	if (err)
+		REASON("cannot read addresses: %s", nl_reason(err));
+	if (own.index) {
+		if_indextoname((unsigned)own.index, name);
+		REASON("gateway %s is this host's own address (on %s), not a next hop: "
+		       "pass -g with the router's address", text, name);
+	}
+	/* Also a default route's: one marked "onlink" may name a gateway outside every
+	 * prefix of the link, and the jail's route, without that flag, is refused. */
+	if (route_check_onlink(nl, jh->uplink.index, jh->gateway))
+		REASON("gateway %s is not on-link for '%s'", text, jh->uplink.name);
+	jh->has_gateway = true;
 	return 0;
+}
+
+int uplink_choose(struct nl *nl, const struct cli_options *opts, const struct netjail_conf *conf,
+		  struct jail_host *jh, char *why, size_t why_len)
+{
+	if (uplink_check_link(nl, opts, conf, jh, why, why_len))
+		return -1;
+	return uplink_choose_gateway(nl, opts, conf, jh, why, why_len);
 }
 
 int uplink_choose_ipv6(struct nl *nl, const struct netjail_conf *conf, struct jail_host *jh,
@@ -96,10 +135,13 @@ int uplink_choose_ipv6(struct nl *nl, const struct netjail_conf *conf, struct ja
 				&jh->gateway6))
 		REASON("%s has no IPv6 default route: IPv6 in the jail fails at once",
 		       jh->uplink.name);
-	if (ipv6_conf_get(jh->uplink.name, "force_forwarding", &ignored))
-		REASON("%s has IPv6, but this kernel cannot forward IPv6 for single interfaces "
-		       "(force_forwarding, Linux 6.17): IPv6 in the jail fails at once",
-		       jh->uplink.name);
+	if (ipv6_conf_get(jh->uplink.name, "force_forwarding", &ignored)) {
+		struct utsname kernel;
+
+		REASON("%s has IPv6, but this kernel (%s) cannot forward IPv6 for single "
+		       "interfaces (force_forwarding, Linux 6.17): IPv6 in the jail fails at once",
+		       jh->uplink.name, uname(&kernel) ? "?" : kernel.release);
+	}
 	jh->has_ipv6 = true;
 	return 0;
 }

@@ -26,7 +26,8 @@ ip link add dn0 type veth peer name dn0p
 is "$(verdict -i dn0)" "1: A jail on dn0 would not work: interface 'dn0' is down: bring it up first" "a link that is down"
 ip link set dn0 up
 ip link set dn0p up
-ip route add default via 10.1.2.3 dev dn0 onlink metric 900
+ip route add 10.1.2.0/24 dev dn0
+ip route add default via 10.1.2.3 dev dn0 metric 900
 is "$(verdict -i dn0)" "1: A jail on dn0 would not work: dn0 has no IPv4 address to NAT the jail's traffic to" \
 	"an uplink without an IPv4 address"
 ip link del dn0
@@ -38,7 +39,7 @@ is "$(verdict -i up0 -d 192.0.2.53)" "0: A jail on up0 would work." "... unless 
 mkdir -p /run/systemd/resolve
 echo "nameserver 192.0.2.54" >/run/systemd/resolve/resolv.conf
 check "... or the servers behind the stub are found (resolved's list), and named" \
-	grep -q '^dns .*nameservers 192.0.2.54 (from /run/systemd/resolve/resolv.conf' <<<"$(nj --check -i up0 2>&1)"
+	grep -q '^dns .*nameservers 192.0.2.54 by up0 (from /run/systemd/resolve/resolv.conf' <<<"$(nj --check -i up0 2>&1)"
 rm -r /run/systemd/resolve
 echo "nameserver 192.0.2.53" >/etc/resolv.conf
 

@@ -171,7 +171,7 @@ if [[ $have_dnsmasq == 1 ]]; then
 		is "$(resolve -i up1 -g 198.51.100.1)" 10.53.0.53 "(3) with its servers known (/run/dnsmasq/resolv.conf), the jail uses those"
 		is "$(srv_asked_from)" 198.51.100.2 "(3) ... asked by up1"
 		out=$(nj --check -i up1 -g 198.51.100.1 2>&1)
-		check "(3) ... as --check says" grep -q '^dns .*ok .*203.0.113.53 (from /run/dnsmasq/resolv.conf' <<<"$out"
+		check "(3) ... as --check says" grep -q '^dns .*ok .*203.0.113.53 .*(from /run/dnsmasq/resolv.conf' <<<"$out"
 		is "$(resolve -i up1 -g 198.51.100.1 -d 203.0.113.53)" 10.53.0.53 "(3) -d with an outside server works"
 	done
 	is "$(host_asked)" 0 "(3) the host's resolver was never asked by a jail"

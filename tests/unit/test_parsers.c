@@ -107,6 +107,25 @@ static void test_cli(void)
 	CHECK(parse(&o, why, noarg) == -EINVAL && strstr(why, "needs an argument"));
 	char *newline[] = { "netjail", "--bogus\nnetjail: forged", "true", NULL };
 	CHECK(parse(&o, why, newline) == -EINVAL && !strchr(why, '\n'));
+
+	/* --probe ADDR:PORT, with --check only, numbers only. */
+	char *probe4[] = { "netjail", "--check", "-i", "x", "--probe", "203.0.113.10:7", NULL };
+	CHECK(parse(&o, why, probe4) == 0 && o.probe.family == AF_INET && o.probe.port == 7 &&
+	      o.probe.addr.s_addr == htonl(0xcb00710a));
+	char *probe6[] = { "netjail", "--check", "-i", "x", "--probe=[2001:db8::1]:443", NULL };
+	CHECK(parse(&o, why, probe6) == 0 && o.probe.family == AF_INET6 && o.probe.port == 443);
+	char *probe_run[] = { "netjail", "--probe", "1.2.3.4:5", "-i", "x", "true", NULL };
+	CHECK(parse(&o, why, probe_run) == -EINVAL && strstr(why, "--probe goes with --check"));
+	static const char *const bad_probes[] = {
+		"example.org:80", "1.2.3.4", "1.2.3.4:", "1.2.3.4:0", "1.2.3.4:65536", ":80",
+		"2001:db8::1:80", "[2001:db8::1]", "[1.2.3.4]:80", "1.2.3.4:+80", "1.2.3.4:-1",
+		"[]:80", "1.2.3.4:80x", "1.2.3.4:0x50", "1.2.3.4: 80",
+	};
+	for (size_t i = 0; i < sizeof(bad_probes) / sizeof(bad_probes[0]); i++) {
+		char *bad[] = { "netjail", "--check", "-i", "x", "--probe", (char *)bad_probes[i], NULL };
+
+		CHECK(parse(&o, why, bad) == -EINVAL && strstr(why, "invalid probe"));
+	}
 }
 
 static void test_pool(void)
