@@ -7,8 +7,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "fwaccept.h"
 #include "link.h"
 #include "nl.h"
+#include "conf.h"
 #include "pool.h"
 #include "publish.h"
 #include "rule.h"
@@ -41,6 +43,7 @@ struct jail_host {
 	 * are no news to this one: a ring of their indexes (hostwatch.c). */
 	int foreign[256];
 	unsigned foreign_next;
+	struct fw_rules fw_rules;	/* its accept rules in the host's firewall (fwaccept.c) */
 	/* What the kernel-side filter of the watch was made for (hostwatch.c). */
 	int filtered_host, filtered_uplink;
 };
@@ -91,6 +94,11 @@ int jail_host_rules(const struct jail_host *jh, const struct pool_config *cfg,
  * uplink's settings if no other jail uses it.  With the state lock held. */
 void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 			const struct pool_config *cfg);
+
+/* fwaccept.c's fw_admit for this jail, on its nftables socket (opened here).  0, or -errno
+ * with the one line to show in @why. */
+int jail_host_admit_firewall(struct jail_host *jh, const struct netjail_conf *conf, char *why,
+			     size_t why_len);
 
 /* Put back the settings recorded for @uplink if no live jail uses it any more, then remove
  * its guard through NETLINK_NETFILTER socket @nft.  0 or -errno. */

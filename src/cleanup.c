@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fwaccept.h"
 #include "gate.h"
 #include "hostnat.h"
 #include "hostnet.h"
@@ -24,6 +25,21 @@
 #include "log.h"
 #include "route.h"
 #include "rule.h"
+
+/* A dead jail's accept rules in the host's firewall (fwaccept.c), found by their comment. */
+static void remove_firewall_rules(const char *host_veth)
+{
+	struct nl nft;
+	int err = nl_open(&nft, NETLINK_NETFILTER);
+
+	if (!err) {
+		err = fw_remove_orphans(&nft, host_veth);
+		nl_close(&nft);
+	}
+	if (err < 0)
+		log_error("cannot remove %s's rules from the host's firewall: %s", host_veth,
+			  nl_reason(err));
+}
 
 /* Remove what is left of dead slot @slot, and its file. */
 static void remove_slot(const struct pool_config *cfg, struct nl *nl, struct state *st,
@@ -46,6 +62,7 @@ static void remove_slot(const struct pool_config *cfg, struct nl *nl, struct sta
 		if (err && err != -ENODEV)
 			log_error("cannot remove %s: %s", net.host_veth, strerror(-err));
 	}
+	remove_firewall_rules(net.host_veth);
 	rule.table = net.table;
 	/* Rules are matched by table alone here: whatever priority or selector they had. */
 	while (rule_delete(nl, &rule) == 0)

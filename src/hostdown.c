@@ -223,6 +223,15 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 			retired = 0;
 		jh->host_index = 0;
 	}
+	/* Its accept rules in the host's firewall: found by their comment where they went. */
+	if (jh->fw_rules.count && jh->nft.sock) {
+		err = fw_release(&jh->nft, jh->net.host_veth, &jh->fw_rules);
+		if (err) {
+			log_error("cannot remove the jail's rules from the host's firewall: %s",
+				  nl_reason(err));
+			clean = false;
+		}
+	}
 	count = jail_host_rules(jh, cfg, rules);
 	for (int i = 0; i < count; i++) {
 		err = rule_delete(nl, &rules[i]);

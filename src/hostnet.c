@@ -299,7 +299,7 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 	 * guard that outlives netjail goes in before forwarding goes on. */
 	jh->guard_ipv4 = record.forwarding == 0;
 	jh->guard_ipv6 = jh->has_ipv6 && record.force_forwarding6 == 0;
-	if (jh->guard_ipv4 || jh->guard_ipv6)
+	if ((jh->guard_ipv4 || jh->guard_ipv6) && !jh->nft.sock)
 		err = nl_open(&jh->nft, NETLINK_NETFILTER);
 	if (!err && jh->guard_ipv4)
 		err = guard_uplink(&jh->nft, jh->uplink.name, NFPROTO_IPV4, mark_mask);
@@ -417,6 +417,19 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_confi
 		log_verbose("nftables table %s: connection mark, NAT, kill switch%s", nft.table,
 			    jh->publish_count ? ", published ports" : "");
 	return err;
+}
+
+int jail_host_admit_firewall(struct jail_host *jh, const struct netjail_conf *conf, char *why,
+			     size_t why_len)
+{
+	int err = jh->nft.sock ? 0 : nl_open(&jh->nft, NETLINK_NETFILTER);
+
+	if (err) {
+		snprintf(why, why_len, "cannot open a netfilter socket: %s", strerror(-err));
+		return err;
+	}
+	return fw_admit(&jh->nft, conf, jh->net.host_veth, jh->has_ipv6, false, &jh->fw_rules,
+			why, why_len);
 }
 
 /* The uplink came back, maybe re-created, with a new gateway: follow it. */

@@ -266,7 +266,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	struct target_user target;
 	struct jail_side side;
 	const char *step = "", *why;
-	char shown[72], reason[320];
+	char shown[72], reason[640];	/* fw_admit's line names two chains and two rules */
 	struct state st;
 	struct nl nl;
 	int err, signal_fd, status;
@@ -305,6 +305,12 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	log_verbose("jail %s: host %s, mark 0x%x, table %u", jh.net.host_veth,
 		    inet_ntoa(jh.net.host_addr), jh.net.mark, jh.net.table);
 
+	/* The host's firewall lets the jail through, or nothing starts. */
+	err = jail_host_admit_firewall(&jh, &conf, reason, sizeof(reason));
+	if (err) {
+		jail_host_teardown(&jh, &nl, &st, cfg);
+		die("%s", reason);
+	}
 	signal_fd = open_signals();
 	err = jail_child_start(&child, &(struct jail_child_plan){
 		.target = &target, .command = opts->command, .env = env, .files = &view.files,
