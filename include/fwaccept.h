@@ -27,10 +27,11 @@ struct fw_rules {
 /* Look at the host's firewall for the jail of link @host_veth (with IPv6 if @ipv6) and let
  * its traffic through where that is netjail's to do: at the head of DOCKER-USER or FORWARD
  * of iptables-nft's filter tables, and of the chains @conf's [firewall] insert_into names.
- * 0, with where the rules went in @rules; -EPERM if a chain would drop the jail's traffic
+ * How many chains it added rules to (0 if none needed them), with where they went added to
+ * @rules; -EPERM if a chain would drop the jail's traffic
  * and netjail may not change that (the reason, one line, in @why); or -errno (@why says
  * what failed).  With @quiet (a repair while the jail runs) nothing is refused: it does
- * what it may and returns 0 or -errno. */
+ * what it may. */
 int fw_admit(struct nl *nft, const struct netjail_conf *conf, const char *host_veth, bool ipv6,
 	     bool quiet, struct fw_rules *rules, char *why, size_t why_len);
 

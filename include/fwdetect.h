@@ -35,7 +35,8 @@ struct fw_report {
 	unsigned count;
 	bool truncated;			/* more than FW_MAX_CHAINS: the rest are not listed */
 	struct fw_chain chains[FW_MAX_CHAINS];
-	/* Legacy iptables (x_tables): its filter table exists, and its FORWARD policy is DROP. */
+	/* Legacy iptables (x_tables): its filter table exists, and its FORWARD policy is DROP
+	 * (or could not be read: netjail then takes it for DROP). */
 	bool legacy4, legacy4_drop, legacy6, legacy6_drop;
 };
 
@@ -51,8 +52,8 @@ const char *fw_owner_name(enum fw_owner owner);
 /* "ip", "ip6", "inet" */
 const char *fw_family_name(uint8_t family);
 
-/* fwlegacy.c: is x_tables' (legacy iptables') filter table of @ipv6's family there (1), with a
- * FORWARD policy of DROP (2)?  0 if not there. */
+/* fwlegacy.c: is x_tables' (legacy iptables') filter table of @ipv6's family there?  0 if
+ * not, 1 with a FORWARD policy other than DROP, 2 with DROP, 3 if the policy cannot be read. */
 int fw_legacy_filter(bool ipv6);
 
 #endif

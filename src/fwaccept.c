@@ -178,7 +178,7 @@ int fw_admit(struct nl *nft, const struct netjail_conf *conf, const char *host_v
 		log_verbose("accept rules for %s at the head of %s %s %s", host_veth,
 			    fw_family_name(todo.at[i].family), todo.at[i].table, todo.at[i].chain);
 	}
-	return 0;
+	return (int)todo.count;
 }
 
 struct found {

@@ -283,10 +283,10 @@ int fw_detect(struct nl *nft, const char *host_veth, struct fw_report *report)
 	free(list.items);
 	legacy = fw_legacy_filter(false);
 	report->legacy4 = legacy > 0;
-	report->legacy4_drop = legacy == 2;
+	report->legacy4_drop = legacy >= 2;
 	legacy = fw_legacy_filter(true);
 	report->legacy6 = legacy > 0;
-	report->legacy6_drop = legacy == 2;
+	report->legacy6_drop = legacy >= 2;
 	return err;
 }
 

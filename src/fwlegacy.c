@@ -3,7 +3,9 @@
  * Its tables are listed in /proc/net/ip_tables_names (ip6_tables_names) once they exist in
  * this network namespace.  Only an existing filter table is asked about: asking for a table
  * that is not there would make the kernel load and create it.  The FORWARD chain's policy
- * is the target of its underflow entry (how iptables-legacy -L reads it too).
+ * is the target of its underflow entry (how iptables-legacy -L reads it too).  Any inet
+ * socket will do for the question (the kernel asks for CAP_NET_ADMIN, not CAP_NET_RAW,
+ * which netjail does not hold).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -71,7 +73,7 @@ static int standard_verdict(const void *entries, size_t size, size_t offset, boo
 
 int fw_legacy_filter(bool ipv6)
 {
-	int level = ipv6 ? IPPROTO_IPV6 : IPPROTO_IP, result = 1, fd, verdict;
+	int level = ipv6 ? IPPROTO_IPV6 : IPPROTO_IP, result = 3, fd, verdict;
 	struct ipt_getinfo info = { .name = "filter" };	/* ip6t_getinfo is the same */
 	struct ipt_get_entries *entries;
 	socklen_t len = sizeof(info);
@@ -79,11 +81,15 @@ int fw_legacy_filter(bool ipv6)
 
 	if (!filter_listed(ipv6 ? "/proc/net/ip6_tables_names" : "/proc/net/ip_tables_names"))
 		return 0;
-	fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return 1;	/* there, policy unknown */
+		return 3;
 	if (getsockopt(fd, level, ipv6 ? IP6T_SO_GET_INFO : IPT_SO_GET_INFO, &info, &len) ||
-	    !(info.valid_hooks & (1u << NF_INET_FORWARD)) || info.size > 64u << 20) {
+	    info.size > 64u << 20) {
+		close(fd);
+		return 3;
+	}
+	if (!(info.valid_hooks & (1u << NF_INET_FORWARD))) {
 		close(fd);
 		return 1;
 	}
@@ -97,8 +103,7 @@ int fw_legacy_filter(bool ipv6)
 			       &len) == 0) {
 			verdict = standard_verdict(entries->entrytable, entries->size,
 						   info.underflow[NF_INET_FORWARD], ipv6);
-			if (verdict == -NF_DROP - 1)
-				result = 2;
+			result = verdict == -NF_DROP - 1 ? 2 : verdict ? 1 : 3;
 		}
 		free(entries);
 	}

@@ -428,8 +428,9 @@ int jail_host_admit_firewall(struct jail_host *jh, const struct netjail_conf *co
 		snprintf(why, why_len, "cannot open a netfilter socket: %s", strerror(-err));
 		return err;
 	}
-	return fw_admit(&jh->nft, conf, jh->net.host_veth, jh->has_ipv6, false, &jh->fw_rules,
-			why, why_len);
+	err = fw_admit(&jh->nft, conf, jh->net.host_veth, jh->has_ipv6, false, &jh->fw_rules,
+		       why, why_len);
+	return err < 0 ? err : 0;
 }
 
 /* The uplink came back, maybe re-created, with a new gateway: follow it. */

@@ -27,6 +27,7 @@
 #include "desktop.h"
 #include "desktopenv.h"
 #include "dnsfind.h"
+#include "fwwatch.h"
 #include "hostnet.h"
 #include "ipv6conf.h"
 #include "jail.h"
@@ -202,6 +203,8 @@ static int open_signals(void)
 /* The supervisor's watch on the host's links, addresses, routes and rules. */
 struct keeper {
 	struct nl events;
+	struct fw_watch firewall;	/* its accept rules in the host's firewall */
+	const struct netjail_conf *conf;
 	struct jail_host *jh;
 	struct nl *nl;
 	const struct pool_config *cfg;
@@ -221,12 +224,13 @@ static void keep_jail_host(void *data)
 {
 	struct keeper *k = data;
 
-	if (jail_host_drain_events(k->jh, &k->events, k->nl->portid, k->cfg))
+	if (k->events.sock && jail_host_drain_events(k->jh, &k->events, k->nl->portid, k->cfg))
 		repair_jail_host(k);
+	fw_watch_keep(&k->firewall, k->jh, k->conf);
 }
 
 static void open_watch(struct keeper *k, struct jail_host *jh, struct nl *nl,
-		       const struct pool_config *cfg, bool gateway_given, struct jail_watch *watch)
+		       const struct netjail_conf *conf, bool gateway_given, struct jail_watch *watch)
 {
 	/* IPv6's last: a jail without IPv6 has nothing there to keep, and each group heard
 	 * makes every other jail's setup and teardown run this socket's filter once more. */
@@ -238,19 +242,18 @@ static void open_watch(struct keeper *k, struct jail_host *jh, struct nl *nl,
 	size_t count = sizeof(groups) / sizeof(groups[0]) - (jh->has_ipv6 ? 0 : 4);
 	int err;
 
-	*k = (struct keeper){ .jh = jh, .nl = nl, .cfg = cfg, .gateway_given = gateway_given };
+	*k = (struct keeper){ .jh = jh, .nl = nl, .cfg = &conf->pool, .conf = conf,
+			      .gateway_given = gateway_given };
 	err = nl_open(&k->events, NETLINK_ROUTE);
 	if (!err)
 		err = nl_subscribe(&k->events, groups, count);
 	/* Without the watch the jail still fails closed; it just does not recover. */
-	if (err) {
+	if (err)
 		log_error("cannot watch the uplink (%s): the jail will not recover if it drops",
 			  strerror(-err));
-		*watch = (struct jail_watch){ .fd = -1 };
-		return;
-	}
 	*watch = (struct jail_watch){
-		.fd = mnl_socket_get_fd(k->events.sock), .changed = keep_jail_host, .data = k,
+		.fd = fw_watch_open(&k->firewall, jh, err ? -1 : mnl_socket_get_fd(k->events.sock)),
+		.changed = keep_jail_host, .data = k,
 	};
 }
 
@@ -324,7 +327,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	}
 	/* Listening before setup, so nothing another tool changes meanwhile goes unseen; our
 	 * own changes are told apart by the port id of the socket that made them. */
-	open_watch(&keeper, &jh, &nl, cfg, opts->has_gateway, &watch);
+	open_watch(&keeper, &jh, &nl, &conf, opts->has_gateway, &watch);
 	err = jail_host_prepare(&jh, &nl, &st, cfg, &step);
 	if (!err) {
 		step = "hear from the jail's child";
@@ -354,6 +357,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 
 	status = jail_supervise(&child, signal_fd, &watch);
 	nl_close(&keeper.events);
+	fw_watch_close(&keeper.firewall);
 
 	if (state_lock(&st))
 		log_error("cannot lock %s; tearing down anyway", STATE_ROOT);

@@ -51,13 +51,32 @@ is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "with insert_into 
 is "$(seen_source_udp nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "... over UDP too"
 assert_host_unchanged "$before" "... and its rules gone after exit"
 
-nj_bg -i up1 -g 198.51.100.1 -- sleep 20 >/dev/null 2>&1 </dev/null
-if wait_for 10 jail_links_at_least 1; then
+log=$LAB_TMP/prober.log
+nj_bg -i up1 -g 198.51.100.1 -- sh -c "$prober" >"$log" 2>&1 </dev/null
+if wait_for 10 jail_links_at_least 1 && wait_for 10 got_since 0 198.51.100.2; then
 	rules=$(nft list chain inet filter forward)
 	check "while it runs: two accept rules with its comment at the head of the chain" \
 		test "$(grep -c 'comment "netjail:nj[0-9]*"' <<<"$rules")" = 2
 	check "... before the table's own rules" \
 		test "$(grep -A2 'policy drop' <<<"$rules" | grep -c 'netjail:nj')" = 2
+	# The admin reloads the table with nft -f: it is replaced, without netjail's rules.
+	nft -f - <<'RULES'
+table inet filter
+delete table inet filter
+table inet filter {
+	chain forward {
+		type filter hook forward priority 0; policy drop;
+		iifname "br-lan" accept
+	}
+}
+RULES
+	n=$(lines)
+	if wait_for 5 got_since "$n" 198.51.100.2; then
+		ok "nft -f replacing the table while the jail runs: its rules come back, traffic resumes"
+	else
+		not_ok "nft -f replacing the table while the jail runs: its rules come back, traffic resumes"
+		diag "$(tail -n +"$((n + 1))" "$log" | sort | uniq -c)" "$(nft list chain inet filter forward)"
+	fi
 else
 	not_ok "a jail runs with insert_into"
 fi
