@@ -35,6 +35,21 @@ struct fw_rules {
 int fw_admit(struct nl *nft, const struct netjail_conf *conf, const char *host_veth, bool ipv6,
 	     bool quiet, struct fw_rules *rules, char *why, size_t why_len);
 
+enum fw_action {
+	FW_PASSES,	/* lets jails through already (their rules, firewalld's zone) */
+	FW_INSERT,	/* netjail adds its accept rules there */
+	FW_REFUSE,	/* not netjail's to change: the jail is refused */
+};
+/* What netjail does about blocking chain @chain. */
+enum fw_action fw_action_for(struct nl *nft, const struct netjail_conf *conf,
+			     const struct fw_chain *chain);
+/* The one line saying why @chain stops a jail, and what an admin can do, in @why.  -EPERM. */
+int fw_refusal(const struct fw_chain *chain, char *why, size_t why_len);
+
+/* If legacy iptables' FORWARD policy would drop the jail's traffic (@ipv6: IPv6's too),
+ * the one line saying so in @why, and -EPERM; else 0. */
+int fw_legacy_refusal(const struct fw_report *report, bool ipv6, char *why, size_t why_len);
+
 /* Remove the jail's rules from where @rules says they went.  0 or -errno. */
 int fw_release(struct nl *nft, const char *host_veth, struct fw_rules *rules);
 

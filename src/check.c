@@ -15,6 +15,7 @@
 #include "addr.h"
 #include "check.h"
 #include "dnsfind.h"
+#include "fwcheck.h"
 #include "hostnet.h"
 #include "publish.h"
 #include "uplink.h"
@@ -48,6 +49,12 @@ static int find_address(const struct addr_info *addr, void *data)
 	inet_ntop(AF_INET, &addr->local, text, sizeof(text));
 	snprintf(search->found, sizeof(search->found), "%s/%u", text, addr->prefix);
 	return 0;
+}
+
+/* fwcheck.c's way to print an item. */
+static void firewall_item(void *v, bool good, const char *what, const char *detail)
+{
+	item(v, good, what, detail);
 }
 
 /* -P: every ADDR must be one of the host's own, as run() insists before anything else. */
@@ -139,6 +146,7 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 		printf("%-10s %s  %s\n", "ipv6", "ok  ", "IPv6 too, NAT66 by the uplink");
 	check_publish(&v, &nl, opts);
 	nl_close(&nl);
+	fw_check(conf, !opts->no_ipv6 && jh.has_ipv6, firewall_item, &v);
 
 	check_dns(&v, opts, &jh);
 

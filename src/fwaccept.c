@@ -97,8 +97,37 @@ static bool place_add(struct fw_rules *rules, uint8_t family, const char *table,
 	return true;
 }
 
+int fw_legacy_refusal(const struct fw_report *report, bool ipv6, char *why, size_t why_len)
+{
+	if (!report->legacy4_drop && !(ipv6 && report->legacy6_drop))
+		return 0;
+	snprintf(why, why_len, "legacy %s (x_tables) table filter, chain FORWARD, has policy DROP "
+		 "(or one netjail cannot read), and netjail adds rules through nftables only: use "
+		 "iptables-nft", report->legacy4_drop ? "iptables" : "ip6tables");
+	return -EPERM;
+}
+
+enum fw_action fw_action_for(struct nl *nft, const struct netjail_conf *conf,
+			      const struct fw_chain *chain)
+{
+	if (chain->allows_jail)
+		return FW_PASSES;
+	switch (chain->owner) {
+	case FW_OWNER_FIREWALLD:
+		return firewalld_ready(nft, chain) ? FW_PASSES : FW_REFUSE;
+	case FW_OWNER_UNKNOWN:
+		return conf_allows_insert(conf, chain->family, chain->table, chain->chain) ?
+		       FW_INSERT : FW_REFUSE;
+	case FW_OWNER_DOCKER:
+	case FW_OWNER_UFW:
+	case FW_OWNER_IPTABLES:
+		break;
+	}
+	return FW_INSERT;
+}
+
 /* Why @chain stops the jail, in @why; -EPERM. */
-static int refuse(const struct fw_chain *chain, char *why, size_t why_len)
+int fw_refusal(const struct fw_chain *chain, char *why, size_t why_len)
 {
 	char rules[2 * FW_NAME_MAX + 200];
 
@@ -130,26 +159,22 @@ int fw_admit(struct nl *nft, const struct netjail_conf *conf, const char *host_v
 		snprintf(why, why_len, "cannot read the host's nftables ruleset: %s", nl_reason(err));
 		return err;
 	}
-	if (!quiet && (report.legacy4_drop || (ipv6 && report.legacy6_drop))) {
-		snprintf(why, why_len, "legacy iptables (x_tables) table filter, chain FORWARD, has "
-			 "policy DROP, which netjail cannot add its rules to: use iptables-nft");
+	if (!quiet && fw_legacy_refusal(&report, ipv6, why, why_len))
 		return -EPERM;
-	}
 	for (unsigned i = 0; i < report.count; i++) {
 		const struct fw_chain *c = &report.chains[i];
 
-		if (!fw_chain_concerns(c, ipv6) || c->allows_jail)
+		if (!fw_chain_concerns(c, ipv6))
 			continue;
-		if (c->owner == FW_OWNER_FIREWALLD) {
-			if (!quiet && !firewalld_ready(nft, c))
-				return refuse(c, why, why_len);
+		switch (fw_action_for(nft, conf, c)) {
+		case FW_PASSES:
 			continue;
-		}
-		if (c->owner == FW_OWNER_UNKNOWN &&
-		    !conf_allows_insert(conf, c->family, c->table, c->chain)) {
+		case FW_REFUSE:
 			if (quiet)
 				continue;
-			return refuse(c, why, why_len);
+			return fw_refusal(c, why, why_len);
+		case FW_INSERT:
+			break;
 		}
 		if (!place_add(&todo, c->family, c->table, c->insert_chain)) {
 			snprintf(why, why_len, "too many firewall chains to let the jail through");

@@ -41,6 +41,10 @@ quiet ufw reload
 is "$(forward_policy)" DROP "ufw enabled: FORWARD policy DROP"
 before=$LAB_TMP/ufw
 snapshot "$before"
+out=$(nj --check -i up1 -g 198.51.100.1 2>&1); rc=$?
+is "$rc" 0 "ufw: --check says a jail would work"
+check "... and what netjail does about ufw's FORWARD" \
+	grep -q '^firewall *ok *table ip filter, chain FORWARD (ufw, policy drop): netjail adds two accept rules for the jail.s link at the head of FORWARD' <<<"$out"
 is "$(seen_source nj "${J[@]}")" 198.51.100.2 "ufw: egress by up1"
 is "$(seen_source_udp nj "${J[@]}")" 198.51.100.2 "... over UDP too"
 assert_host_unchanged "$before" "ufw: nothing left after exit"
@@ -118,6 +122,9 @@ iptables-save >"$LAB_TMP/docker.rules"
 iptables-restore <"$LAB_TMP/docker.rules"
 before=$LAB_TMP/docker
 snapshot "$before"
+check "Docker: --check says netjail adds its rules to DOCKER-USER" \
+	grep -q '^firewall *ok *table ip filter, chain FORWARD (Docker, policy drop): .* head of DOCKER-USER' \
+	<<<"$(nj --check -i up1 -g 198.51.100.1 2>&1)"
 is "$(seen_source nj "${J[@]}")" 198.51.100.2 "Docker: egress by up1"
 log=$LAB_TMP/docker.log
 nj_bg "${J[@]}" sh -c "$prober" >"$log" 2>&1 </dev/null

@@ -40,6 +40,12 @@ check "... before the command started" fails grep -q STARTED <<<"$out"
 [[ $rc == 125 ]] || diag "$out"
 assert_host_unchanged "$before" "nothing left after the refusal"
 
+out=$(nj --check -i up1 -g 198.51.100.1 2>&1); rc=$?
+is "$rc" 1 "--check: a jail would not work"
+check "... its firewall line names the chain and fails" \
+	grep -q '^firewall *FAIL *table inet filter, chain forward (policy drop)' <<<"$out"
+[[ $rc == 1 ]] || diag "$out"
+
 out=$(as_nobody "$SUID_NJ" -i up1 -g 198.51.100.1 -- true 2>&1); rc=$?
 is "$rc" 125 "the same for a user through the setuid binary"
 check "... with the same line" grep -qF 'table inet filter, chain forward' <<<"$out"
@@ -47,6 +53,10 @@ assert_host_unchanged "$before" "nothing left after the user's refusal"
 
 # The admin's consent: netjail puts its accept rules at the head of that chain.
 printf '[firewall]\ninsert_into = inet filter forward\n' >"$conf"
+out=$(nj --check -i up1 -g 198.51.100.1 2>&1); rc=$?
+is "$rc" 0 "--check with insert_into: a jail would work"
+check "... and says netjail adds its rules" \
+	grep -q '^firewall *ok *table inet filter, chain forward (unknown, policy drop): netjail adds two accept rules' <<<"$out"
 is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "with insert_into = inet filter forward: egress by up1"
 is "$(seen_source_udp nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "... over UDP too"
 assert_host_unchanged "$before" "... and its rules gone after exit"
