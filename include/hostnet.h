@@ -95,10 +95,11 @@ int jail_host_rules(const struct jail_host *jh, const struct pool_config *cfg,
 void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 			const struct pool_config *cfg);
 
-/* fwaccept.c's fw_admit for this jail, on its nftables socket (opened here).  0, or -errno
- * with the one line to show in @why. */
-int jail_host_admit_firewall(struct jail_host *jh, const struct netjail_conf *conf, char *why,
-			     size_t why_len);
+/* fwwatch.c: fwaccept.c's fw_admit for this jail, on its nftables socket (opened here): the host's
+ * firewall lets it through.  With the state lock held, before anything else of the jail is
+ * made.  0, or -errno with the one line to show in @why, the jail torn down. */
+int jail_host_admit_firewall(struct jail_host *jh, struct nl *nl, struct state *st,
+			     const struct netjail_conf *conf, char *why, size_t why_len);
 
 /* Put back the settings recorded for @uplink if no live jail uses it any more, then remove
  * its guard through NETLINK_NETFILTER socket @nft.  0 or -errno. */

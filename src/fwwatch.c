@@ -1,4 +1,5 @@
-/* fwwatch.c - put a running jail's accept rules back when the host's firewall reloads.
+/* fwwatch.c - a jail's accept rules in the host's firewall over its life: admitted before it
+ * starts (jail_host_admit_firewall), put back while it runs when the firewall reloads.
  *
  * `ufw reload`, `iptables-restore`, Docker's restart and `nft -f` replace the chains where
  * netjail put its accept rules (fwaccept.c), and the running program's traffic would be
@@ -14,6 +15,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -24,6 +26,23 @@
 
 #define REPAIR_WINDOW_SECONDS 10
 #define REPAIRS_PER_WINDOW 5
+
+int jail_host_admit_firewall(struct jail_host *jh, struct nl *nl, struct state *st,
+			     const struct netjail_conf *conf, char *why, size_t why_len)
+{
+	int err = jh->nft.sock ? 0 : nl_open(&jh->nft, NETLINK_NETFILTER);
+
+	if (err)
+		snprintf(why, why_len, "cannot open a netfilter socket: %s", strerror(-err));
+	else
+		err = fw_admit(&jh->nft, conf, jh->net.host_veth, jh->has_ipv6, false,
+			       &jh->fw_rules, why, why_len);
+	if (err < 0) {
+		jail_host_teardown(jh, nl, st, &conf->pool);
+		return err;
+	}
+	return 0;
+}
 
 int fw_watch_open(struct fw_watch *w, const struct jail_host *jh, int other_fd)
 {

@@ -419,20 +419,6 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_confi
 	return err;
 }
 
-int jail_host_admit_firewall(struct jail_host *jh, const struct netjail_conf *conf, char *why,
-			     size_t why_len)
-{
-	int err = jh->nft.sock ? 0 : nl_open(&jh->nft, NETLINK_NETFILTER);
-
-	if (err) {
-		snprintf(why, why_len, "cannot open a netfilter socket: %s", strerror(-err));
-		return err;
-	}
-	err = fw_admit(&jh->nft, conf, jh->net.host_veth, jh->has_ipv6, false, &jh->fw_rules,
-		       why, why_len);
-	return err < 0 ? err : 0;
-}
-
 /* The uplink came back, maybe re-created, with a new gateway: follow it. */
 static int follow_uplink(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg,
 			 const struct link_info *now, bool gateway_given)

@@ -207,13 +207,12 @@ struct keeper {
 	const struct netjail_conf *conf;
 	struct jail_host *jh;
 	struct nl *nl;
-	const struct pool_config *cfg;
 	bool gateway_given;
 };
 
 static void repair_jail_host(struct keeper *k)
 {
-	int changes = jail_host_repair(k->jh, k->nl, k->cfg, k->gateway_given);
+	int changes = jail_host_repair(k->jh, k->nl, &k->conf->pool, k->gateway_given);
 
 	if (changes)
 		log_verbose("put back %d thing(s) of jail %s on %s", changes, k->jh->net.host_veth,
@@ -224,7 +223,7 @@ static void keep_jail_host(void *data)
 {
 	struct keeper *k = data;
 
-	if (k->events.sock && jail_host_drain_events(k->jh, &k->events, k->nl->portid, k->cfg))
+	if (k->events.sock && jail_host_drain_events(k->jh, &k->events, k->nl->portid, &k->conf->pool))
 		repair_jail_host(k);
 	fw_watch_keep(&k->firewall, k->jh, k->conf);
 }
@@ -242,8 +241,7 @@ static void open_watch(struct keeper *k, struct jail_host *jh, struct nl *nl,
 	size_t count = sizeof(groups) / sizeof(groups[0]) - (jh->has_ipv6 ? 0 : 4);
 	int err;
 
-	*k = (struct keeper){ .jh = jh, .nl = nl, .cfg = &conf->pool, .conf = conf,
-			      .gateway_given = gateway_given };
+	*k = (struct keeper){ .jh = jh, .nl = nl, .conf = conf, .gateway_given = gateway_given };
 	err = nl_open(&k->events, NETLINK_ROUTE);
 	if (!err)
 		err = nl_subscribe(&k->events, groups, count);
@@ -309,11 +307,8 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 		    inet_ntoa(jh.net.host_addr), jh.net.mark, jh.net.table);
 
 	/* The host's firewall lets the jail through, or nothing starts. */
-	err = jail_host_admit_firewall(&jh, &conf, reason, sizeof(reason));
-	if (err) {
-		jail_host_teardown(&jh, &nl, &st, cfg);
+	if (jail_host_admit_firewall(&jh, &nl, &st, &conf, reason, sizeof(reason)))
 		die("%s", reason);
-	}
 	signal_fd = open_signals();
 	err = jail_child_start(&child, &(struct jail_child_plan){
 		.target = &target, .command = opts->command, .env = env, .files = &view.files,
