@@ -166,6 +166,22 @@ assert_host_unchanged "$before" "... nothing left after exit"
 save_unchanged "$before" "... iptables-save the same before and after"
 nft flush ruleset
 
+# ---- ip6tables -P FORWARD DROP, for a jail with IPv6
+if [[ -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]] && lab_ipv6_on_up1; then
+	iptables -P FORWARD DROP
+	ip6tables -P FORWARD DROP
+	before=$LAB_TMP/plain6
+	snapshot "$before"
+	ask6='socat -T3 - "TCP6:[2001:db8:ff::10]:7,connect-timeout=3" </dev/null 2>&1 | tr -d "\r" | head -n1'
+	is "$(nj "${J[@]}" sh -c "$ask6")" "[2001:0db8:0001:0000:0000:0000:0000:0002]" \
+		"ip6tables -P FORWARD DROP: a jail with IPv6 reaches the IPv6 server by up1"
+	is "$(seen_source nj "${J[@]}")" 198.51.100.2 "... and IPv4 still leaves by up1"
+	assert_host_unchanged "$before" "... nothing left after exit"
+	nft flush ruleset
+else
+	skip "ip6tables -P FORWARD DROP with a jail with IPv6" "no force_forwarding (Linux 6.17) or no IPv6 in the lab"
+fi
+
 # ---- legacy iptables (x_tables)
 if command -v iptables-legacy >/dev/null && iptables-legacy -P FORWARD DROP 2>/dev/null; then
 	before=$LAB_TMP/legacy
