@@ -45,6 +45,10 @@ struct fw_report {
  * already lets the link @host_veth through; and legacy iptables' filter table.  0 or -errno. */
 int fw_detect(struct nl *nft, const char *host_veth, struct fw_report *report);
 
+/* Is table @table of @family one of netjail's own (inet netjail<N>, netjail_guard,
+ * netjail_hostnat)? */
+bool fw_table_is_netjails(uint8_t family, const char *table);
+
 /* Does @chain concern a jail (with IPv6 if @ipv6)?  ip6 chains only with IPv6. */
 bool fw_chain_concerns(const struct fw_chain *chain, bool ipv6);
 

@@ -161,6 +161,13 @@ int fw_admit(struct nl *nft, const struct netjail_conf *conf, const char *host_v
 	}
 	if (!quiet && fw_legacy_refusal(&report, ipv6, why, why_len))
 		return -EPERM;
+	if (!quiet && report.truncated) {
+		/* Unread chains could drop the jail's traffic: no jail that might hang. */
+		snprintf(why, why_len, "the host's firewall has more than %d forward chains that "
+			 "drop what they do not accept: netjail cannot tell whether a jail would work",
+			 FW_MAX_CHAINS);
+		return -E2BIG;
+	}
 	for (unsigned i = 0; i < report.count; i++) {
 		const struct fw_chain *c = &report.chains[i];
 
@@ -185,8 +192,10 @@ int fw_admit(struct nl *nft, const struct netjail_conf *conf, const char *host_v
 		return 0;
 	comment_of(host_veth, comment, sizeof(comment));
 	err = nftb_start(&b, nft);
-	if (err)
+	if (err) {
+		snprintf(why, why_len, "cannot add the jail's accept rules: %s", strerror(-err));
 		return err;
+	}
 	for (unsigned i = 0; i < todo.count; i++) {
 		queue_accept(&b, &todo.at[i], NFT_META_OIFNAME, host_veth, comment);
 		queue_accept(&b, &todo.at[i], NFT_META_IIFNAME, host_veth, comment);

@@ -66,8 +66,9 @@ void fw_check(const struct netjail_conf *conf, bool ipv6, fw_item_fn item, void 
 	}
 	for (unsigned i = 0; i < report.count; i++)
 		report_chain(&nft, conf, &report.chains[i], ipv6, item, ctx);
-	if (report.truncated)
-		item(ctx, true, WHAT, "(more chains not shown)");
+	if (report.truncated)	/* a run refuses then, as it cannot tell */
+		item(ctx, false, WHAT, "more forward chains that drop what they do not accept than "
+		     "netjail reads: it cannot tell whether a jail would work");
 	if (fw_legacy_refusal(&report, ipv6, detail, sizeof(detail)))
 		item(ctx, false, WHAT, detail);
 	if (!report.count && !report.legacy4_drop && !report.legacy6_drop)

@@ -272,8 +272,8 @@ int fw_detect(struct nl *nft, const char *host_veth, struct fw_report *report)
 		if (!c->forward_base || (c->family != NFPROTO_IPV4 && c->family != NFPROTO_IPV6 &&
 					 c->family != NFPROTO_INET))
 			continue;
-		if (c->family == NFPROTO_INET && !strncmp(c->table, "netjail", 7))
-			continue;	/* ours: a jail's table, the guard, the NAT shortcut */
+		if (fw_table_is_netjails(c->family, c->table))
+			continue;
 		err = read_chain(nft, &list, c, host_veth, report);
 	}
 	for (size_t i = 0; i < list.count; i++) {
@@ -288,6 +288,16 @@ int fw_detect(struct nl *nft, const char *host_veth, struct fw_report *report)
 	report->legacy6 = legacy > 0;
 	report->legacy6_drop = legacy >= 2;
 	return err;
+}
+
+bool fw_table_is_netjails(uint8_t family, const char *table)
+{
+	const char *digits = table + strlen("netjail");
+
+	if (family != NFPROTO_INET || strncmp(table, "netjail", strlen("netjail")))
+		return false;
+	return !strcmp(digits, "_guard") || !strcmp(digits, "_hostnat") ||
+	       (*digits && strspn(digits, "0123456789") == strlen(digits));
 }
 
 bool fw_chain_concerns(const struct fw_chain *chain, bool ipv6)

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "fwaccept.h"
+#include "fwdetect.h"
 #include "fwwatch.h"
 #include "log.h"
 
@@ -74,7 +75,7 @@ int fw_watch_open(struct fw_watch *w, const struct jail_host *jh, int other_fd)
 	return w->poll_fd;
 }
 
-/* An event about a table other than netjail's own (inet netjail*)?  The table's name is
+/* An event about a table other than netjail's own?  The table's name is
  * attribute 1 of tables, chains, rules, sets and objects alike. */
 static bool concerns_others(const struct nlmsghdr *nlh, void *data)
 {
@@ -92,8 +93,7 @@ static bool concerns_others(const struct nlmsghdr *nlh, void *data)
 			continue;
 		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
 			return true;
-		return !(nfg->nfgen_family == NFPROTO_INET &&
-			 !strncmp(mnl_attr_get_str(attr), "netjail", 7));
+		return !fw_table_is_netjails(nfg->nfgen_family, mnl_attr_get_str(attr));
 	}
 	return true;
 }

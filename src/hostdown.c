@@ -1,6 +1,7 @@
 /* hostdown.c - tearing a jail's host side down, and giving an uplink back.
  *
- * Order matters: the jail is cut off first (its link down), then its rules and routes go,
+ * Order matters: the jail is cut off first (its link down), then its accept rules in the
+ * host's firewall (fwaccept.c), its routing rules and routes go,
  * then the uplink's settings are put back if it was the last jail there, and only then
  * the uplink's guard, with the jail's nftables table, in one batch.  What the kernel
  * still does after that (freeing the deleted nftables objects a grace period later,
