@@ -6,6 +6,7 @@
 # Legacy iptables (x_tables) with policy DROP cannot be handled: refused with one line.
 set -u
 . "$(dirname "$0")/lab.sh"
+. "$(dirname "$0")/attack.sh"
 lab_enter "$@"
 lab_up
 require_netjail
@@ -18,6 +19,7 @@ if ! lab_writable_etc; then
 	exit 0
 fi
 J=(-i up1 -g 198.51.100.1 --)
+setuid_copy
 
 # snapshot FILE: the host's state (as assert_host_unchanged compares it, stderr too) and
 # iptables-save's output without comments and counters.
@@ -126,8 +128,13 @@ check "Docker: --check says netjail adds its rules to DOCKER-USER" \
 	grep -q '^firewall *ok *table ip filter, chain FORWARD (Docker, policy drop): .* head of DOCKER-USER' \
 	<<<"$(nj --check -i up1 -g 198.51.100.1 2>&1)"
 is "$(seen_source nj "${J[@]}")" 198.51.100.2 "Docker: egress by up1"
+# A user's jail, through the setuid binary: its supervisor keeps only what teardown needs.
 log=$LAB_TMP/docker.log
-nj_bg "${J[@]}" sh -c "$prober" >"$log" 2>&1 </dev/null
+# (setpriv execs netjail: $! is netjail's pid, for the TERM below.)
+setpriv --reuid=65534 --regid=65534 --clear-groups -- "$SUID_NJ" "${J[@]}" sh -c "$prober" \
+	>"$log" 2>&1 </dev/null &
+NJ_PID=$!
+LAB_PIDS+=("$NJ_PID")
 if wait_for 10 jail_links_at_least 1 && wait_for 10 got_since 0 198.51.100.2; then
 	check "Docker: its rules at the head of DOCKER-USER" \
 		test "$(iptables -S DOCKER-USER | sed -n 2,3p | grep -c 'netjail:nj')" = 2
@@ -139,9 +146,9 @@ if wait_for 10 jail_links_at_least 1 && wait_for 10 got_since 0 198.51.100.2; th
 	iptables-restore <"$LAB_TMP/docker.rules"
 	n=$(lines)
 	if wait_for 5 got_since "$n" 198.51.100.2; then
-		ok "iptables-restore while the jail runs: its rules come back, its traffic resumes"
+		ok "iptables-restore while a user's jail runs: its rules come back, its traffic resumes"
 	else
-		not_ok "iptables-restore while the jail runs: its rules come back, its traffic resumes"
+		not_ok "iptables-restore while a user's jail runs: its rules come back, its traffic resumes"
 		diag "$(tail -n +"$((n + 1))" "$log" | sort | uniq -c)" "$(iptables -S DOCKER-USER)"
 	fi
 	check "... in DOCKER-USER, once" \
