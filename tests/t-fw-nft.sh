@@ -128,6 +128,28 @@ is "$rc" 125 "a policy-accept chain whose last rule drops all: refused"
 check "... naming it" grep -qF 'table inet other, chain fw_other (its last rule drops)' <<<"$out"
 nft flush ruleset
 
+# firewalld's table (as its nftables backend writes its forward chain) is never written to:
+# without firewalld letting jails through, the jail is refused, naming firewalld.
+nft -f - <<'RULES'
+table inet firewalld {
+	chain filter_FORWARD {
+		type filter hook forward priority filter + 10; policy accept;
+		ct state { established, related } accept
+		ct status dnat accept
+		iifname "lo" accept
+		reject with icmpx admin-prohibited
+	}
+}
+RULES
+before4=$LAB_TMP/state.before4
+host_state >"$before4"
+out=$(nj -i up1 -g 198.51.100.1 -- true 2>&1); rc=$?
+is "$rc" 125 "firewalld's forward chain ending in reject: refused with 125"
+check "... one line naming firewalld" \
+	test "$(grep -c . <<<"$out")" = 1 -a -n "$(grep -F 'firewalld' <<<"$out")"
+assert_host_unchanged "$before4" "... firewalld's table untouched, nothing left"
+nft flush ruleset
+
 # A chain of family ip6 concerns only a jail with IPv6.
 nft add table ip6 f6
 nft add chain ip6 f6 fw6 '{ type filter hook forward priority 0; policy drop; }'
