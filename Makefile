@@ -22,6 +22,10 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 # Debian's zsh looks in /usr/share/zsh/vendor-completions and /usr/local/share/zsh/site-functions.
 ZSHCOMPDIR  ?= $(if $(filter /usr,$(PREFIX)),/usr/share/zsh/vendor-completions,$(PREFIX)/share/zsh/site-functions)
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+# netjail's firewalld zone and policy: a package (PREFIX=/usr) ships them with firewalld's own,
+# where the admin's /etc/firewalld can still override them; a local install is the admin's
+# own configuration.  firewalld reads both places at start and on `firewall-cmd --reload`.
+FIREWALLDDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/firewalld,/etc/firewalld)
 # What install-caps grants (see SECURITY.md): namespaces and mounts, netlink/nftables,
 # and fsuid 0 for /run/netjail plus the final setgroups/setres[ug]id.
 FILE_CAPS := cap_net_admin,cap_sys_admin,cap_setuid,cap_setgid=p
@@ -39,6 +43,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Iinclude -DNETJAIL_VERSION='"$(VERSION)"' \
              -DNETJAIL_CONF_DIR='"$(SYSCONFDIR)/netjail"' \
              -DNETJAIL_PROFILE_DIR='"$(PROFILEDIR)"' \
+             -DNETJAIL_FIREWALLD_DIR='"$(FIREWALLDDIR)"' \
              $(WARNINGS) $(HARDEN) $(PKG_CFLAGS) $(CFLAGS)
 
 SRCS     := $(wildcard src/*.c)
@@ -168,6 +173,9 @@ install-files: netjail
 	install -m 644 completions/netjail.bash $(DESTDIR)$(BASHCOMPDIR)/netjail
 	install -m 644 completions/_netjail $(DESTDIR)$(ZSHCOMPDIR)/_netjail
 	install -m 644 completions/netjail.fish $(DESTDIR)$(FISHCOMPDIR)/netjail.fish
+	install -d $(DESTDIR)$(FIREWALLDDIR)/zones $(DESTDIR)$(FIREWALLDDIR)/policies
+	install -m 644 firewalld/netjail.xml $(DESTDIR)$(FIREWALLDDIR)/zones/netjail.xml
+	install -m 644 firewalld/netjail-egress.xml $(DESTDIR)$(FIREWALLDDIR)/policies/netjail-egress.xml
 
 install: install-files
 	chmod 4755 $(DESTDIR)$(BINDIR)/netjail

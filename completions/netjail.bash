@@ -102,7 +102,7 @@ _netjail() {
 		[[ $cur == = ]] && cur=''
 	elif [[ -z $opt && $w == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '-i --interface -g --gateway -d --dns -P
-			--publish -p --profile --no-ipv6 -u --user -v --verbose -h --help -V --version
+			--publish -p --profile --no-ipv6 --allow-host -u --user -v --verbose -h --help -V --version
 			--list --json --check --cleanup --desktop-entry' -- "$cur")
 		return
 	elif [[ -z $opt ]]; then

@@ -9,7 +9,7 @@ function __netjail_command
     set -e tokens[1]
     # argparse -s stops at the first non-option, as netjail's getopt_long("+...") does.
     argparse -s i/interface= g/gateway= d/dns= P/publish= p/profile= u/user= \
-        v/verbose h/help V/version no-ipv6 list json check cleanup desktop-entry= -- $tokens 2>/dev/null
+        v/verbose h/help V/version no-ipv6 allow-host list json check cleanup desktop-entry= -- $tokens 2>/dev/null
     or return 1
     test -n "$argv"; and string join0 -- $argv
 end
@@ -81,6 +81,7 @@ complete -c netjail -n $opts -s v -l verbose -d 'Say what is set up and torn dow
 complete -c netjail -n $opts -s h -l help -d 'Show the help'
 complete -c netjail -n $opts -s V -l version -d 'Show the version'
 complete -c netjail -n $opts -l no-ipv6 -d 'No IPv6 in the jail'
+complete -c netjail -n $opts -l allow-host -d "Let the command reach the host's own services"
 complete -c netjail -n $opts -l list -d 'Show the running jails'
 complete -c netjail -n $opts -l json -d 'With --list: as JSON'
 complete -c netjail -n $opts -l check -d 'With -i: tell whether a jail on it would work'

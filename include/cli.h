@@ -33,6 +33,7 @@ struct cli_options {
 	const char *profile;		/* -p, NAME or path: see profile.h */
 	const char *user;		/* -u */
 	bool no_ipv6;			/* --no-ipv6 */
+	bool allow_host;		/* --allow-host: the jail may reach the host's services */
 	bool json;			/* --json, with --list */
 	bool verbose;
 	const char *desktop_entry;	/* --desktop-entry FILE */

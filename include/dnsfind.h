@@ -5,25 +5,40 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "nl.h"
 #include "resolvconf.h"
 
 #define JAIL_RESOLV_CONF_MAX 4096
 
+/* What the jail's nameservers are chosen for. */
+struct dns_request {
+	const char *const *given;	/* -d or the profile's, or none */
+	size_t given_count;
+	int uplink_index;
+	const char *uplink_name;
+	bool ipv6;			/* the jail has IPv6 */
+	bool allow_host;		/* --allow-host: a given server may be the host's own */
+	struct nl *nl;			/* rtnetlink, to tell the host's own addresses */
+};
+
 struct dns_choice {
 	struct nameservers servers;	/* what the jail's resolv.conf names */
+	bool on_host;			/* one of them is the host's own (-d, --allow-host) */
 	char source[160];		/* where they came from, for -v and --check */
 	char resolv_conf[JAIL_RESOLV_CONF_MAX];	/* the jail's /etc/resolv.conf */
 };
 
-/* Choose the jail's nameservers: @given (-d or the profile) if any; else the host's
- * /etc/resolv.conf servers the jail can reach; else, when the host uses a local stub,
- * the upstream servers behind it (the uplink @uplink_index's own servers as
+/* Choose the jail's nameservers: @req->given (-d or the profile) if any; else the servers
+ * of the host's /etc/resolv.conf that are not on the host itself; else, when the host
+ * uses a resolver of its own (a stub on loopback, or dnsmasq or the like on any of the
+ * host's addresses), the upstream servers behind it (the uplink's own servers as
  * systemd-resolved or networkd keep them, then resolved's, NetworkManager's or dnsmasq's
- * list).  IPv6 servers only if @ipv6.  Reads world-readable files as the caller.
- * 0; or -ENOENT with a one-line reason in @why, and @out still holds a resolv.conf
- * (with no server: lookups in the jail fail instead of leaking). */
-int dns_choose(const char *const *given, size_t given_count, int uplink_index,
-	       const char *uplink_name, bool ipv6, struct dns_choice *out,
-	       char *why, size_t why_len);
+ * list).  IPv6 servers only if @req->ipv6.  Reads world-readable files as the caller.
+ * 0; or with a one-line reason in @why: -EADDRNOTAVAIL if a given server is the host's
+ * own (without allow_host), or if the host's resolver is on one of its non-loopback
+ * addresses and nothing is found behind it (the caller refuses: asking it would resolve
+ * by the host's routes); -ENOENT if no server is found otherwise.  @out always holds a
+ * resolv.conf (with no server: lookups in the jail fail instead of leaking). */
+int dns_choose(const struct dns_request *req, struct dns_choice *out, char *why, size_t why_len);
 
 #endif

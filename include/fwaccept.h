@@ -36,13 +36,13 @@ int fw_admit(struct nl *nft, const struct netjail_conf *conf, const char *host_v
 	     bool quiet, struct fw_rules *rules, char *why, size_t why_len);
 
 enum fw_action {
-	FW_PASSES,	/* lets jails through already (their rules, firewalld's zone) */
+	FW_PASSES,	/* lets jails through already (their rules), or firewalld's */
 	FW_INSERT,	/* netjail adds its accept rules there */
 	FW_REFUSE,	/* not netjail's to change: the jail is refused */
 };
-/* What netjail does about blocking chain @chain. */
-enum fw_action fw_action_for(struct nl *nft, const struct netjail_conf *conf,
-			     const struct fw_chain *chain);
+/* What netjail does about blocking chain @chain.  firewalld's passes here: fwfirewalld.c's
+ * firewalld_check judges it (and refuses) first. */
+enum fw_action fw_action_for(const struct netjail_conf *conf, const struct fw_chain *chain);
 /* The one line saying why @chain stops a jail, and what an admin can do, in @why.  -EPERM. */
 int fw_refusal(const struct fw_chain *chain, char *why, size_t why_len);
 
@@ -60,9 +60,5 @@ int fw_remove_orphans(struct nl *nft, const char *host_veth);
 /* The rule an admin would add to @chain to let jails through, for messages:
  * "nft insert rule inet filter forward iifname "nj*" accept". */
 void fw_admin_rules(const struct fw_chain *chain, char *buf, size_t size);
-
-/* firewalld's part (fwfirewalld.c): does firewalld let jails through (netjail's zone
- * installed)?  1 yes, 0 no. */
-int firewalld_ready(struct nl *nft, const struct fw_chain *chain);
 
 #endif

@@ -39,6 +39,7 @@ struct jail_host {
 	bool guard_ipv4, guard_ipv6;	/* netjail turned the uplink's forwarding on */
 	const struct publish *publish;	/* -P: ports forwarded into the jail */
 	size_t publish_count;
+	bool allow_host;		/* --allow-host: no to_host chain in its table */
 	/* Interfaces seen to be other jails' (their veths, live or retired), whose changes
 	 * are no news to this one: a ring of their indexes (hostwatch.c). */
 	int foreign[256];

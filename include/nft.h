@@ -22,6 +22,7 @@ struct nft_jail {
 	/* netjail turned forwarding on for the uplink (IPv4, IPv6): refuse to route anything
 	 * from it but jails' connections */
 	bool guard_ipv4, guard_ipv6;
+	bool allow_host;		/* --allow-host: no to_host chain */
 	bool with_hostnat;		/* also make hostnat.h's table, in the same batch */
 };
 
@@ -29,10 +30,12 @@ struct nft_jail {
 #define NFT_COUNTER_EGRESS "egress"
 #define NFT_COUNTER_FAIL_CLOSED "fail-closed"
 #define NFT_COUNTER_INBOUND "inbound"
+#define NFT_COUNTER_TO_HOST "to-host"
 
 struct nft_counters {
 	uint64_t egress_packets, egress_bytes;	/* forwarded from the jail out of the uplink */
-	uint64_t fail_closed_packets;		/* from the jail towards anything else */
+	/* from the jail towards anything else: forwarded elsewhere, or to the host itself */
+	uint64_t fail_closed_packets;
 	uint64_t inbound_packets;		/* into the jail but for replies and -P, refused */
 };
 

@@ -19,9 +19,10 @@ struct target_user {
 	char home[PATH_MAX];
 };
 
-/* First thing in main: every signal at its default and none blocked (the caller's ignored
- * signals and mask kept for COMMAND), make fds 0-2 valid and close every other inherited
- * fd, become non-dumpable, and hold only the capabilities setup needs, as the calling user's uid (so
+/* First thing in main: every signal at its default but SIGXFSZ ignored, none blocked, each
+ * soft resource limit at its hard one, umask 077 (the caller's ignored signals, mask, limits
+ * and umask kept for COMMAND), make fds 0-2 valid and close every other inherited fd, become
+ * non-dumpable, and hold only the capabilities setup needs, as the calling user's uid (so
  * files are opened with the caller's rights).  0, or -EPERM with the reason in @why. */
 int priv_init(const char **why);
 
@@ -66,12 +67,14 @@ void priv_as_caller_end(struct priv_caller *saved);
 int priv_resolve_target(const char *user_option, struct target_user *target);
 
 /* In the jail child, right before exec: become @target for good (groups, gid, uid, every
- * capability set empty), and check that it cannot be undone.  0 or -errno. */
+ * capability set empty), and check that it cannot be undone; the caller's umask again.
+ * 0 or -errno. */
 int priv_drop(const struct target_user *target);
 
 /* In the jail child, after priv_drop and right before exec: the signals the caller had
- * ignored are ignored again and its signal mask is back, as they would be for COMMAND
- * without netjail (SIGCHLD included: that is COMMAND's own business). */
+ * ignored are ignored again, the others (SIGXFSZ too) at their default, and its signal
+ * mask is back, as they would be for COMMAND without netjail (SIGCHLD included: that is
+ * COMMAND's own business). */
 void priv_give_back_caller_signals(void);
 
 #endif

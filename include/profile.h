@@ -27,6 +27,7 @@ struct profile {
 	struct publish publish[PUBLISH_MAX];
 	size_t publish_count;
 	enum profile_dbus dbus;
+	bool allow_host;		/* "allow_host = yes": as --allow-host */
 	char *command[PROFILE_MAX_WORDS + 1];	/* NULL-terminated; command[0] NULL if unset */
 	const char *setenv[PROFILE_MAX_ENV];	/* "NAME=VALUE" */
 	size_t setenv_count;
@@ -44,7 +45,7 @@ int profile_parse(const char *text, const char *name, struct profile *profile,
 
 /* Fill in what the command line left unset from @profile: the command line wins, option
  * by option (-d and -P replace the profile's whole list; --no-ipv6 or "ipv6 = no" turn IPv6
- * off; the profile's gateway only goes with the profile's interface).  @opts then points
+ * off; "allow_host = yes" is --allow-host; the profile's gateway only goes with the profile's interface).  @opts then points
  * into @profile, which must outlive it. */
 void profile_merge(const struct profile *profile, struct cli_options *opts);
 

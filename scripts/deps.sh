@@ -4,9 +4,9 @@
 # With arguments, installs those packages instead (make lint, make fuzz).
 set -e
 packages="gcc make libc6-dev pkg-config libmnl-dev libnftnl-dev libcap-dev libinih-dev
-iproute2 nftables socat iputils-ping procps util-linux valgrind libcap2-bin
+iproute2 nftables socat iputils-ping procps util-linux valgrind libcap2-bin strace python3
 bash-completion zsh fish groff-base dnsmasq-base xvfb x11-utils xauth dbus-daemon dbus-bin desktop-file-utils
-iptables ufw"
+firewalld iptables ufw"
 [ $# -gt 0 ] && packages="$*"
 missing=""
 for p in $packages; do
@@ -19,15 +19,15 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-# Some packages (ufw) ship a service: installing them must start nothing on this machine.
-# A policy-rc.d that exits 101 forbids invoke-rc.d to start anything; one already there is
-# the machine's and stays.
-rcd=/usr/sbin/policy-rc.d
-if [ ! -e "$rcd" ]; then
-	printf '#!/bin/sh\nexit 101\n' >"$rcd"
-	chmod 0755 "$rcd"
-	trap 'rm -f "$rcd"' EXIT
+# Some of these packages ship a service (firewalld, ufw): installing must never start a daemon on this
+# machine (a firewall daemon would take over the real host's network).  invoke-rc.d asks
+# policy-rc.d; exit 101 means "action forbidden".  Put one there only for the install, if none is.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 0755 "$policy"
+	trap 'rm -f "$policy"' EXIT
 fi
+apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing

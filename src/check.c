@@ -2,7 +2,8 @@
  * anything, each answered on its own line, and a verdict naming the first thing in the way.
  *
  * What it looks at, in the order a run meets them: privileges, the admin's policy and the
- * interface (uplink.c), the IPv4 next hop and address (NAT needs one), IPv6, the addresses
+ * interface (uplink.c), the IPv4 next hop and address (NAT needs one), IPv6, whether
+ * firewalld would let the jail out (fwfirewalld.c), the addresses
  * of -P (publish.c; whether the ports are free is not tried), and the nameservers the jail
  * would use (dnsfind.c: -d, the host's, or those behind its local stub), or why it would
  * have none.
@@ -16,8 +17,10 @@
 #include "check.h"
 #include "dnsfind.h"
 #include "fwcheck.h"
+#include "fwfirewalld.h"
 #include "hostnet.h"
 #include "publish.h"
+#include "rlimits.h"
 #include "uplink.h"
 
 struct verdict {
@@ -79,21 +82,25 @@ static void check_publish(struct verdict *v, struct nl *nl, const struct cli_opt
 }
 
 /* The nameservers run() would give the jail, and where they come from. */
-static void check_dns(struct verdict *v, const struct cli_options *opts, const struct jail_host *jh)
+static void check_dns(struct verdict *v, struct nl *nl, const struct cli_options *opts,
+		      const struct jail_host *jh)
 {
 	struct dns_choice dns;
 	char why[320], detail[400], list[200] = "";
 
-	if (dns_choose(opts->dns, opts->dns_count, jh->uplink.index, jh->uplink.name,
-		       jh->has_ipv6, &dns, why, sizeof(why))) {
+	if (dns_choose(&(struct dns_request){
+		.given = opts->dns, .given_count = opts->dns_count, .uplink_index = jh->uplink.index,
+		.uplink_name = jh->uplink.name, .ipv6 = jh->has_ipv6,
+		.allow_host = opts->allow_host, .nl = nl,
+	}, &dns, why, sizeof(why))) {
 		item(v, false, "dns", why);
 		return;
 	}
 	for (size_t i = 0; i < dns.servers.count; i++)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
 			 dns.servers.addr[i]);
-	snprintf(detail, sizeof(detail), "nameservers %s (from %s), reached by the uplink",
-		 list, dns.source);
+	snprintf(detail, sizeof(detail), "nameservers %s (from %s), reached %s", list, dns.source,
+		 dns.on_host ? "on the host itself (--allow-host)" : "by the uplink");
 	item(v, true, "dns", detail);
 }
 
@@ -104,11 +111,15 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 	struct address_search search = { 0 };
 	struct verdict v = { 0 };
 	char why[320], detail[400], text[INET_ADDRSTRLEN];
+	const char *limits = "the resource limits leave netjail what it needs";
 	const char *uplink = opts->uplink;	/* as typed, until the kernel has named it */
+	bool limits_ok;
 	struct nl nl;
 
 	item(&v, !privilege_problem, "privilege", privilege_problem ? privilege_problem :
 	     "netjail can set up a jail (setuid root, file capabilities or root)");
+	limits_ok = rlimits_check(&limits) == 0;
+	item(&v, limits_ok, "limits", limits);
 	if (nl_open(&nl, NETLINK_ROUTE)) {
 		item(&v, false, "netlink", "cannot open a netlink socket");
 		goto verdict;
@@ -144,11 +155,11 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 		printf("%-10s %s  %s\n", "ipv6", "--  ", why);
 	else
 		printf("%-10s %s  %s\n", "ipv6", "ok  ", "IPv6 too, NAT66 by the uplink");
+	item(&v, !firewalld_check(jh.uplink.name, detail, sizeof(detail)), "firewalld", detail);
 	check_publish(&v, &nl, opts);
+	check_dns(&v, &nl, opts, &jh);
 	nl_close(&nl);
 	fw_check(conf, !opts->no_ipv6 && jh.has_ipv6, firewall_item, &v);
-
-	check_dns(&v, opts, &jh);
 
 verdict:
 	if (v.first_problem)

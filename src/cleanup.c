@@ -7,7 +7,9 @@
  * A jail that ends cleanly drops its slot's file (state_forget_slot), so the slots to
  * look at are those whose file is there and whose lock is free: what is removed is then
  * looked up by that slot's name and table alone, never by reading every jail's links,
- * routes and rules.
+ * routes and rules.  The same for what outlives a jail's slot: a retired link whose
+ * deleter died (its marker's lock is free), and the objects all jails share (while the
+ * "shared" flag says they may exist and no slot is left).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -78,6 +80,27 @@ static void remove_slot(const struct pool_config *cfg, struct nl *nl, struct sta
 	log_verbose("removed the remains of dead jail %s (table %u)", net.host_veth, net.table);
 }
 
+/* Delete retired link @index, whose deleter died (hostdown.c, finish_detached), if it is
+ * still there as ours: a veth of that index named njgone<index>.  Then its marker. */
+static void remove_retired(struct nl *nl, struct state *st, int index)
+{
+	char name[IFNAMSIZ + 16];
+	struct link_info link;
+	int err;
+
+	snprintf(name, sizeof(name), RETIRED_PREFIX "%d", index);
+	if (link_find(nl, name, &link) == 0 && link.index == index &&
+	    strcmp(link.kind, "veth") == 0) {
+		err = link_delete(nl, index);
+		if (err && err != -ENODEV) {
+			log_error("cannot remove %s: %s", name, strerror(-err));
+			return;
+		}
+		log_verbose("removed %s, a dead jail's retired link", name);
+	}
+	state_unmark_retired(st, index);
+}
+
 struct release {
 	struct nl *nl;
 	struct nl nft;		/* opened when first needed */
@@ -101,10 +124,11 @@ int cleanup_dead_jails(struct nl *nl, struct state *st, const struct pool_config
 {
 	unsigned slots = pool_slot_count(cfg);
 	struct release release = { .nl = nl, .st = st };
+	struct state_retired retired = { .count = 0 };
 	int *dead = calloc(slots + 1, sizeof(*dead));
 	int err, cleaned = 0;
 
-	err = dead ? state_claim_dead_slots(st, slots, dead) : -ENOMEM;
+	err = dead ? state_claim_dead_slots(st, slots, dead, &retired) : -ENOMEM;
 	for (unsigned slot = 1; dead && slot <= slots; slot++) {
 		if (dead[slot] < 0)
 			continue;
@@ -114,16 +138,26 @@ int cleanup_dead_jails(struct nl *nl, struct state *st, const struct pool_config
 		}
 		close(dead[slot]);
 	}
+	for (unsigned i = 0; i < retired.count; i++) {
+		if (retired.fd[i] < 0)
+			continue;
+		remove_retired(nl, st, retired.index[i]);
+		close(retired.fd[i]);
+	}
 	if (!err)
 		err = state_for_each_uplink(st, release_uplink, &release);
-	/* The dead were the last: their gate and the host's NAT shortcut go too
-	 * (jail_host_teardown does it for the living). */
-	if (!err && cleaned && !state_has_slots(st, 0)) {
+	/* The dead were the last, or the last jail died between its last slot going and
+	 * the shared objects (the "shared" flag, made before them, outlives them): their
+	 * gate and the host's NAT shortcut go too (jail_host_teardown does it for the
+	 * living). */
+	if (!err && (cleaned || state_marked(st, STATE_SHARED)) && !state_has_slots(st, 0)) {
 		err = gate_remove(nl, cfg);
 		if (!err)
 			err = release.nft.sock ? 0 : nl_open(&release.nft, NETLINK_NETFILTER);
 		if (!err)
 			err = hostnat_remove(&release.nft);
+		if (!err)
+			state_unmark(st, STATE_SHARED);
 	}
 	nl_close(&release.nft);
 	free(dead);

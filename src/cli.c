@@ -15,7 +15,8 @@
 #include "conf.h"
 #include "util.h"
 
-enum { OPT_CLEANUP = 256, OPT_LIST, OPT_NO_IPV6, OPT_JSON, OPT_CHECK, OPT_DESKTOP_ENTRY };
+enum { OPT_CLEANUP = 256, OPT_LIST, OPT_NO_IPV6, OPT_JSON, OPT_CHECK, OPT_DESKTOP_ENTRY,
+       OPT_ALLOW_HOST };
 
 const char cli_usage[] =
 	"Usage: netjail [OPTIONS] [--] COMMAND [ARG]...\n"
@@ -34,6 +35,8 @@ const char cli_usage[] =
 	"  -p, --profile NAME|FILE options and command from a profile (see netjail.profile(5));\n"
 	"                          the command line wins\n"
 	"      --no-ipv6           no IPv6 in the jail, even if the uplink has it\n"
+	"      --allow-host        let the command connect to the host's own services (on\n"
+	"                          any of its addresses); by default it cannot\n"
 	"  -u, --user USER         run COMMAND as USER (root only)\n"
 	"  -v, --verbose           say what is set up and torn down\n"
 	"  -h, --help              show this help\n"
@@ -63,6 +66,7 @@ static const struct option long_options[] = {
 	{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "no-ipv6", no_argument, NULL, OPT_NO_IPV6 },
+	{ "allow-host", no_argument, NULL, OPT_ALLOW_HOST },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "desktop-entry", required_argument, NULL, OPT_DESKTOP_ENTRY },
@@ -136,6 +140,9 @@ static int take_option(int opt, const char *arg, char *const *argv, struct cli_o
 		return 0;
 	case OPT_NO_IPV6:
 		opts->no_ipv6 = true;
+		return 0;
+	case OPT_ALLOW_HOST:
+		opts->allow_host = true;
 		return 0;
 	/* optopt: a short option's char (negative above 0x7f), or 0, or the value of a long
 	 * option given an argument it does not take ("--list=x": OPT_LIST, not a char). */

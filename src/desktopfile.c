@@ -29,8 +29,8 @@
 #include "textfile.h"
 #include "util.h"
 
-/* -i -g -p, 4 -d and 8 -P with their values, --no-ipv6, -v, the path, NULL. */
-#define PREFIX_MAX_WORDS (1 + 2 * (3 + CLI_MAX_DNS + PUBLISH_MAX) + 2 + 1)
+/* -i -g -p, 4 -d and 8 -P with their values, --no-ipv6, --allow-host, -v, the path, NULL. */
+#define PREFIX_MAX_WORDS (1 + 2 * (3 + CLI_MAX_DNS + PUBLISH_MAX) + 3 + 1)
 
 struct command_line {
 	const char *words[PREFIX_MAX_WORDS];
@@ -127,6 +127,8 @@ static int build_command_line(const struct cli_options *opts, struct command_lin
 	}
 	if (!err && opts->no_ipv6)
 		err = add_word(cl, "--no-ipv6");
+	if (!err && opts->allow_host)
+		err = add_word(cl, "--allow-host");
 	if (!err && opts->verbose)
 		err = add_word(cl, "-v");
 	if (err)

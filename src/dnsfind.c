@@ -13,6 +13,13 @@
  *   /run/NetworkManager/no-stub-resolv.conf       NetworkManager's list behind its stub
  *   /run/dnsmasq/resolv.conf                      Debian's dnsmasq with resolvconf
  * The uplink's own servers come first: they are the ones its network answers.
+ *
+ * A resolver on any other address of the host's (dnsmasq on a LAN or bridge address, a
+ * resolver on the uplink's own address) is the same thing as a stub: the jail's query would
+ * be answered by the host, which resolves by its own routes, not by the uplink.  The jail
+ * cannot reach the host anyway (nft.c's to_host chain); so such a server is never the
+ * jail's, and the servers behind it are looked for as behind a stub.  If none is found,
+ * netjail refuses (the caller), rather than give the jail a resolv.conf that only times out.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +27,7 @@
 #include <string.h>
 
 #include "dnsfind.h"
+#include "hostlocal.h"
 #include "textfile.h"
 
 #define HOST_RESOLV_CONF "/etc/resolv.conf"
@@ -50,9 +58,29 @@ static void from_resolv_conf(const char *path, struct nameservers *out)
 	free(text);
 }
 
-/* The servers behind the host's local stub, the uplink's own first.  Sets @source. */
-static void behind_stub(int uplink_index, const char *uplink_name, bool ipv6,
-			struct nameservers *out, char *source, size_t source_size)
+/* Drop the servers on the host itself (after nameservers_keep_reachable has dropped those
+ * on loopback); the first one dropped goes to @first if it is still empty.  A server that
+ * cannot be told apart counts as the host's: better no server than a leak. */
+static void drop_host_own(struct nl *nl, struct nameservers *ns, char *first, size_t first_size)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < ns->count; i++) {
+		if (host_local_address(nl, ns->addr[i])) {
+			if (!first[0])
+				snprintf(first, first_size, "%s", ns->addr[i]);
+			continue;
+		}
+		if (kept != i)
+			memcpy(ns->addr[kept], ns->addr[i], sizeof(ns->addr[i]));
+		kept++;
+	}
+	ns->count = kept;
+}
+
+/* The servers behind the host's own resolver, the uplink's own first.  Sets @source. */
+static void behind_stub(const struct dns_request *req, struct nameservers *out, char *own,
+			size_t own_size, char *source, size_t source_size)
 {
 	static const char *const lists[] = {
 		"/run/systemd/resolve/resolv.conf",
@@ -61,58 +89,90 @@ static void behind_stub(int uplink_index, const char *uplink_name, bool ipv6,
 	};
 	char path[64];
 
-	snprintf(path, sizeof(path), "/run/systemd/resolve/netif/%d", uplink_index);
+	snprintf(path, sizeof(path), "/run/systemd/resolve/netif/%d", req->uplink_index);
 	from_link_state(path, "SERVERS", out);
-	snprintf(path, sizeof(path), "/run/systemd/netif/links/%d", uplink_index);
+	snprintf(path, sizeof(path), "/run/systemd/netif/links/%d", req->uplink_index);
 	from_link_state(path, "DNS", out);
-	nameservers_keep_reachable(out, ipv6);
+	nameservers_keep_reachable(out, req->ipv6);
+	drop_host_own(req->nl, out, own, own_size);
 	if (out->count) {
 		snprintf(source, source_size, "%s's own servers, behind the host's local resolver",
-			 uplink_name);
+			 req->uplink_name);
 		return;
 	}
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]) && !out->count; i++) {
 		from_resolv_conf(lists[i], out);
-		nameservers_keep_reachable(out, ipv6);
+		nameservers_keep_reachable(out, req->ipv6);
+		drop_host_own(req->nl, out, own, own_size);
 		snprintf(source, source_size, "%s, behind the host's local resolver", lists[i]);
 	}
 }
 
-int dns_choose(const char *const *given, size_t given_count, int uplink_index,
-	       const char *uplink_name, bool ipv6, struct dns_choice *out,
-	       char *why, size_t why_len)
+/* -d or the profile's: as given, but for an address of the host's other than loopback
+ * (which is the jail's own loopback, where the user may run a resolver). */
+static int take_given(const struct dns_request *req, struct dns_choice *out, char *why,
+		      size_t why_len)
+{
+	for (size_t i = 0; i < req->given_count && i < NAMESERVERS_MAX; i++) {
+		const char *addr = req->given[i];
+
+		if (!nameserver_is_host_local(addr) && host_local_address(req->nl, addr)) {
+			if (!req->allow_host) {
+				snprintf(why, why_len, "nameserver %s is this host's own address: the "
+					 "jail cannot reach the host (and its resolver would not use %s): "
+					 "pass another --dns ADDR, or --allow-host", addr,
+					 req->uplink_name);
+				return -EADDRNOTAVAIL;
+			}
+			out->on_host = true;
+		}
+		snprintf(out->servers.addr[out->servers.count++], INET6_ADDRSTRLEN, "%s", addr);
+	}
+	snprintf(out->source, sizeof(out->source), "--dns or the profile");
+	return 0;
+}
+
+int dns_choose(const struct dns_request *req, struct dns_choice *out, char *why, size_t why_len)
 {
 	struct nameservers host = { .count = 0 };
-	char *host_text = read_optional(HOST_RESOLV_CONF);
+	char *host_text = read_optional(HOST_RESOLV_CONF), own[INET6_ADDRSTRLEN] = "";
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (host_text)
 		nameservers_from_resolv_conf(host_text, &host);
-	if (given_count) {
-		for (size_t i = 0; i < given_count && i < NAMESERVERS_MAX; i++)
-			snprintf(out->servers.addr[out->servers.count++], INET6_ADDRSTRLEN, "%s", given[i]);
-		snprintf(out->source, sizeof(out->source), "--dns or the profile");
+	if (req->given_count) {
+		err = take_given(req, out, why, why_len);
 	} else {
 		out->servers = host;
-		nameservers_keep_reachable(&out->servers, ipv6);
+		nameservers_keep_reachable(&out->servers, req->ipv6);
+		drop_host_own(req->nl, &out->servers, own, sizeof(own));
 		snprintf(out->source, sizeof(out->source), "%s", HOST_RESOLV_CONF);
 	}
-	/* Only a stub on the host's loopback: look behind it. */
-	if (!out->servers.count && host.count)
-		behind_stub(uplink_index, uplink_name, ipv6, &out->servers, out->source,
-			    sizeof(out->source));
-	if (!out->servers.count) {
-		if (host.count)
+	/* Only resolvers on the host itself: look behind them. */
+	if (!err && !out->servers.count && host.count)
+		behind_stub(req, &out->servers, own, sizeof(own), out->source, sizeof(out->source));
+	if (!err && !out->servers.count) {
+		if (own[0]) {
+			snprintf(why, why_len, "no nameserver for the jail: the host's resolver is on its "
+				 "own address %s (it would resolve by the host's routes, not by %s), and "
+				 "the servers behind it were not found: pass --dns ADDR", own,
+				 req->uplink_name);
+			err = -EADDRNOTAVAIL;
+		} else if (host.count) {
 			snprintf(why, why_len, "no nameserver for the jail: %s names only %s, which the "
 				 "jail cannot reach, and the servers behind it were not found: "
 				 "pass --dns ADDR", HOST_RESOLV_CONF, host.addr[0]);
-		else
+			err = -ENOENT;
+		} else {
 			snprintf(why, why_len, "no nameserver for the jail: %s names none the jail can "
 				 "reach: pass --dns ADDR", HOST_RESOLV_CONF);
+			err = -ENOENT;
+		}
 		snprintf(out->source, sizeof(out->source), "none found");
-		err = -ENOENT;
 	}
+	if (err)
+		out->servers.count = 0;
 	if (resolv_conf_for_jail(&out->servers, host_text, out->resolv_conf,
 				 sizeof(out->resolv_conf)))
 		/* The host's search/options lines did not fit: the servers alone. */

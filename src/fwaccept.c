@@ -18,7 +18,7 @@
  * Other tools' tables are not netjail's to edit: a chain of an unknown table that would drop
  * the jail's traffic stops the jail before it starts, unless the admin named it in
  * netjail.conf's [firewall] insert_into.  firewalld rewrites its table on every reload, so it
- * gets a zone of its own instead (firewalld_ready()).  Legacy iptables (x_tables) cannot be
+ * gets a zone of its own instead, and fwfirewalld.c judges its table.  Legacy iptables (x_tables) cannot be
  * reached through nftables at all.
  */
 #include <errno.h>
@@ -33,15 +33,6 @@
 #include "fwaccept.h"
 #include "log.h"
 #include "nftbatch.h"
-
-/* STUB until the firewalld branch merges (src/fwfirewalld.c): weak, so its definition takes
- * over.  "Not ready": a firewalld that drops forwarded traffic stops the jail. */
-__attribute__((weak)) int firewalld_ready(struct nl *nft, const struct fw_chain *chain)
-{
-	(void)nft;
-	(void)chain;
-	return 0;
-}
 
 static void comment_of(const char *host_veth, char *buf, size_t size)
 {
@@ -107,14 +98,15 @@ int fw_legacy_refusal(const struct fw_report *report, bool ipv6, char *why, size
 	return -EPERM;
 }
 
-enum fw_action fw_action_for(struct nl *nft, const struct netjail_conf *conf,
-			      const struct fw_chain *chain)
+enum fw_action fw_action_for(const struct netjail_conf *conf, const struct fw_chain *chain)
 {
 	if (chain->allows_jail)
 		return FW_PASSES;
 	switch (chain->owner) {
 	case FW_OWNER_FIREWALLD:
-		return firewalld_ready(nft, chain) ? FW_PASSES : FW_REFUSE;
+		/* firewalld_check (fwfirewalld.c) judges its table, before this, in the run
+		 * and in --check: a jail gets here only if firewalld lets it out. */
+		return FW_PASSES;
 	case FW_OWNER_UNKNOWN:
 		return conf_allows_insert(conf, chain->family, chain->table, chain->chain) ?
 		       FW_INSERT : FW_REFUSE;
@@ -173,7 +165,7 @@ int fw_admit(struct nl *nft, const struct netjail_conf *conf, const char *host_v
 
 		if (!fw_chain_concerns(c, ipv6))
 			continue;
-		switch (fw_action_for(nft, conf, c)) {
+		switch (fw_action_for(conf, c)) {
 		case FW_PASSES:
 			continue;
 		case FW_REFUSE:

@@ -16,7 +16,7 @@
 /* A name that only rules for all jails ("nj*", "nj+") match: no jail's link is called so. */
 #define ANY_JAIL "nj"
 
-static void report_chain(struct nl *nft, const struct netjail_conf *conf,
+static void report_chain(const struct netjail_conf *conf,
 			 const struct fw_chain *c, bool ipv6, fw_item_fn item, void *ctx)
 {
 	char where[3 * FW_NAME_MAX + 64], detail[1024];
@@ -29,9 +29,10 @@ static void report_chain(struct nl *nft, const struct netjail_conf *conf,
 		item(ctx, true, WHAT, detail);
 		return;
 	}
-	switch (fw_action_for(nft, conf, c)) {
+	switch (fw_action_for(conf, c)) {
 	case FW_PASSES:
-		snprintf(detail, sizeof(detail), "%s: lets jails through already", where);
+		snprintf(detail, sizeof(detail), "%s: %s", where, c->owner == FW_OWNER_FIREWALLD ?
+			 "firewalld's, judged on the firewalld line" : "lets jails through already");
 		item(ctx, true, WHAT, detail);
 		break;
 	case FW_INSERT:
@@ -65,7 +66,7 @@ void fw_check(const struct netjail_conf *conf, bool ipv6, fw_item_fn item, void 
 		return;
 	}
 	for (unsigned i = 0; i < report.count; i++)
-		report_chain(&nft, conf, &report.chains[i], ipv6, item, ctx);
+		report_chain(conf, &report.chains[i], ipv6, item, ctx);
 	if (report.truncated)	/* a run refuses then, as it cannot tell */
 		item(ctx, false, WHAT, "more forward chains that drop what they do not accept than "
 		     "netjail reads: it cannot tell whether a jail would work");

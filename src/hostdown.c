@@ -6,7 +6,11 @@
  * the uplink's guard, with the jail's nftables table, in one batch.  What the kernel
  * still does after that (freeing the deleted nftables objects a grace period later,
  * removing the veth pair with the jail's namespace) is left to it, and to a child that
- * holds nothing but the nftables socket (finish_detached): netjail does not wait for it.
+ * holds nothing but the nftables socket and the retired link's marker (finish_detached):
+ * netjail does not wait for it.  What outlives a netjail killed half-way (by its user,
+ * who may) is found again by the next cleanup: a slot's file, an uplink's record, a
+ * retired link's marker, the "shared" flag, each made before what it stands for and
+ * dropped after it is gone (state.h).
  */
 #include <errno.h>
 #include <linux/membarrier.h>
@@ -50,14 +54,18 @@ static int uplink_restore_if_unused(struct nl *nl, struct state *st, const char 
 		if (!err)
 			err = link_set_inet_conf(nl, link.index, IPV4_DEVCONF_SRC_VMARK,
 						 record.src_valid_mark);
-		if (!err && ipv6_conf_get(uplink, FORCE_FORWARDING, &force_forwarding6) == 0 &&
+		/* Unknown (it could not be read): no jail changed it, nothing to put back. */
+		if (!err && record.force_forwarding6 != UPLINK_UNKNOWN &&
+		    ipv6_conf_get(uplink, FORCE_FORWARDING, &force_forwarding6) == 0 &&
 		    force_forwarding6 != record.force_forwarding6)
 			err = ipv6_conf_set(uplink, FORCE_FORWARDING, record.force_forwarding6);
 		if (err)
 			return err;
 	}
-	log_verbose("restored forwarding=%u src_valid_mark=%u force_forwarding(IPv6)=%u on %s",
-		    record.forwarding, record.src_valid_mark, record.force_forwarding6, uplink);
+	log_verbose("restored forwarding=%u src_valid_mark=%u%s on %s", record.forwarding,
+		    record.src_valid_mark, record.force_forwarding6 == UPLINK_UNKNOWN ? "" :
+		    record.force_forwarding6 ? " force_forwarding(IPv6)=1" : " force_forwarding(IPv6)=0",
+		    uplink);
 	return 1;
 }
 
@@ -82,13 +90,15 @@ int uplink_release_if_unused(struct nl *nl, struct nl *nft, struct state *st, co
  * the /30 and the slot are free for the next jail at once, and --list and --cleanup do
  * not take it for a jail.  If processes outlive COMMAND in the jail, its namespace stays;
  * finish_detached() deletes the link then.  Returns the index of the link left for
- * finish_detached(), 0 (gone, or deleted here because it could not be renamed), or
- * -errno if it is still there as the jail's. */
-static int retire_link(struct jail_host *jh, struct nl *nl)
+ * finish_detached(), with its marker's held lock in @mark_fd (state_mark_retired), 0
+ * (gone, or deleted here because it could not be renamed or marked), or -errno if it is
+ * still there as the jail's. */
+static int retire_link(struct jail_host *jh, struct nl *nl, struct state *st, int *mark_fd)
 {
 	char name[IFNAMSIZ + 16];
 	int err = link_set_down(nl, jh->host_index);
 
+	*mark_fd = -1;
 	if (err == -ENODEV)
 		return 0;
 	snprintf(name, sizeof(name), RETIRED_PREFIX "%d", jh->host_index);
@@ -96,10 +106,20 @@ static int retire_link(struct jail_host *jh, struct nl *nl)
 	 * link keeps its IPv4 addresses; the kernel removes the IPv6 ones.) */
 	if (!err)
 		err = addr_delete(nl, jh->host_index, jh->net.host_addr, JAIL_PREFIX);
+	/* Marked first: once renamed, only the marker says it is ours to delete, should its
+	 * deleter (this netjail, then finish_detached's child; the user can kill both) die. */
 	if ((!err || err == -EADDRNOTAVAIL) && strlen(name) < IFNAMSIZ &&
-	    link_retire(nl, jh->host_index, name) == 0)
-		return jh->host_index;
-	err = link_delete(nl, jh->host_index);
+	    (*mark_fd = state_mark_retired(st, jh->host_index)) >= 0) {
+		if (link_retire(nl, jh->host_index, name) == 0)
+			return jh->host_index;
+		close(*mark_fd);
+		*mark_fd = -1;
+		err = link_delete(nl, jh->host_index);
+		if (!err || err == -ENODEV)
+			state_unmark_retired(st, jh->host_index);
+	} else {
+		err = link_delete(nl, jh->host_index);
+	}
 	if (err && err != -ENODEV) {
 		log_error("cannot remove %s: %s", jh->net.host_veth, strerror(-err));
 		return err;
@@ -107,38 +127,61 @@ static int retire_link(struct jail_host *jh, struct nl *nl)
 	return 0;
 }
 
+/* Close every descriptor but those in @keep (-1: none). */
+static void close_all_but(const int *keep, size_t count)
+{
+	int high = -1;
+
+	for (size_t i = 0; i < count; i++)
+		high = keep[i] > high ? keep[i] : high;
+	for (int fd = 0; fd < high; fd++) {
+		bool kept = false;
+
+		for (size_t i = 0; i < count; i++)
+			kept |= keep[i] == fd;
+		if (!kept)
+			close(fd);
+	}
+	close_range((unsigned)(high + 1), ~0u, 0);
+}
+
 /* What is left once the jail is cut off and its table and rules are gone is the kernel's
  * to finish, and waiting for it would double netjail's run time: the last close of a
  * NETLINK_NETFILTER socket waits, holding nftables' commit mutex, until the objects its
  * batches deleted are freed an RCU grace period later (nft_rcv_nl_event flushes the
  * destroy work), and deleting a link waits for an RCU barrier.  A child holding nothing
- * but the nftables socket does it instead: it waits out a grace period holding no lock
+ * but the nftables socket (and the state directory and the lock of the retired link's
+ * marker, @mark_fd, to drop it) does it instead: it waits out a grace period holding no lock
  * (membarrier), so its close finds nothing left to wait for and does not stall the next
  * jail's interface (nf_tables_netdev_event takes the same mutex); then, if processes that
  * outlived COMMAND keep the jail's namespace alive, it deletes the retired link
- * @retired.  Only for a socket that owns no table any more: an owner's close removes its
- * table, and that must happen before netjail exits. */
-static void finish_detached(struct nl *nft, int retired)
+ * @retired.  Killed before that (it runs as the user), it leaves the marker unlocked, for
+ * cleanup_dead_jails.  Only for a socket that owns no table any more: an owner's close
+ * removes its table, and that must happen before netjail exits. */
+static void finish_detached(struct nl *nft, struct state *st, int retired, int mark_fd)
 {
-	int fd = nft->sock ? mnl_socket_get_fd(nft->sock) : -1;
+	int keep[] = { nft->sock ? mnl_socket_get_fd(nft->sock) : -1, st->dir_fd, mark_fd };
 	pid_t pid = fork();
 
 	if (pid == 0) {
 		char name[IFNAMSIZ + 16];
 		struct link_info link;
 		struct nl nl;
+		int gone = -1;
 
-		if (fd > 0)
-			close_range(0, (unsigned)fd - 1, 0);
-		close_range((unsigned)(fd + 1), ~0u, 0);
+		close_all_but(keep, sizeof(keep) / sizeof(keep[0]));
 		syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
 		nl_close(nft);
 		snprintf(name, sizeof(name), RETIRED_PREFIX "%d", retired);
 		if (retired && nl_open(&nl, NETLINK_ROUTE) == 0) {
-			if (link_find(&nl, name, &link) == 0 && link.index == retired)
-				link_delete(&nl, retired);
+			gone = link_find(&nl, name, &link);
+			if (gone == 0 && link.index == retired)
+				gone = link_delete(&nl, retired);
 			nl_close(&nl);
 		}
+		/* Its marker goes with it; its lock goes with this process. */
+		if (mark_fd >= 0 && (gone == 0 || gone == -ENODEV))
+			state_unmark_retired(st, retired);
 		_exit(0);
 	}
 	nl_close(nft);	/* without a child (fork failed), this close waits instead */
@@ -146,10 +189,15 @@ static void finish_detached(struct nl *nft, int retired)
 		struct nl nl;
 
 		if (nl_open(&nl, NETLINK_ROUTE) == 0) {
-			link_delete(&nl, retired);
+			int err = link_delete(&nl, retired);
+
+			if (mark_fd >= 0 && (!err || err == -ENODEV))
+				state_unmark_retired(st, retired);
 			nl_close(&nl);
 		}
 	}
+	if (mark_fd >= 0)
+		close(mark_fd);	/* the child holds the marker's lock now */
 }
 
 /* Delete the jail's table (if @table), the guards in @guards (if any) and, if @hostnat,
@@ -212,13 +260,14 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 			const struct pool_config *cfg)
 {
 	struct rule_info rules[JAIL_RULES];
-	int err, count, released, retired = 0;
+	int err, count, released, retired = 0, mark_fd = -1;
 	bool clean = true;	/* nothing left: the slot's file can go */
+	bool last, hostnat_gone = false;
 
 	/* Cut the jail off first: while its link is up, a process left in it could still
 	 * send, and without the nftables table that would leave the uplink un-NATed. */
 	if (jh->host_index) {
-		retired = retire_link(jh, nl);
+		retired = retire_link(jh, nl, st, &mark_fd);
 		clean = retired >= 0;
 		if (retired < 0)
 			retired = 0;
@@ -264,7 +313,9 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 	/* The last jail takes the host's NAT shortcut with it (a jail that got as far as
 	 * nftables wrote it).  A dead jail's slot keeps it, as it keeps the gate, until
 	 * cleanup_dead_jails() removes both. */
-	err = jh->nft.sock ? remove_nft(jh, released > 0, !state_has_slots(st, jh->net.slot)) : 0;
+	last = jh->nft.sock && !state_has_slots(st, jh->net.slot);
+	err = jh->nft.sock ? remove_nft(jh, released > 0, last) : 0;
+	hostnat_gone = last && !err;
 	if (err) {
 		log_error("cannot remove the nftables table, the guard of %s or the NAT shortcut: %s",
 			  jh->uplink.name, nl_reason(err));
@@ -276,12 +327,17 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 	 * before netjail exits, and so does the link then. */
 	if (jh->has_table) {
 		nl_close(&jh->nft);
-		if (retired)
-			link_delete(nl, retired);
+		if (retired) {
+			err = link_delete(nl, retired);
+			if (!err || err == -ENODEV)
+				state_unmark_retired(st, retired);
+		}
+		if (mark_fd >= 0)
+			close(mark_fd);
 	} else if (jh->nft.sock || retired) {
 		if (!jh->nft.sock)
 			nl_open(&jh->nft, NETLINK_NETFILTER);	/* if not, the child has none */
-		finish_detached(&jh->nft, retired);
+		finish_detached(&jh->nft, st, retired, mark_fd);
 	}
 	if (jh->joined_uplink)
 		close(jh->uplink_fd);
@@ -292,10 +348,14 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 		close(jh->slot_fd);
 	}
 	jh->slot_fd = -1;
-	/* The last jail out takes the gate with it (a dead one's slot keeps it for cleanup). */
+	/* The last jail out takes the gate with it (a dead one's slot keeps it for cleanup),
+	 * and then the flag that says the shared objects may exist: until they are all gone,
+	 * it makes cleanup_dead_jails look for them, should this netjail die meanwhile. */
 	if (!state_has_slots(st, 0)) {
 		err = gate_remove(nl, cfg);
 		if (err)
 			log_error("cannot remove the jails' routing rules: %s", strerror(-err));
+		else if (hostnat_gone)
+			state_unmark(st, STATE_SHARED);
 	}
 }

@@ -271,11 +271,15 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 
 	if (!jh->uplink.has_inet_conf)
 		return -EOPNOTSUPP;
-	if (ipv6_conf_get(jh->uplink.name, FORCE_FORWARDING, &now.force_forwarding6) ||
-	    now.force_forwarding6 > 1)
-		now.force_forwarding6 = 0;	/* no such setting (or no IPv6): nothing to restore */
+	/* Not read (no such setting, no IPv6 there, or the read failed): unknown, which is
+	 * never written back, and a jail with IPv6, which turns it on, does not start. */
+	err = ipv6_conf_get(jh->uplink.name, FORCE_FORWARDING, &now.force_forwarding6);
+	if (err || now.force_forwarding6 > 1)
+		now.force_forwarding6 = UPLINK_UNKNOWN;
+	if (jh->has_ipv6 && now.force_forwarding6 == UPLINK_UNKNOWN)
+		return err ? err : -ERANGE;
 	record = now;
-	err = state_remember_uplink(st, jh->uplink.name, &record);
+	err = state_remember_uplink(st, jh->uplink.name, &record, false);
 	if (!err)
 		err = state_recall_uplink(st, jh->uplink.name, &record);
 	if (err == -EINVAL) {
@@ -284,9 +288,16 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 			  jh->uplink.name);
 		state_forget_uplink(st, jh->uplink.name);
 		record = now;
-		err = state_remember_uplink(st, jh->uplink.name, &record);
+		err = state_remember_uplink(st, jh->uplink.name, &record, false);
 		if (!err)
 			err = state_recall_uplink(st, jh->uplink.name, &record);
+	}
+	/* Kept unknown, read now: no netjail changed it meanwhile (one that would have
+	 * completed the record first, under the same lock), so now is still before. */
+	if (!err && record.force_forwarding6 == UPLINK_UNKNOWN &&
+	    now.force_forwarding6 != UPLINK_UNKNOWN) {
+		record.force_forwarding6 = now.force_forwarding6;
+		err = state_remember_uplink(st, jh->uplink.name, &record, true);
 	}
 	if (err)
 		return err;
@@ -324,7 +335,10 @@ int jail_host_prepare(struct jail_host *jh, struct nl *nl, struct state *st,
 	/* Table T and the rules, in one message the kernel carries out in order.  If one
 	 * fails, the others may still have been made; teardown removes whatever exists. */
 	*step = "add the jail's routes and rules";
-	err = nl_batch_begin(nl);
+	/* Flagged before the gate (and the NAT shortcut, at setup) exist: see state.h. */
+	err = state_mark(st, STATE_SHARED);
+	if (!err)
+		err = nl_batch_begin(nl);
 	if (err)
 		return err;
 	queue_jail_routes(jh, nl, false);
@@ -355,6 +369,7 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_confi
 		.publish = jh->publish, .publish_count = jh->publish_count,
 		.has_ipv6 = jh->has_ipv6, .jail_addr6 = jh->net.jail_addr6,
 		.guard_ipv4 = jh->guard_ipv4, .guard_ipv6 = jh->guard_ipv6,
+		.allow_host = jh->allow_host,
 	};
 	char alias[LINK_ALIAS_MAX];
 	struct link_info host;
@@ -414,8 +429,9 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_confi
 	}
 	jh->has_table = !err;
 	if (!err)
-		log_verbose("nftables table %s: connection mark, NAT, kill switch%s", nft.table,
-			    jh->publish_count ? ", published ports" : "");
+		log_verbose("nftables table %s: connection mark, NAT, kill switch%s%s", nft.table,
+			    jh->publish_count ? ", published ports" : "",
+			    jh->allow_host ? "" : ", the host kept out of reach");
 	return err;
 }
 

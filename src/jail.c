@@ -10,7 +10,8 @@
  *      eth0, address, default route) through its own rtnetlink socket.
  *   3. drops privileges for good (priv_drop), arranges to die with the supervisor, and,
  *      if it runs COMMAND as another user than the caller (root's -u, sudo), starts a new
- *      session without a controlling terminal; execs.
+ *      session without a controlling terminal; gives back the caller's signal state and
+ *      resource limits; execs.
  * It must not touch the host namespace, and it never returns to the caller.
  *
  * Another user's COMMAND must not share the caller's terminal as its controlling tty: it
@@ -51,6 +52,7 @@
 #include "link.h"
 #include "log.h"
 #include "nl.h"
+#include "rlimits.h"
 #include "route.h"
 #include "util.h"
 
@@ -230,8 +232,15 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 		log_error("cannot give the command a session of its own: %s", strerror(errno));
 		_exit(EXIT_NETJAIL_FAILED);
 	}
-	/* What the caller ignored and blocked is COMMAND's again (priv_init took it away). */
+	/* What the caller ignored and blocked, and its resource limits, are COMMAND's again
+	 * (priv_init took them away).  Limits only go down here: this cannot fail, but if it
+	 * did, COMMAND must not run with more than the caller had. */
 	priv_give_back_caller_signals();
+	err = rlimits_give_back_to_caller();
+	if (err) {
+		log_error("cannot give back the caller's resource limits: %s", strerror(-err));
+		_exit(EXIT_NETJAIL_FAILED);
+	}
 	execvp(command[0], command);
 	err = errno;
 	log_error("cannot run '%s': %s", printable(command[0], shown, sizeof(shown)), strerror(err));

@@ -59,14 +59,18 @@ static int write_scratch(const char *name, const char *text)
 {
 	char path[64];
 	size_t len = strlen(text);
+	ssize_t written;
 	int fd, err = 0;
 
 	snprintf(path, sizeof(path), SCRATCH "/%s", name);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return -errno;
-	if (write(fd, text, len) != (ssize_t)len)
-		err = -EIO;
+	/* Readable by COMMAND whatever the umask (netjail's is 077). */
+	if (fchmod(fd, 0644))
+		err = -errno;
+	else if ((written = write(fd, text, len)) != (ssize_t)len)
+		err = written < 0 ? -errno : -EIO;	/* EFBIG past the file size limit */
 	close(fd);
 	return err;
 }

@@ -1,7 +1,8 @@
 /* main.c - drive one run of netjail.
  *
- *   parse (no side effects) -> check the uplink and gateway (read only) -> lock, clean up
- *   after dead jails, count the caller's live ones, claim a slot -> start the child in its
+ *   parse (no side effects) -> check the uplink, gateway, firewalld (read only) -> lock, clean up
+ *   after dead jails, count the caller's live ones, claim a slot, open the host's firewall for
+ *   it (fwaccept.c; or refuse) -> start the child in its
  *   namespaces, and meanwhile build what of the host side needs no jail -> the rest of it
  *   -> unlock, let the child exec COMMAND -> supervise -> lock, tear down, exit with
  *   COMMAND's status.
@@ -27,6 +28,7 @@
 #include "desktop.h"
 #include "desktopenv.h"
 #include "dnsfind.h"
+#include "fwfirewalld.h"
 #include "fwwatch.h"
 #include "hostnet.h"
 #include "ipv6conf.h"
@@ -41,6 +43,7 @@
 #include "publish.h"
 #include "resolvconf.h"
 #include "running.h"
+#include "rlimits.h"
 #include "route.h"
 #include "state.h"
 #include "textfile.h"
@@ -64,10 +67,14 @@ static void open_rtnl(struct nl *nl)
 		die("cannot open a netlink socket: %s", strerror(-err));
 }
 
-static void open_state(struct state *st, struct nl *nl)
+/* Open and lock the state of @nl's network namespace; false if it has none and is not to
+ * get one (!@create). */
+static bool open_state(struct state *st, struct nl *nl, bool create)
 {
-	int err = state_open(st, nl);
+	int err = state_open(st, nl, create);
 
+	if (err == -ENOENT && !create)
+		return false;
 	if (err)
 		die("cannot use the state directory %s: %s", STATE_ROOT, strerror(-err));
 	err = state_lock(st);
@@ -76,6 +83,7 @@ static void open_state(struct state *st, struct nl *nl)
 		    STATE_ROOT, STATE_LOCK_WAIT_SECONDS);
 	if (err)
 		die("cannot lock %s: %s", STATE_ROOT, strerror(-err));
+	return true;
 }
 
 static void load_conf(struct netjail_conf *conf)
@@ -130,16 +138,21 @@ struct jail_view {
 	struct desktop_plan desktop;
 };
 
-static void plan_jail_view(const struct cli_options *opts, const struct jail_host *jh,
-			   const struct target_user *target, struct env_changes *env,
-			   struct jail_view *view)
+static void plan_jail_view(struct nl *nl, const struct cli_options *opts,
+			   const struct jail_host *jh, const struct target_user *target,
+			   struct env_changes *env, struct jail_view *view)
 {
 	char why[320], *host_nsswitch;
 	size_t i;
+	int err;
 
 	memset(view, 0, sizeof(*view));
-	if (dns_choose(opts->dns, opts->dns_count, jh->uplink.index, jh->uplink.name,
-		       jh->has_ipv6, &view->dns, why, sizeof(why)))
+	err = dns_choose(&(struct dns_request){ .given = opts->dns, .given_count = opts->dns_count,
+		.uplink_index = jh->uplink.index, .uplink_name = jh->uplink.name, .ipv6 = jh->has_ipv6,
+		.allow_host = opts->allow_host, .nl = nl }, &view->dns, why, sizeof(why));
+	if (err == -EADDRNOTAVAIL)	/* a server on the host: it would resolve by its routes */
+		die("%s", why);
+	if (err)
 		log_warning("%s", why);
 	view->files.resolv_conf = view->dns.resolv_conf;
 	for (i = 0; i < view->dns.servers.count; i++)
@@ -272,7 +285,8 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	struct nl nl;
 	int err, signal_fd, status;
 
-	if (priv_require_setup(&why))
+	/* A limit too low is refused before anything changes, not met half-way (rlimits.c). */
+	if (priv_require_setup(&why) || rlimits_check(&why))
 		die("%s", why);
 	load_conf(&conf);
 	cfg = &conf.pool;
@@ -287,12 +301,15 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 
 	open_rtnl(&nl);
 	choose_uplink(&nl, opts, &conf, &jh);
-	plan_jail_view(opts, &jh, &target, env, &view);
+	if (firewalld_check(jh.uplink.name, reason, sizeof(reason)))
+		die("%s", reason);
+	plan_jail_view(&nl, opts, &jh, &target, env, &view);
 	warn_if_running_outside(opts, &jh, &target);
 	reserve_published_ports(&nl, opts);
 	jh.publish = opts->publish;
 	jh.publish_count = opts->publish_count;
-	open_state(&st, &nl);
+	jh.allow_host = opts->allow_host;
+	open_state(&st, &nl, true);
 	err = cleanup_dead_jails(&nl, &st, cfg);
 	if (err < 0)
 		log_error("cannot clean up after dead jails: %s", nl_reason(err));
@@ -376,7 +393,14 @@ static int cleanup(void)
 	if (priv_narrow_to_supervisor(false))
 		die("cannot give up the capabilities cleaning up does not need");
 	open_rtnl(&nl);
-	open_state(&st, &nl);
+	/* No state, no jail ever ran in this namespace: nothing to clean, and nothing to
+	 * create (run in a jail, it would be a directory for the jail's namespace on the
+	 * host's /run that nothing ever removes). */
+	if (!open_state(&st, &nl, false)) {
+		nl_close(&nl);
+		log_verbose("no jail has run in this network namespace: nothing to clean up");
+		return 0;
+	}
 	cleaned = cleanup_dead_jails(&nl, &st, &conf.pool);
 	state_close(&st);
 	nl_close(&nl);
@@ -480,7 +504,7 @@ int main(int argc, char **argv)
 		puts("netjail " NETJAIL_VERSION);
 		return 0;
 	case ACTION_CLEANUP:
-		if (priv_require_setup(&why))
+		if (priv_require_setup(&why) || rlimits_check(&why))
 			die("%s", why);
 		return cleanup();
 	case ACTION_LIST:

@@ -16,6 +16,11 @@
  *     ct status dnat accept
  *     ct state untracked meta l4proto ipv6-icmp accept        (neighbour discovery)
  *     counter drop                                       comment "inbound" }
+ *   chain to_host { type filter hook input priority filter;     (not with --allow-host)
+ *     iif != <host veth> accept
+ *     ct state established,related accept
+ *     ct state untracked meta l4proto ipv6-icmp accept        (neighbour discovery)
+ *     counter drop                                       comment "to-host" }
  *   chain dstnat, chain output: -P's DNAT (with the jail's ct mark), of packets to the
  *     host's own addresses only: [ip daddr ADDR] fib daddr type local }
  * }
@@ -25,6 +30,9 @@
  * The comments name the counters that netjail --list reads (nft_read_counters).
  * "inbound" (both) is the other way: nothing opens a connection into the jail, from the
  * uplink, another jail or the host itself, but to a published port (see add_from_host_rules).
+ * "to-host" keeps the jail out of the host's own services, on every address the host has
+ * (see add_to_host_rules): a packet from the jail to one of them is delivered, not
+ * forwarded, so the forward chain's kill switch never sees it.
  * There is no prerouting chain, on purpose: every packet the host receives, its own
  * included, would go past one such chain per jail.  from_host does see every packet the
  * host sends, and lets what is not for the jail's link go at its first comparison.
@@ -240,6 +248,54 @@ static void add_from_host_rules(struct nft_batch *b, const struct nft_jail *jail
 	nftb_send_rule(b, r);
 }
 
+/* What the jail sends to the host itself: the input hook, which the forward chain never
+ * sees.  Whichever of the host's addresses it names (the uplink's, another interface's,
+ * the host end of its veth, a broadcast or multicast group the host listens to), only
+ * replies get in: to the host's connections to a published port, and ICMP errors about
+ * the host's packets ("related").  The jail cannot open one itself: no DNS either, as
+ * its nameservers are never on the host (dnsfind.c).  Its neighbour discovery with the
+ * host's end of the link is ICMPv6 that conntrack leaves untracked, which IPv6 needs to
+ * reach its next hop. */
+static void add_to_host_rules(struct nft_batch *b, const struct nft_jail *jail)
+{
+	uint32_t established = CT_STATE_BIT(IP_CT_ESTABLISHED) | CT_STATE_BIT(IP_CT_RELATED);
+	uint32_t index = (uint32_t)jail->host_veth_index;
+	uint8_t icmpv6 = IPPROTO_ICMPV6;
+	struct nftnl_rule *r;
+
+	r = nftb_rule_new(jail->table, "to_host");
+	if (r) {
+		nftb_load_meta(r, NFT_META_IIF, b);
+		nftb_compare(r, NFT_CMP_NEQ, &index, sizeof(index), b);
+		nftb_verdict(r, NF_ACCEPT, b);
+	}
+	nftb_send_rule(b, r);
+
+	r = nftb_rule_new(jail->table, "to_host");
+	if (r) {
+		match_ct_state(r, established, b);
+		nftb_verdict(r, NF_ACCEPT, b);
+	}
+	nftb_send_rule(b, r);
+
+	r = nftb_rule_new(jail->table, "to_host");
+	if (r) {
+		match_ct_state(r, NF_CT_STATE_UNTRACKED_BIT, b);
+		nftb_load_meta(r, NFT_META_L4PROTO, b);
+		nftb_compare(r, NFT_CMP_EQ, &icmpv6, sizeof(icmpv6), b);
+		nftb_verdict(r, NF_ACCEPT, b);
+	}
+	nftb_send_rule(b, r);
+
+	r = nftb_rule_new(jail->table, "to_host");
+	if (r) {
+		nftb_count(r, b);
+		nftb_verdict(r, NF_DROP, b);
+		nftb_comment(r, NFT_COUNTER_TO_HOST, b);
+	}
+	nftb_send_rule(b, r);
+}
+
 static void add_rules(struct nft_batch *b, const struct nft_jail *jail)
 {
 	uint32_t established = CT_STATE_BIT(IP_CT_ESTABLISHED) | CT_STATE_BIT(IP_CT_RELATED);
@@ -321,6 +377,8 @@ static void add_rules(struct nft_batch *b, const struct nft_jail *jail)
 	}
 	nftb_send_rule(b, r);
 	add_from_host_rules(b, jail);
+	if (!jail->allow_host)
+		add_to_host_rules(b, jail);
 
 	/* Where netjail turned forwarding on for the uplink, it is on for jails' connections
 	 * only: the host must not become a router for its neighbours.  Per family, so that a
@@ -344,6 +402,8 @@ int nft_install_jail(struct nl *nl, const struct nft_jail *jail)
 		       JAIL_NAT_PRIORITY);
 	nftb_add_chain(&b, jail->table, "forward", "filter", NF_INET_FORWARD, 0);
 	nftb_add_chain(&b, jail->table, "from_host", "filter", NF_INET_LOCAL_OUT, 0);
+	if (!jail->allow_host)
+		nftb_add_chain(&b, jail->table, "to_host", "filter", NF_INET_LOCAL_IN, 0);
 	if (jail->publish_count) {
 		nftb_add_chain(&b, jail->table, "dstnat", "nat", NF_INET_PRE_ROUTING, -100);
 		nftb_add_chain(&b, jail->table, "output", "nat", NF_INET_LOCAL_OUT, -100);

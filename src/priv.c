@@ -6,7 +6,11 @@
  *     inherit, and an ignored SIGCHLD (the kernel reaps the child and frees its pid) or a
  *     blocked one must not steer a privileged process.  What the caller had ignored or
  *     blocked is kept aside and given back to COMMAND just before exec, as sudo does, so
- *     `nohup netjail ... COMMAND` still leaves COMMAND ignoring SIGHUP;
+ *     `nohup netjail ... COMMAND` still leaves COMMAND ignoring SIGHUP.  SIGXFSZ alone is
+ *     ignored meanwhile: a write past the caller's file size limit then fails with EFBIG
+ *     and is handled as an error, instead of ending netjail half-way (rlimits.c);
+ *   - each soft resource limit raised to its hard one, the caller's kept aside for COMMAND
+ *     in the same way (rlimits.c);
  *   - the real user again as uid (setuid mode: one setresuid with keep-caps, never back),
  *     and so the fsuid too: every file is opened with the user's rights unless it is one
  *     of netjail's own fixed paths, opened between priv_files_as_root/_restore; a file
@@ -14,7 +18,10 @@
  *     effective capability, since some files open by capability rather than by uid (a
  *     0600 net sysctl to CAP_NET_ADMIN);
  *   - only the capabilities setup needs (SETUP_CAPS), non-dumpable, inheritable and
- *     ambient sets empty.
+ *     ambient sets empty;
+ *   - umask 077: what netjail creates as root must not take its mode from the caller
+ *     (a umask of 0777 made /run/netjail unusable to everyone); priv_drop gives the
+ *     caller's umask back, for COMMAND and for the files it writes as the caller.
  * The supervisor narrows to what teardown needs once the child exists.  The child drops
  * everything once, before exec, with setres[ug]id and checks that it cannot be undone
  * (bubblewrap's drop_privs, OpenDoas's setresuid).
@@ -35,6 +42,7 @@
 #include <unistd.h>
 
 #include "priv.h"
+#include "rlimits.h"
 #include "util.h"
 
 /* unshare + mount (SYS_ADMIN), netlink and nftables (NET_ADMIN), fsuid 0 for the state
@@ -53,7 +61,8 @@ static const cap_value_t supervisor_caps[] = {
 static sigset_t caller_ignored, caller_blocked;
 
 /* Every signal to its default and none blocked, keeping aside what the caller ignored and
- * blocked.  All is blocked meanwhile, so no signal is acted on with half the old state. */
+ * blocked, then SIGXFSZ ignored (see the top of this file).  All is blocked meanwhile, so
+ * no signal is acted on with half the old state. */
 static void take_signals_from_caller(void)
 {
 	struct sigaction by_default = { .sa_handler = SIG_DFL };
@@ -74,6 +83,7 @@ static void take_signals_from_caller(void)
 		sigaddset(&caller_ignored, sig);
 		sigaction(sig, &by_default, NULL);
 	}
+	sigaction(SIGXFSZ, &(struct sigaction){ .sa_handler = SIG_IGN }, NULL);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
@@ -84,8 +94,13 @@ void priv_give_back_caller_signals(void)
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sigismember(&caller_ignored, sig) == 1)
 			sigaction(sig, &ignore, NULL);
+	if (sigismember(&caller_ignored, SIGXFSZ) != 1)
+		sigaction(SIGXFSZ, &(struct sigaction){ .sa_handler = SIG_DFL }, NULL);
 	sigprocmask(SIG_SETMASK, &caller_blocked, NULL);
 }
+
+/* The caller's umask, which priv_init replaces and priv_drop puts back. */
+static mode_t caller_umask = 022;
 
 static int make_std_fds_valid(void)
 {
@@ -163,8 +178,11 @@ int priv_init(const char **why)
 	bool setuid_root = getuid() != 0 && geteuid() == 0;
 	bool root = getuid() == 0 && geteuid() == 0;
 
-	/* Before anything the caller could interrupt, stop or make reap our children. */
+	/* Before anything the caller could interrupt, stop or make reap our children, or
+	 * end with a limit of its choosing. */
 	take_signals_from_caller();
+	caller_umask = umask(077);
+	rlimits_take_from_caller();
 	if (make_std_fds_valid()) {
 		*why = "cannot open /dev/null for a closed standard fd";
 		return -EPERM;
@@ -417,6 +435,7 @@ int priv_drop(const struct target_user *target)
 		return -errno;
 	if (getresuid(&ruid, &euid, &suid) || getresgid(&rgid, &egid, &sgid))
 		return -errno;
+	umask(caller_umask);	/* as if netjail had not been in between */
 	if (ruid != target->uid || euid != target->uid || suid != target->uid ||
 	    rgid != target->gid || egid != target->gid || sgid != target->gid)
 		return -EPERM;

@@ -4,6 +4,7 @@
  *   interface = wlan0          gateway = 192.168.1.1     dns = 9.9.9.9, 1.1.1.1
  *   ipv6 = yes|no              publish = 27036:27036, 27036:27036/udp
  *   dbus = host|none           command = steam -silent
+ *   allow_host = yes|no
  *   setenv = NAME=VALUE        unsetenv = NAME ...       (both may repeat)
  *
  * A profile is the user's own file, read with the user's rights, and can do nothing the
@@ -21,7 +22,7 @@
 
 enum profile_key {
 	KEY_INTERFACE, KEY_GATEWAY, KEY_DNS, KEY_IPV6, KEY_PUBLISH, KEY_DBUS, KEY_COMMAND,
-	KEY_SETENV, KEY_UNSETENV, KEY_COUNT,
+	KEY_SETENV, KEY_UNSETENV, KEY_ALLOW_HOST, KEY_COUNT,
 };
 
 static const struct {
@@ -32,7 +33,7 @@ static const struct {
 	[KEY_DNS] = { "dns", false }, [KEY_IPV6] = { "ipv6", false },
 	[KEY_PUBLISH] = { "publish", false }, [KEY_DBUS] = { "dbus", false },
 	[KEY_COMMAND] = { "command", false }, [KEY_SETENV] = { "setenv", true },
-	[KEY_UNSETENV] = { "unsetenv", true },
+	[KEY_UNSETENV] = { "unsetenv", true }, [KEY_ALLOW_HOST] = { "allow_host", false },
 };
 
 struct parse_state {
@@ -189,6 +190,10 @@ static int take(struct parse_state *ps, enum profile_key key, const char *value)
 		err = take_choice(ps, value, "ipv6", "yes", "no", &choice);
 		profile->ipv6 = choice;
 		return err;
+	case KEY_ALLOW_HOST:
+		err = take_choice(ps, value, "allow_host", "yes", "no", &choice);
+		profile->allow_host = choice;
+		return err;
 	case KEY_DBUS:
 		err = take_choice(ps, value, "dbus", "host", "none", &choice);
 		profile->dbus = choice ? DBUS_HOST : DBUS_NONE;
@@ -282,6 +287,8 @@ void profile_merge(const struct profile *profile, struct cli_options *opts)
 	}
 	if (profile->ipv6 == 0)
 		opts->no_ipv6 = true;
+	if (profile->allow_host)
+		opts->allow_host = true;
 	if (!opts->publish_count) {
 		memcpy(opts->publish, profile->publish, sizeof(profile->publish));
 		opts->publish_count = profile->publish_count;

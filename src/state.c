@@ -2,9 +2,12 @@
  *
  * The kernel forgets who changed a sysctl, so netjail writes down what an uplink's settings
  * were before the first jail changed them, and the last jail on that uplink (or --cleanup)
- * puts them back.  Slot locks are flock()s: the kernel drops them when netjail dies, which
- * is how a dead jail is told from a live one without trusting pids.  A slot's file holds
- * the uid of the user who claimed it, so that a user's live jails can be counted.
+ * puts them back (uplinkstate.c).  Slot locks are flock()s: the kernel drops them when
+ * netjail dies, which is how a dead jail is told from a live one without trusting pids.
+ * A slot's file holds the uid of the user who claimed it, so that a user's live jails can
+ * be counted.  What outlives a slot (a retired link, the objects all jails share) has a
+ * marker here, made before it and dropped after it, so that a netjail killed in between
+ * (its user may kill it) leaves what it was doing for the next cleanup to find.
  *
  * The directory is named after the namespace's cookie (SO_NETNS_COOKIE, never reused while
  * the system runs), so jails of different namespaces never mix.  Everything is opened
@@ -26,38 +29,42 @@
 
 #include "priv.h"
 #include "state.h"
+#include "statefile.h"
 #include "util.h"
 
-#define UPLINK_PREFIX "uplink-"
+/* Every file here is root's, 0600, in a directory of root's that only root can write:
+ * what has another mode was left so by netjail itself (an older one, under a caller's
+ * umask of 0777: a 0000 file that root without CAP_DAC_OVERRIDE cannot open), and is put
+ * right rather than refused, or it would stop every later netjail, root's included. */
+#define STATE_FILE_MODE 0600
 
-/* openat/mkdirat/unlinkat as root, errno kept: the files must be root's, not the caller's. */
-static int root_openat(int dir_fd, const char *name, int flags, mode_t mode)
+/* openat @name in @dir_fd with fsuid 0 already; a file (not a directory) of ours that the
+ * mode denies us is given STATE_FILE_MODE back and opened again.  The fd or -1 with errno. */
+static int openat_repaired(int dir_fd, const char *name, int flags)
+{
+	int fd = openat(dir_fd, name, flags | O_NOFOLLOW | O_CLOEXEC, STATE_FILE_MODE);
+
+	if (fd < 0 && errno == EACCES && !(flags & O_DIRECTORY) &&
+	    fchmodat(dir_fd, name, STATE_FILE_MODE, AT_SYMLINK_NOFOLLOW) == 0)
+		fd = openat(dir_fd, name, flags | O_NOFOLLOW | O_CLOEXEC, STATE_FILE_MODE);
+	return fd;
+}
+
+/* openat_repaired/unlinkat as root, errno kept: the files must be root's, not the caller's. */
+int root_openat(int dir_fd, const char *name, int flags)
 {
 	struct priv_files saved;
 	int fd, err;
 
 	priv_files_as_root(&saved);
-	fd = openat(dir_fd, name, flags, mode);
+	fd = openat_repaired(dir_fd, name, flags);
 	err = errno;
 	priv_files_restore(&saved);
 	errno = err;
 	return fd;
 }
 
-static int root_mkdirat(int dir_fd, const char *name, mode_t mode)
-{
-	struct priv_files saved;
-	int ret, err;
-
-	priv_files_as_root(&saved);
-	ret = mkdirat(dir_fd, name, mode);
-	err = errno;
-	priv_files_restore(&saved);
-	errno = err;
-	return ret;
-}
-
-static void root_unlinkat(int dir_fd, const char *name)
+void root_unlinkat(int dir_fd, const char *name)
 {
 	struct priv_files saved;
 
@@ -66,25 +73,48 @@ static void root_unlinkat(int dir_fd, const char *name)
 	priv_files_restore(&saved);
 }
 
-static int open_private_dir(int parent_fd, const char *path, mode_t mode)
+/* With fsuid 0: make @name in @parent_fd a directory of root's with exactly @mode, if
+ * @create and it is missing; refuse one someone else could have prepared for us (not
+ * root's, or writable by group or others); give one of ours the mode it lacks (mkdirat
+ * applies the umask; an older netjail under the caller's 0777 left 0000).  Its fd or
+ * -errno. */
+static int open_private_dir_as_root(int parent_fd, const char *name, mode_t mode, bool create)
 {
 	struct stat st;
 	int fd;
 
-	if (root_mkdirat(parent_fd, path, mode) && errno != EEXIST)
+	if (create && mkdirat(parent_fd, name, mode) && errno != EEXIST)
 		return -errno;
-	fd = root_openat(parent_fd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+	if (fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW))
+		return -errno;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return -EPERM;
+	if ((st.st_mode & 07777) != mode &&
+	    fchmodat(parent_fd, name, mode, AT_SYMLINK_NOFOLLOW))
+		return -errno;
+	fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	/* Refuse a directory someone else could have prepared for us. */
-	if (fstat(fd, &st) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+	/* The same directory still, as checked. */
+	if (fstat(fd, &st) || st.st_uid != 0 || (st.st_mode & 07777) != mode) {
 		close(fd);
 		return -EPERM;
 	}
 	return fd;
 }
 
-int state_open(struct state *st, struct nl *nl)
+static int open_private_dir(int parent_fd, const char *name, mode_t mode, bool create)
+{
+	struct priv_files saved;
+	int fd;
+
+	priv_files_as_root(&saved);
+	fd = open_private_dir_as_root(parent_fd, name, mode, create);
+	priv_files_restore(&saved);
+	return fd;
+}
+
+int state_open(struct state *st, struct nl *nl, bool create)
 {
 	uint64_t cookie;
 	socklen_t len = sizeof(cookie);
@@ -95,14 +125,14 @@ int state_open(struct state *st, struct nl *nl)
 	if (getsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len))
 		return -errno;
 	snprintf(name, sizeof(name), "%llu", (unsigned long long)cookie);
-	root_fd = open_private_dir(AT_FDCWD, STATE_ROOT, 0755);
+	root_fd = open_private_dir(AT_FDCWD, STATE_ROOT, 0755, create);
 	if (root_fd < 0)
 		return root_fd;
-	st->dir_fd = open_private_dir(root_fd, name, 0700);
+	st->dir_fd = open_private_dir(root_fd, name, 0700, create);
 	close(root_fd);
 	if (st->dir_fd < 0)
 		return st->dir_fd;
-	st->lock_fd = root_openat(st->dir_fd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	st->lock_fd = root_openat(st->dir_fd, "lock", O_RDWR | (create ? O_CREAT : 0));
 	if (st->lock_fd < 0) {
 		int err = -errno;
 
@@ -162,7 +192,7 @@ static int lock_slot_file(struct state *st, unsigned slot, int flags)
 	int fd, err;
 
 	snprintf(name, sizeof(name), "slot-%u", slot);
-	fd = openat(st->dir_fd, name, flags | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = openat_repaired(st->dir_fd, name, flags | O_RDWR);
 	if (fd < 0)
 		return -errno;
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
@@ -233,9 +263,9 @@ static bool slot_byte_free(struct state *st, unsigned slot)
 }
 
 /* Call @visit with every file of the state directory. */
-static int for_each_entry(struct state *st, int (*visit)(const char *name, void *data), void *data)
+int for_each_entry(struct state *st, int (*visit)(const char *name, void *data), void *data)
 {
-	int fd = root_openat(st->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	int fd = root_openat(st->dir_fd, ".", O_RDONLY | O_DIRECTORY);
 	struct dirent *entry;
 	DIR *dir;
 	int ret = 0;
@@ -253,28 +283,55 @@ static int for_each_entry(struct state *st, int (*visit)(const char *name, void 
 	return ret;
 }
 
-/* Marks, by slot, those whose file is there. */
+#define RETIRED_MARK "retired-"
+
+/* Marks, by slot, those whose file is there; and the retired links' markers. */
 struct slot_files {
 	unsigned slots;
 	unsigned char *there;
+	struct state_retired *retired;
 };
 
 static int note_slot_file(const char *name, void *data)
 {
 	struct slot_files *listed = data;
-	uint32_t slot;
+	struct state_retired *retired = listed->retired;
+	uint32_t number;
 
-	if (strncmp(name, "slot-", 5) == 0 && parse_u32(name + 5, 1, listed->slots, &slot) == 0)
-		listed->there[slot] = 1;
+	if (strncmp(name, "slot-", 5) == 0 && parse_u32(name + 5, 1, listed->slots, &number) == 0)
+		listed->there[number] = 1;
+	else if (strncmp(name, RETIRED_MARK, strlen(RETIRED_MARK)) == 0 &&
+		 parse_u32(name + strlen(RETIRED_MARK), 1, INT32_MAX, &number) == 0 &&
+		 retired->count < STATE_RETIRED_MAX)
+		retired->index[retired->count++] = (int)number;
 	return 0;
 }
 
-int state_claim_dead_slots(struct state *st, unsigned slots, int *fds)
+/* With fsuid 0: the held lock of the marker of retired link @index, -EBUSY if its owner
+ * lives, or -errno. */
+static int lock_retired_mark(struct state *st, int index)
 {
-	struct slot_files listed = { slots, calloc(slots + 1, 1) };
+	char name[32];
+	int fd;
+
+	snprintf(name, sizeof(name), RETIRED_MARK "%d", index);
+	fd = openat_repaired(st->dir_fd, name, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	close(fd);
+	return errno == EWOULDBLOCK ? -EBUSY : -EIO;
+}
+
+int state_claim_dead_slots(struct state *st, unsigned slots, int *fds,
+			   struct state_retired *retired)
+{
+	struct slot_files listed = { slots, calloc(slots + 1, 1), retired };
 	struct priv_files saved;
 	int err;
 
+	retired->count = 0;
 	for (unsigned slot = 1; slot <= slots; slot++)
 		fds[slot] = -1;
 	if (!listed.there)
@@ -298,6 +355,9 @@ int state_claim_dead_slots(struct state *st, unsigned slots, int *fds)
 		if (fd < 0 && fd != -EBUSY && fd != -ENOENT)
 			err = fd;
 	}
+	/* Retired links whose deleter lives, or that are gone meanwhile, are not ours. */
+	for (unsigned i = 0; i < retired->count; i++)
+		retired->fd[i] = err ? -1 : lock_retired_mark(st, retired->index[i]);
 	priv_files_restore(&saved);
 	free(listed.there);
 	return err;
@@ -331,7 +391,8 @@ static bool slot_is_owners(struct state *st, unsigned slot, uid_t owner)
 
 int state_count_slots_of(struct state *st, unsigned slots, uid_t owner)
 {
-	struct slot_files listed = { slots, calloc(slots + 1, 1) };
+	struct state_retired retired = { 0 };	/* listed too, not needed here */
+	struct slot_files listed = { slots, calloc(slots + 1, 1), &retired };
 	struct priv_files saved;
 	int count = 0, err;
 
@@ -346,18 +407,17 @@ int state_count_slots_of(struct state *st, unsigned slots, uid_t owner)
 	return err ? err : count;
 }
 
-#define USERS_PREFIX "users-"
-
-int state_join_uplink(struct state *st, const char *uplink)
+int state_mark_retired(struct state *st, int index)
 {
-	char name[64];
+	char name[32];
 	int fd;
 
-	snprintf(name, sizeof(name), USERS_PREFIX "%s", uplink);
-	fd = root_openat(st->dir_fd, name, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	snprintf(name, sizeof(name), RETIRED_MARK "%d", index);
+	fd = root_openat(st->dir_fd, name, O_RDONLY | O_CREAT);
 	if (fd < 0)
 		return -errno;
-	if (flock(fd, LOCK_SH | LOCK_NB)) {
+	/* Held by whoever will delete the link: the marker of a dead one is free. */
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
 		int err = -errno;
 
 		close(fd);
@@ -366,26 +426,40 @@ int state_join_uplink(struct state *st, const char *uplink)
 	return fd;
 }
 
-int state_uplink_in_use(struct state *st, const char *uplink, int own_fd)
+void state_unmark_retired(struct state *st, int index)
 {
-	char name[64];
-	int fd = own_fd, in_use;
+	char name[32];
 
-	if (fd < 0) {
-		snprintf(name, sizeof(name), USERS_PREFIX "%s", uplink);
-		fd = root_openat(st->dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
-		if (fd < 0)
-			return errno == ENOENT ? 0 : -errno;
-	}
-	/* From shared to exclusive: granted only if nobody else holds it.  (Refused, our own
-	 * shared lock may be gone: we are leaving anyway.) */
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		in_use = 0;
-	else
-		in_use = errno == EWOULDBLOCK ? 1 : -errno;
-	if (fd != own_fd)
-		close(fd);
-	return in_use;
+	snprintf(name, sizeof(name), RETIRED_MARK "%d", index);
+	root_unlinkat(st->dir_fd, name);
+}
+
+int state_mark(struct state *st, const char *name)
+{
+	int fd = root_openat(st->dir_fd, name, O_RDONLY | O_CREAT);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+bool state_marked(struct state *st, const char *name)
+{
+	struct priv_files saved;
+	struct stat info;
+	int err;
+
+	priv_files_as_root(&saved);
+	err = fstatat(st->dir_fd, name, &info, AT_SYMLINK_NOFOLLOW) ? errno : 0;
+	priv_files_restore(&saved);
+	/* Unknown counts as marked: what it guards is then looked for, which is safe. */
+	return err != ENOENT;
+}
+
+void state_unmark(struct state *st, const char *name)
+{
+	root_unlinkat(st->dir_fd, name);
 }
 
 void state_forget_slot(struct state *st, unsigned slot)
@@ -396,85 +470,6 @@ void state_forget_slot(struct state *st, unsigned slot)
 	root_unlinkat(st->dir_fd, name);
 	/* Free for the next jail of that slot before this netjail has exited. */
 	set_slot_byte(st, slot, F_UNLCK);
-}
-
-static void record_name(char *buf, size_t size, const char *uplink)
-{
-	snprintf(buf, size, UPLINK_PREFIX "%s", uplink);
-}
-
-/* The record appears whole or not at all (written aside, then renamed): a netjail killed
- * half-way, or a full disk, must not leave a record that no later run can read. */
-int state_remember_uplink(struct state *st, const char *uplink, const struct uplink_record *record)
-{
-	char name[64], draft[72], text[64];
-	struct priv_files saved;
-	int fd, len, err = 0;
-
-	record_name(name, sizeof(name), uplink);
-	snprintf(draft, sizeof(draft), "new-%s", name);
-	fd = root_openat(st->dir_fd, draft, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	len = snprintf(text, sizeof(text), "%u %u %u\n", record->forwarding, record->src_valid_mark,
-		       record->force_forwarding6);
-	if (write(fd, text, (size_t)len) != len)
-		err = -EIO;
-	if (close(fd) && !err)
-		err = -EIO;
-	priv_files_as_root(&saved);
-	/* NOREPLACE: a record already kept is the older truth; keep it. */
-	if (!err && renameat2(st->dir_fd, draft, st->dir_fd, name, RENAME_NOREPLACE) &&
-	    errno != EEXIST)
-		err = -errno;
-	unlinkat(st->dir_fd, draft, 0);
-	priv_files_restore(&saved);
-	return err;
-}
-
-int state_recall_uplink(struct state *st, const char *uplink, struct uplink_record *record)
-{
-	char name[64], text[64], *cursor;
-	const char *fields[3];
-	ssize_t len;
-	int fd;
-
-	record_name(name, sizeof(name), uplink);
-	fd = root_openat(st->dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	len = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (len <= 0 || text[len - 1] != '\n')
-		return -EINVAL;
-	text[len - 1] = '\0';
-	/* "FORWARDING SRC_VALID_MARK FORCE_FORWARDING6", nothing else; the third is missing in
-	 * records of netjail before IPv6 (then it was not changed: 0). */
-	cursor = text;
-	for (int i = 0; i < 3; i++) {
-		fields[i] = cursor;
-		cursor += strcspn(cursor, " ");
-		if (i == 1 && *cursor == '\0') {
-			fields[2] = "0";
-			break;
-		}
-		if ((i < 2 && *cursor != ' ') || (i == 2 && *cursor != '\0'))
-			return -EINVAL;
-		*cursor++ = '\0';
-	}
-	if (parse_u32(fields[0], 0, 2, &record->forwarding) ||
-	    parse_u32(fields[1], 0, 1, &record->src_valid_mark) ||
-	    parse_u32(fields[2], 0, 1, &record->force_forwarding6))
-		return -EINVAL;
-	return 0;
-}
-
-void state_forget_uplink(struct state *st, const char *uplink)
-{
-	char name[64];
-
-	record_name(name, sizeof(name), uplink);
-	root_unlinkat(st->dir_fd, name);
 }
 
 struct slot_walk {
@@ -508,26 +503,4 @@ bool state_has_slots(struct state *st, unsigned except)
 {
 	/* An unreadable directory counts as busy: the gate then stays, which is safe. */
 	return for_each_slot(st, stop_at_slot, &except) != 0;
-}
-
-struct uplink_walk {
-	state_uplink_visit_fn visit;
-	void *data;
-};
-
-static int visit_uplink_file(const char *name, void *data)
-{
-	struct uplink_walk *walk = data;
-
-	if (strncmp(name, UPLINK_PREFIX, strlen(UPLINK_PREFIX)) != 0 ||
-	    !ifname_is_valid(name + strlen(UPLINK_PREFIX)))
-		return 0;
-	return walk->visit(name + strlen(UPLINK_PREFIX), walk->data);
-}
-
-int state_for_each_uplink(struct state *st, state_uplink_visit_fn visit, void *data)
-{
-	struct uplink_walk walk = { visit, data };
-
-	return for_each_entry(st, visit_uplink_file, &walk);
 }

@@ -58,7 +58,9 @@ _refusals() {
 }
 
 # What the command inherits: the user's environment (including what glibc strips from a
-# privileged program), cwd and stdio, and no descriptor of netjail's.
+# privileged program), cwd and stdio, and no descriptor of netjail's.  The shell lists its
+# own fds with no pipe or redirection of its own: while dash sets up `ls | tr` or `ls >f` it
+# holds the pipe's ends or a saved fd itself, and ls saw them now and then ("0 1 2 3 ").
 _what_the_command_gets() {
 	local out failed_before=$TAP_FAILED
 	out=$(cd /run/njpriv && env -i PATH=/usr/bin:/bin HOME=/nonexistent DISPLAY=:7 \
@@ -66,7 +68,7 @@ _what_the_command_gets() {
 		DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/65534/bus TMPDIR=/run/njpriv/tmp \
 		LD_LIBRARY_PATH=/run/njpriv/lib \
 		setpriv --reuid=65534 --regid=65534 --clear-groups -- sh -c 'exec "$@"' sh \
-		"$1" -i up1 -g 198.51.100.1 -- sh -c 'pwd; env; ls /proc/$$/fd | tr "\n" " "; echo' \
+		"$1" -i up1 -g 198.51.100.1 -- sh -c 'pwd; env; echo fds:; ls /proc/$$/fd' \
 		7</dev/null 9>/dev/null 2>&1)
 	for var in PATH=/usr/bin:/bin HOME=/nonexistent DISPLAY=:7 WAYLAND_DISPLAY=wayland-7 \
 		XDG_RUNTIME_DIR=/run/user/65534 DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/65534/bus; do
@@ -76,7 +78,7 @@ _what_the_command_gets() {
 		grep -qx 'TMPDIR=/run/njpriv/tmp' <<<"$out"
 	check "... and LD_LIBRARY_PATH" grep -qx 'LD_LIBRARY_PATH=/run/njpriv/lib' <<<"$out"
 	is "$(head -n 1 <<<"$out")" /run/njpriv "command runs in the caller's cwd"
-	is "$(tail -n 1 <<<"$out")" "0 1 2 " "command has only fds 0-2 (the caller's 7 and 9 are closed, none of netjail's)"
+	is "$(sed '1,/^fds:$/d' <<<"$out" | tr '\n' ' ')" "0 1 2 " "command has only fds 0-2 (the caller's 7 and 9 are closed, none of netjail's)"
 	[[ $TAP_FAILED -eq $failed_before ]] || diag "$out"
 }
 

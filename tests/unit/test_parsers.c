@@ -72,7 +72,11 @@ static void test_cli(void)
 	char *ok2[] = { "netjail", "--interface=wg0", "-g", "10.0.0.1", "-d", "::1", "-v", "--",
 			"-weird-command", NULL };
 	CHECK(parse(&o, why, ok2) == 0 && o.has_gateway && o.verbose && o.dns_count == 1 &&
-	      !strcmp(o.command[0], "-weird-command"));
+	      !strcmp(o.command[0], "-weird-command") && !o.allow_host);
+	char *host[] = { "netjail", "-i", "wlan0", "--allow-host", "psql", NULL };
+	CHECK(parse(&o, why, host) == 0 && o.allow_host && !strcmp(o.command[0], "psql"));
+	char *host_arg[] = { "netjail", "-i", "wlan0", "--allow-host=yes", "psql", NULL };
+	CHECK(parse(&o, why, host_arg) == -EINVAL);
 
 	char *help[] = { "netjail", "--help", NULL };
 	CHECK(parse(&o, why, help) == 0 && o.action == ACTION_HELP);

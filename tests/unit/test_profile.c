@@ -51,7 +51,9 @@ static void test_keys(void)
 	CHECK(parse("") == 0 && !profile.interface && profile.ipv6 == -1 && !profile.command[0] &&
 	      profile.dbus == DBUS_UNSET);
 	CHECK(parse("[netjail]\nipv6 = yes\ndbus = host\n") == 0 && profile.ipv6 == 1 &&
-	      profile.dbus == DBUS_HOST);
+	      profile.dbus == DBUS_HOST && !profile.allow_host);
+	CHECK(parse("[netjail]\nallow_host = yes\n") == 0 && profile.allow_host);
+	CHECK(parse("[netjail]\nallow_host = no\n") == 0 && !profile.allow_host);
 }
 
 static void test_refusals(void)
@@ -67,6 +69,7 @@ static void test_refusals(void)
 			 "too many nameservers"));
 	CHECK(refused_at("[netjail]\nipv6 = maybe\n", 2, "expected yes or no"));
 	CHECK(refused_at("[netjail]\ndbus = session\n", 2, "expected host or none"));
+	CHECK(refused_at("[netjail]\nallow_host = 1\n", 2, "expected yes or no"));
 	CHECK(refused_at("[netjail]\npublish = 80\n", 2, "invalid port to publish"));
 	CHECK(refused_at("[netjail]\ncommand =\n", 2, "empty command"));
 	CHECK(refused_at("[netjail]\nsetenv = FOO\n", 2, "expected NAME=VALUE"));
@@ -89,7 +92,18 @@ static void test_merge(void)
 	opts.command = none;
 	profile_merge(&profile, &opts);
 	CHECK(!strcmp(opts.uplink, "up1") && opts.has_gateway && opts.no_ipv6 &&
-	      opts.publish_count == 1 && !strcmp(opts.command[0], "prog"));
+	      opts.publish_count == 1 && !strcmp(opts.command[0], "prog") && !opts.allow_host);
+
+	/* allow_host = yes is --allow-host; "no" cannot undo the option. */
+	parse("[netjail]\ninterface = up1\nallow_host = yes\n");
+	memset(&opts, 0, sizeof(opts));
+	opts.command = echo;
+	profile_merge(&profile, &opts);
+	CHECK(opts.allow_host);
+	parse("[netjail]\ninterface = up1\nallow_host = no\n");
+	opts.allow_host = true;
+	profile_merge(&profile, &opts);
+	CHECK(opts.allow_host);
 
 	memset(&opts, 0, sizeof(opts));
 	opts.uplink = "up0";	/* another interface: the profile's gateway is not for it */
