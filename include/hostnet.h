@@ -7,10 +7,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "conf.h"
 #include "fwaccept.h"
 #include "link.h"
 #include "nl.h"
-#include "conf.h"
 #include "pool.h"
 #include "publish.h"
 #include "rule.h"
@@ -96,8 +96,8 @@ int jail_host_rules(const struct jail_host *jh, const struct pool_config *cfg,
 void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 			const struct pool_config *cfg);
 
-/* fwwatch.c: fwaccept.c's fw_admit for this jail, on its nftables socket (opened here): the host's
- * firewall lets it through.  With the state lock held, before anything else of the jail is
+/* fwwatch.c: fwaccept.c's fw_admit for this jail, on its nftables socket (opened here): the
+ * host's firewall lets it through.  With the state lock held, before anything else of the jail is
  * made.  0, or -errno with the one line to show in @why, the jail torn down. */
 int jail_host_admit_firewall(struct jail_host *jh, struct nl *nl, struct state *st,
 			     const struct netjail_conf *conf, char *why, size_t why_len);

@@ -2,8 +2,9 @@
  *
  * Most of a jail dies with its netjail: the nftables table is owned by its socket, the
  * veth pair goes with the jail's namespace.  Rules and routes do not, nor do the uplink
- * settings, nor its accept rules in the host's firewall (found by their comment).  A slot is dead when its lock can be taken: the kernel released it when the
- * netjail holding it died, so a running jail (whoever started it) is never touched.
+ * settings, nor its accept rules in the host's firewall (found by their comment).  A slot
+ * is dead when its lock can be taken: the kernel released it when the netjail holding it
+ * died, so a running jail (whoever started it) is never touched.
  * A jail that ends cleanly drops its slot's file (state_forget_slot), so the slots to
  * look at are those whose file is there and whose lock is free: what is removed is then
  * looked up by that slot's name and table alone, never by reading every jail's links,

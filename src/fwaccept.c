@@ -18,8 +18,8 @@
  * Other tools' tables are not netjail's to edit: a chain of an unknown table that would drop
  * the jail's traffic stops the jail before it starts, unless the admin named it in
  * netjail.conf's [firewall] insert_into.  firewalld rewrites its table on every reload, so it
- * gets a zone of its own instead, and fwfirewalld.c judges its table.  Legacy iptables (x_tables) cannot be
- * reached through nftables at all.
+ * gets a zone of its own instead, and fwfirewalld.c judges its table.  Legacy iptables
+ * (x_tables) cannot be reached through nftables at all.
  */
 #include <errno.h>
 #include <netinet/in.h>	/* before linux/netfilter.h, which would define in_addr */

@@ -44,7 +44,8 @@ static bool filter_listed(const char *path)
 	return false;
 }
 
-/* The verdict of the standard target at @offset of @entries (@size bytes), or 0 if it is not one. */
+/* The verdict of the standard target at @offset of @entries (@size bytes), or 0 if it is
+ * not one. */
 static int standard_verdict(const void *entries, size_t size, size_t offset, bool ipv6)
 {
 	size_t target_offset;

@@ -236,7 +236,8 @@ static void keep_jail_host(void *data)
 {
 	struct keeper *k = data;
 
-	if (k->events.sock && jail_host_drain_events(k->jh, &k->events, k->nl->portid, &k->conf->pool))
+	if (k->events.sock &&
+	    jail_host_drain_events(k->jh, &k->events, k->nl->portid, &k->conf->pool))
 		repair_jail_host(k);
 	fw_watch_keep(&k->firewall, k->jh, k->conf);
 }
