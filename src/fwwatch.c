@@ -75,27 +75,51 @@ int fw_watch_open(struct fw_watch *w, const struct jail_host *jh, int other_fd)
 	return w->poll_fd;
 }
 
-/* An event about a table other than netjail's own?  The table's name is
+/* The comment of a rule event's userdata (NFTNL_UDATA_RULE_COMMENT, type 0: one byte of
+ * type, one of length, the NUL-terminated text), or NULL. */
+static const char *rule_comment(const struct nlattr *udata)
+{
+	const unsigned char *p = mnl_attr_get_payload(udata);
+	size_t len = mnl_attr_get_payload_len(udata);
+
+	while (len >= 2 && p[1] <= len - 2) {
+		if (p[0] == 0 && p[1] > 0 && p[2 + p[1] - 1] == '\0')
+			return (const char *)p + 2;
+		len -= 2u + p[1];
+		p += 2u + p[1];
+	}
+	return NULL;
+}
+
+/* An event that may concern this jail (@data: its link's name): about a table other than
+ * netjail's own, and not another jail's accept rule coming or going (every jail's start and
+ * end would otherwise send every supervisor through fw_admit).  The table's name is
  * attribute 1 of tables, chains, rules, sets and objects alike. */
 static bool concerns_others(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
+	const char *host_veth = data, *comment;
 	const struct nlattr *attr;
+	bool others = true;
+	uint16_t type = NFNL_MSG_TYPE(nlh->nlmsg_type);
 
-	(void)data;
-	if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_NFTABLES ||
-	    NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWGEN)
+	if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_NFTABLES || type == NFT_MSG_NEWGEN)
 		return false;
 	if (nlh->nlmsg_len < NLMSG_SPACE(sizeof(*nfg)))
 		return false;
 	mnl_attr_for_each(attr, nlh, sizeof(*nfg)) {
-		if (mnl_attr_get_type(attr) != NFTA_TABLE_NAME)
-			continue;
-		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
-			return true;
-		return !fw_table_is_netjails(nfg->nfgen_family, mnl_attr_get_str(attr));
+		if (mnl_attr_get_type(attr) == NFTA_TABLE_NAME &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0 &&
+		    fw_table_is_netjails(nfg->nfgen_family, mnl_attr_get_str(attr)))
+			return false;
+		if ((type == NFT_MSG_NEWRULE || type == NFT_MSG_DELRULE) &&
+		    mnl_attr_get_type(attr) == NFTA_RULE_USERDATA &&
+		    (comment = rule_comment(attr)) &&
+		    !strncmp(comment, FW_COMMENT_PREFIX, strlen(FW_COMMENT_PREFIX)) &&
+		    strcmp(comment + strlen(FW_COMMENT_PREFIX), host_veth) != 0)
+			others = false;
 	}
-	return true;
+	return others;
 }
 
 static bool repair_allowed(struct fw_watch *w)
@@ -119,7 +143,7 @@ int fw_watch_keep(struct fw_watch *w, struct jail_host *jh, const struct netjail
 	int added;
 
 	if (!w->events.sock || !nl_drain_events_matching(&w->events, jh->nft.portid,
-							 concerns_others, NULL))
+							 concerns_others, jh->net.host_veth))
 		return 0;
 	if (!repair_allowed(w))
 		return 0;

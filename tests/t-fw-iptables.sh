@@ -169,6 +169,16 @@ iptables -P FORWARD DROP
 before=$LAB_TMP/plain
 snapshot "$before"
 is "$(seen_source nj "${J[@]}")" 198.51.100.2 "iptables -P FORWARD DROP: egress by up1"
+# Two jails: each one's rules are its own; one's end leaves the other's in place.
+nj_bg "${J[@]}" sleep 20 >/dev/null 2>&1 </dev/null
+if wait_for 10 jail_links_at_least 1; then
+	is "$(seen_source nj "${J[@]}")" 198.51.100.2 "... a second jail while the first runs: egress by up1"
+	is "$(iptables -S FORWARD | grep -c 'netjail:nj')" 2 "... and after it, the first one's two rules remain"
+else
+	not_ok "... a first jail runs"
+fi
+kill -TERM "$NJ_PID" 2>/dev/null
+finish "$NJ_PID" 10
 assert_host_unchanged "$before" "... nothing left after exit"
 save_unchanged "$before" "... iptables-save the same before and after"
 nft flush ruleset
