@@ -18,6 +18,16 @@
 #define CONF_MAX_BYTES 65536
 /* One user's jails could otherwise take every slot of the pool, root's too. */
 #define CONF_DEFAULT_MAX_JAILS_PER_USER 32
+#define CONF_MAX_FW_CHAINS 8
+#define CONF_FW_NAME_MAX 64	/* a table's or chain's name, NUL included */
+
+/* [firewall] insert_into: a forward chain of another tool's nftables table that netjail may
+ * put its two accept rules into (the admin's consent; by default netjail refuses). */
+struct conf_fw_chain {
+	uint8_t family;		/* NFPROTO_IPV4 ("ip"), NFPROTO_IPV6 ("ip6"), NFPROTO_INET */
+	char table[CONF_FW_NAME_MAX];
+	char chain[CONF_FW_NAME_MAX];
+};
 
 struct netjail_conf {
 	struct pool_config pool;
@@ -29,6 +39,8 @@ struct netjail_conf {
 	/* [policy] max_jails_per_user: how many jails one user other than root may have
 	 * running at once (0: none). */
 	uint32_t max_jails_per_user;
+	unsigned fw_insert_count;
+	struct conf_fw_chain fw_insert[CONF_MAX_FW_CHAINS];
 };
 
 /* No file: any uplink, CONF_DEFAULT_MAX_JAILS_PER_USER jails a user, the built-in pool. */
@@ -42,6 +54,10 @@ int conf_parse(const char *text, const char *name, struct netjail_conf *conf,
 
 /* true if an unprivileged user may use @ifname as an uplink. */
 bool conf_allows_interface(const struct netjail_conf *conf, const char *ifname);
+
+/* true if [firewall] insert_into names chain @chain of table @table of @family. */
+bool conf_allows_insert(const struct netjail_conf *conf, uint8_t family, const char *table,
+			const char *chain);
 
 /* Read NETJAIL_CONF_DIR/NETJAIL_CONF_NAME into @conf (defaults if it does not exist).  The
  * file and its directory must be root's and not writable by group or others, the file a

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "conf.h"
+#include "fwaccept.h"
 #include "link.h"
 #include "nl.h"
 #include "pool.h"
@@ -42,6 +44,7 @@ struct jail_host {
 	 * are no news to this one: a ring of their indexes (hostwatch.c). */
 	int foreign[256];
 	unsigned foreign_next;
+	struct fw_rules fw_rules;	/* its accept rules in the host's firewall (fwaccept.c) */
 	/* What the kernel-side filter of the watch was made for (hostwatch.c). */
 	int filtered_host, filtered_uplink;
 };
@@ -92,6 +95,12 @@ int jail_host_rules(const struct jail_host *jh, const struct pool_config *cfg,
  * uplink's settings if no other jail uses it.  With the state lock held. */
 void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 			const struct pool_config *cfg);
+
+/* fwwatch.c: fwaccept.c's fw_admit for this jail, on its nftables socket (opened here): the
+ * host's firewall lets it through.  With the state lock held, before anything else of the jail is
+ * made.  0, or -errno with the one line to show in @why, the jail torn down. */
+int jail_host_admit_firewall(struct jail_host *jh, struct nl *nl, struct state *st,
+			     const struct netjail_conf *conf, char *why, size_t why_len);
 
 /* Put back the settings recorded for @uplink if no live jail uses it any more, then remove
  * its guard through NETLINK_NETFILTER socket @nft.  0 or -errno. */

@@ -28,6 +28,7 @@ struct nft_batch {
 	int err;		/* -ENOMEM once anything could not be built, -ENOBUFS
 				 * once the batch would pass NFTB_LIMIT */
 	uint32_t first_seq;
+	uint8_t family;		/* of the objects sent next: NFPROTO_INET unless changed */
 	char *buf;		/* 2 * NFTB_LIMIT bytes, see nftb_start */
 };
 
@@ -47,6 +48,8 @@ void nftb_delete_rule(struct nft_batch *b, const char *table, const char *chain,
 struct nftnl_rule *nftb_rule_new(const char *table, const char *chain);
 /* Append @rule (may be NULL: out of memory) to its chain and free it. */
 void nftb_send_rule(struct nft_batch *b, struct nftnl_rule *rule);
+/* The same, at the head of its chain. */
+void nftb_insert_rule(struct nft_batch *b, struct nftnl_rule *rule);
 
 void nftb_add_expr(struct nftnl_rule *rule, struct nftnl_expr *expr, struct nft_batch *batch);
 void nftb_load_meta(struct nftnl_rule *r, uint32_t key, struct nft_batch *b);
@@ -79,5 +82,9 @@ const char *nftb_rule_comment(const struct nftnl_rule *rule);
 /* Dump the rules of inet table @table, calling @cb for each message.  0, -ENOENT if there
  * is no such table, or -errno. */
 int nftb_dump_rules(struct nl *nl, const char *table, mnl_cb_t cb, void *data);
+/* Dump the rules of chain @chain of table @table of @family (any family's tables and chains
+ * if those are NULL and @family is NFPROTO_UNSPEC).  0, -ENOENT, or -errno. */
+int nftb_dump_chain_rules(struct nl *nl, uint8_t family, const char *table, const char *chain,
+			  mnl_cb_t cb, void *data);
 
 #endif

@@ -46,8 +46,12 @@ void nl_batch_shared(struct nl *nl);
 /* Like nl_request, calling @cb for the answer that comes before the ack (a GET). */
 int nl_query(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
-/* Send dump request @nlh and call @cb for every message of the answer.  0 or -errno. */
+/* Send dump request @nlh and call @cb for every message of the answer.  0 or -errno;
+ * -EINTR if the kernel marked the dump interrupted (what @cb saw may be inconsistent; the
+ * rest of it is drained, so the caller may start again). */
 int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+/* How often a reader starts a dump again that nl_dump said was interrupted (-EINTR). */
+#define NL_DUMP_TRIES 5
 
 /* Read acks for @count messages sent together (nftables batch).  0 or the first -errno. */
 int nl_read_acks(struct nl *nl, uint32_t first_seq, unsigned count);

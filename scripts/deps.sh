@@ -6,7 +6,7 @@ set -e
 packages="gcc make libc6-dev pkg-config libmnl-dev libnftnl-dev libcap-dev libinih-dev
 iproute2 nftables socat iputils-ping procps util-linux valgrind libcap2-bin strace python3
 bash-completion zsh fish groff-base dnsmasq-base xvfb x11-utils xauth dbus-daemon dbus-bin desktop-file-utils
-firewalld"
+firewalld iptables ufw"
 [ $# -gt 0 ] && packages="$*"
 missing=""
 for p in $packages; do
@@ -19,7 +19,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
-# Some of these packages ship a service (firewalld): installing must never start a daemon on this
+# Some of these packages ship a service (firewalld, ufw): installing must never start a daemon on this
 # machine (a firewall daemon would take over the real host's network).  invoke-rc.d asks
 # policy-rc.d; exit 101 means "action forbidden".  Put one there only for the install, if none is.
 policy=/usr/sbin/policy-rc.d

@@ -31,6 +31,7 @@
 #include "check.h"
 #include "checkprobe.h"
 #include "dnsfind.h"
+#include "fwcheck.h"
 #include "fwfirewalld.h"
 #include "hostnet.h"
 #include "publish.h"
@@ -155,6 +156,12 @@ static int find_address(const struct addr_info *addr, void *data)
 	inet_ntop(AF_INET, &addr->local, text, sizeof(text));
 	snprintf(search->found, sizeof(search->found), "%s/%u", text, addr->prefix);
 	return 0;
+}
+
+/* fwcheck.c's way to print an item. */
+static void firewall_item(void *v, bool good, const char *what, const char *detail)
+{
+	item(v, good, what, detail);
 }
 
 static void check_address(struct verdict *v, struct check *c)
@@ -397,6 +404,7 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 	check_rp_filter(&v, &c);
 	check_ipv6(&c);
 	check_firewalld(&v, &c);
+	fw_check(c.conf, !c.opts->no_ipv6 && c.jh.has_ipv6, firewall_item, &v);
 	check_publish(&v, &c);
 	check_dns(&v, &c);
 	nl_close(&c.nl);

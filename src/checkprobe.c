@@ -318,6 +318,9 @@ int check_probe(const struct cli_options *opts, const struct netjail_conf *conf,
 		goto out;
 	}
 	snprintf(report->jail, sizeof(report->jail), "%s", jh->net.host_veth);
+	/* As a run: the host's firewall lets the jail through, or no jail (fwwatch.c). */
+	if (jail_host_admit_firewall(jh, &nl, &st, conf, report->why_not, sizeof(report->why_not)))
+		goto out;	/* it tore the jail down itself */
 	err = jail_child_start(&child, &(struct jail_child_plan){ .target = &target, .probe = &probe });
 	if (err) {
 		REASON("cannot start the jail: %s", strerror(-err));

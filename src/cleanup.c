@@ -2,8 +2,9 @@
  *
  * Most of a jail dies with its netjail: the nftables table is owned by its socket, the
  * veth pair goes with the jail's namespace.  Rules and routes do not, nor do the uplink
- * settings.  A slot is dead when its lock can be taken: the kernel released it when the
- * netjail holding it died, so a running jail (whoever started it) is never touched.
+ * settings, nor its accept rules in the host's firewall (found by their comment).  A slot
+ * is dead when its lock can be taken: the kernel released it when the netjail holding it
+ * died, so a running jail (whoever started it) is never touched.
  * A jail that ends cleanly drops its slot's file (state_forget_slot), so the slots to
  * look at are those whose file is there and whose lock is free: what is removed is then
  * looked up by that slot's name and table alone, never by reading every jail's links,
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fwaccept.h"
 #include "gate.h"
 #include "hostnat.h"
 #include "hostnet.h"
@@ -26,6 +28,21 @@
 #include "log.h"
 #include "route.h"
 #include "rule.h"
+
+/* A dead jail's accept rules in the host's firewall (fwaccept.c), found by their comment. */
+static void remove_firewall_rules(const char *host_veth)
+{
+	struct nl nft;
+	int err = nl_open(&nft, NETLINK_NETFILTER);
+
+	if (!err) {
+		err = fw_remove_orphans(&nft, host_veth);
+		nl_close(&nft);
+	}
+	if (err < 0)
+		log_error("cannot remove %s's rules from the host's firewall: %s", host_veth,
+			  nl_reason(err));
+}
 
 /* Remove what is left of dead slot @slot, and its file. */
 static void remove_slot(const struct pool_config *cfg, struct nl *nl, struct state *st,
@@ -48,6 +65,7 @@ static void remove_slot(const struct pool_config *cfg, struct nl *nl, struct sta
 		if (err && err != -ENODEV)
 			log_error("cannot remove %s: %s", net.host_veth, strerror(-err));
 	}
+	remove_firewall_rules(net.host_veth);
 	rule.table = net.table;
 	/* Rules are matched by table alone here: whatever priority or selector they had. */
 	while (rule_delete(nl, &rule) == 0)

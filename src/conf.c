@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <linux/netfilter.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@ enum conf_key {
 	KEY_FWMARK_MASK,
 	KEY_TABLE_BASE,
 	KEY_RULE_PRIORITY,
+	KEY_FW_INSERT_INTO,
 	KEY_COUNT,
 };
 
@@ -33,6 +35,7 @@ static const struct {
 	[KEY_FWMARK_MASK] = { "network", "fwmark_mask" },
 	[KEY_TABLE_BASE] = { "network", "table_base" },
 	[KEY_RULE_PRIORITY] = { "network", "rule_priority" },
+	[KEY_FW_INSERT_INTO] = { "firewall", "insert_into" },
 };
 
 struct parse_state {
@@ -155,6 +158,56 @@ static int take_rule_priority(struct parse_state *ps, const char *value)
 	return 0;
 }
 
+static bool nft_name_is_valid(const char *name)
+{
+	size_t len = strlen(name);
+
+	/* What nft(8) takes without quotes, and short enough to keep. */
+	return len > 0 && len < CONF_FW_NAME_MAX &&
+	       strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			    "0123456789_.-") == len;
+}
+
+/* "FAMILY TABLE CHAIN[, FAMILY TABLE CHAIN...]", as nft(8) names a chain. */
+static int take_fw_insert_into(struct parse_state *ps, const char *value)
+{
+	struct netjail_conf *conf = ps->conf;
+	char copy[CONF_MAX_FW_CHAINS * (2 * CONF_FW_NAME_MAX + 8)], shown[72], *entry;
+	char *save = NULL;
+
+	if (strlen(value) >= sizeof(copy))
+		REFUSE("insert_into is too long");
+	snprintf(copy, sizeof(copy), "%s", value);
+	for (entry = strtok_r(copy, ",", &save); entry; entry = strtok_r(NULL, ",", &save)) {
+		char *words[4], *word, *save_word = NULL;
+		struct conf_fw_chain *c;
+		unsigned n = 0;
+
+		for (word = strtok_r(entry, " \t", &save_word); word && n < 4;
+		     word = strtok_r(NULL, " \t", &save_word))
+			words[n++] = word;
+		if (n != 3 || !nft_name_is_valid(words[1]) || !nft_name_is_valid(words[2]))
+			REFUSE("invalid insert_into '%s': expected FAMILY TABLE CHAIN (e.g. "
+			       "'inet filter forward'), separated by commas", SHOW(value));
+		if (conf->fw_insert_count == CONF_MAX_FW_CHAINS)
+			REFUSE("too many chains in insert_into (at most %d)", CONF_MAX_FW_CHAINS);
+		c = &conf->fw_insert[conf->fw_insert_count];
+		if (!strcmp(words[0], "ip"))
+			c->family = NFPROTO_IPV4;
+		else if (!strcmp(words[0], "ip6"))
+			c->family = NFPROTO_IPV6;
+		else if (!strcmp(words[0], "inet"))
+			c->family = NFPROTO_INET;
+		else
+			REFUSE("invalid family '%s' in insert_into: expected ip, ip6 or inet",
+			       SHOW(words[0]));
+		snprintf(c->table, sizeof(c->table), "%s", words[1]);
+		snprintf(c->chain, sizeof(c->chain), "%s", words[2]);
+		conf->fw_insert_count++;
+	}
+	return 0;
+}
+
 static int take(struct parse_state *ps, enum conf_key key, const char *value)
 {
 	switch (key) {
@@ -170,6 +223,8 @@ static int take(struct parse_state *ps, enum conf_key key, const char *value)
 		return take_table_base(ps, value);
 	case KEY_RULE_PRIORITY:
 		return take_rule_priority(ps, value);
+	case KEY_FW_INSERT_INTO:
+		return take_fw_insert_into(ps, value);
 	case KEY_COUNT:
 		break;
 	}
@@ -229,6 +284,16 @@ bool conf_allows_interface(const struct netjail_conf *conf, const char *ifname)
 		return true;
 	for (unsigned i = 0; i < conf->interface_count; i++)
 		if (fnmatch(conf->interfaces[i], ifname, 0) == 0)
+			return true;
+	return false;
+}
+
+bool conf_allows_insert(const struct netjail_conf *conf, uint8_t family, const char *table,
+			const char *chain)
+{
+	for (unsigned i = 0; i < conf->fw_insert_count; i++)
+		if (conf->fw_insert[i].family == family && !strcmp(conf->fw_insert[i].table, table) &&
+		    !strcmp(conf->fw_insert[i].chain, chain))
 			return true;
 	return false;
 }

@@ -102,8 +102,12 @@ static int on_chain(const struct nlmsghdr *nlh, void *data)
 	struct nftnl_chain *chain = nftnl_chain_alloc();
 	struct fw_chain *c;
 
+	/* The kernel's chain dump does not filter by table (the rule dump does): a chain of
+	 * another inet table (an admin's `inet filter`) is not firewalld's. */
 	if (!chain || nftnl_chain_nlmsg_parse(nlh, chain) < 0 ||
-	    !nftnl_chain_is_set(chain, NFTNL_CHAIN_NAME))
+	    !nftnl_chain_is_set(chain, NFTNL_CHAIN_NAME) ||
+	    !nftnl_chain_is_set(chain, NFTNL_CHAIN_TABLE) ||
+	    strcmp(nftnl_chain_get_str(chain, NFTNL_CHAIN_TABLE), FIREWALLD_TABLE) != 0)
 		goto out;
 	if (t->count == t->room) {
 		struct fw_chain *bigger = grow(t->chains, &t->room, sizeof(*bigger));
@@ -219,7 +223,9 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 	struct fw_chain *c;
 
 	if (!rule || nftnl_rule_nlmsg_parse(nlh, rule) < 0 ||
-	    !nftnl_rule_is_set(rule, NFTNL_RULE_CHAIN))
+	    !nftnl_rule_is_set(rule, NFTNL_RULE_CHAIN) ||
+	    !nftnl_rule_is_set(rule, NFTNL_RULE_TABLE) ||
+	    strcmp(nftnl_rule_get_str(rule, NFTNL_RULE_TABLE), FIREWALLD_TABLE) != 0)
 		goto out;
 	/* A chain made after the chains' dump (a reload in between) is not followed. */
 	c = find_chain(t, nftnl_rule_get_str(rule, NFTNL_RULE_CHAIN));
@@ -358,7 +364,13 @@ int firewalld_check(const char *uplink, char *why, size_t size)
 	int err = nl_open(&nft, NETLINK_NETFILTER);
 
 	if (!err) {
-		err = firewalld_ready(&nft, uplink, why, size);
+		/* A dump the kernel marks interrupted (a jail or a firewall changed meanwhile)
+		 * is read again from the start, a few times. */
+		int tries = 0;
+
+		do
+			err = firewalld_ready(&nft, uplink, why, size);
+		while (err == -EINTR && ++tries < NL_DUMP_TRIES);
 		nl_close(&nft);
 	}
 	if (err && err != -EACCES)

@@ -1,6 +1,7 @@
 /* hostdown.c - tearing a jail's host side down, and giving an uplink back.
  *
- * Order matters: the jail is cut off first (its link down), then its rules and routes go,
+ * Order matters: the jail is cut off first (its link down), then its accept rules in the
+ * host's firewall (fwaccept.c), its routing rules and routes go,
  * then the uplink's settings are put back if it was the last jail there, and only then
  * the uplink's guard, with the jail's nftables table, in one batch.  What the kernel
  * still does after that (freeing the deleted nftables objects a grace period later,
@@ -271,6 +272,15 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 		if (retired < 0)
 			retired = 0;
 		jh->host_index = 0;
+	}
+	/* Its accept rules in the host's firewall: found by their comment where they went. */
+	if (jh->fw_rules.count && jh->nft.sock) {
+		err = fw_release(&jh->nft, jh->net.host_veth, &jh->fw_rules);
+		if (err) {
+			log_error("cannot remove the jail's rules from the host's firewall: %s",
+				  nl_reason(err));
+			clean = false;
+		}
 	}
 	count = jail_host_rules(jh, cfg, rules);
 	for (int i = 0; i < count; i++) {

@@ -310,7 +310,7 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 	 * guard that outlives netjail goes in before forwarding goes on. */
 	jh->guard_ipv4 = record.forwarding == 0;
 	jh->guard_ipv6 = jh->has_ipv6 && record.force_forwarding6 == 0;
-	if (jh->guard_ipv4 || jh->guard_ipv6)
+	if ((jh->guard_ipv4 || jh->guard_ipv6) && !jh->nft.sock)
 		err = nl_open(&jh->nft, NETLINK_NETFILTER);
 	if (!err && jh->guard_ipv4)
 		err = guard_uplink(&jh->nft, jh->uplink.name, NFPROTO_IPV4, mark_mask);

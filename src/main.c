@@ -1,7 +1,8 @@
 /* main.c - drive one run of netjail.
  *
  *   parse (no side effects) -> check the uplink, gateway, firewalld (read only) -> lock, clean up
- *   after dead jails, count the caller's live ones, claim a slot -> start the child in its
+ *   after dead jails, count the caller's live ones, claim a slot, open the host's firewall for
+ *   it (fwaccept.c; or refuse) -> start the child in its
  *   namespaces, and meanwhile build what of the host side needs no jail -> the rest of it
  *   -> unlock, let the child exec COMMAND -> supervise -> lock, tear down, exit with
  *   COMMAND's status.
@@ -28,6 +29,7 @@
 #include "desktopenv.h"
 #include "dnsfind.h"
 #include "fwfirewalld.h"
+#include "fwwatch.h"
 #include "hostnet.h"
 #include "ipv6conf.h"
 #include "jail.h"
@@ -214,15 +216,16 @@ static int open_signals(void)
 /* The supervisor's watch on the host's links, addresses, routes and rules. */
 struct keeper {
 	struct nl events;
+	struct fw_watch firewall;	/* its accept rules in the host's firewall */
+	const struct netjail_conf *conf;
 	struct jail_host *jh;
 	struct nl *nl;
-	const struct pool_config *cfg;
 	bool gateway_given;
 };
 
 static void repair_jail_host(struct keeper *k)
 {
-	int changes = jail_host_repair(k->jh, k->nl, k->cfg, k->gateway_given);
+	int changes = jail_host_repair(k->jh, k->nl, &k->conf->pool, k->gateway_given);
 
 	if (changes)
 		log_verbose("put back %d thing(s) of jail %s on %s", changes, k->jh->net.host_veth,
@@ -233,12 +236,14 @@ static void keep_jail_host(void *data)
 {
 	struct keeper *k = data;
 
-	if (jail_host_drain_events(k->jh, &k->events, k->nl->portid, k->cfg))
+	if (k->events.sock &&
+	    jail_host_drain_events(k->jh, &k->events, k->nl->portid, &k->conf->pool))
 		repair_jail_host(k);
+	fw_watch_keep(&k->firewall, k->jh, k->conf);
 }
 
 static void open_watch(struct keeper *k, struct jail_host *jh, struct nl *nl,
-		       const struct pool_config *cfg, bool gateway_given, struct jail_watch *watch)
+		       const struct netjail_conf *conf, bool gateway_given, struct jail_watch *watch)
 {
 	/* IPv6's last: a jail without IPv6 has nothing there to keep, and each group heard
 	 * makes every other jail's setup and teardown run this socket's filter once more. */
@@ -250,19 +255,17 @@ static void open_watch(struct keeper *k, struct jail_host *jh, struct nl *nl,
 	size_t count = sizeof(groups) / sizeof(groups[0]) - (jh->has_ipv6 ? 0 : 4);
 	int err;
 
-	*k = (struct keeper){ .jh = jh, .nl = nl, .cfg = cfg, .gateway_given = gateway_given };
+	*k = (struct keeper){ .jh = jh, .nl = nl, .conf = conf, .gateway_given = gateway_given };
 	err = nl_open(&k->events, NETLINK_ROUTE);
 	if (!err)
 		err = nl_subscribe(&k->events, groups, count);
 	/* Without the watch the jail still fails closed; it just does not recover. */
-	if (err) {
+	if (err)
 		log_error("cannot watch the uplink (%s): the jail will not recover if it drops",
 			  strerror(-err));
-		*watch = (struct jail_watch){ .fd = -1 };
-		return;
-	}
 	*watch = (struct jail_watch){
-		.fd = mnl_socket_get_fd(k->events.sock), .changed = keep_jail_host, .data = k,
+		.fd = fw_watch_open(&k->firewall, jh, err ? -1 : mnl_socket_get_fd(k->events.sock)),
+		.changed = keep_jail_host, .data = k,
 	};
 }
 
@@ -278,7 +281,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	struct target_user target;
 	struct jail_side side;
 	const char *step = "", *why;
-	char shown[72], reason[320];
+	char shown[72], reason[640];	/* fw_admit's line names two chains and two rules */
 	struct state st;
 	struct nl nl;
 	int err, signal_fd, status;
@@ -321,6 +324,9 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	log_verbose("jail %s: host %s, mark 0x%x, table %u", jh.net.host_veth,
 		    inet_ntoa(jh.net.host_addr), jh.net.mark, jh.net.table);
 
+	/* The host's firewall lets the jail through, or nothing starts. */
+	if (jail_host_admit_firewall(&jh, &nl, &st, &conf, reason, sizeof(reason)))
+		die("%s", reason);
 	signal_fd = open_signals();
 	err = jail_child_start(&child, &(struct jail_child_plan){
 		.target = &target, .command = opts->command, .env = env, .files = &view.files,
@@ -334,7 +340,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	}
 	/* Listening before setup, so nothing another tool changes meanwhile goes unseen; our
 	 * own changes are told apart by the port id of the socket that made them. */
-	open_watch(&keeper, &jh, &nl, cfg, opts->has_gateway, &watch);
+	open_watch(&keeper, &jh, &nl, &conf, opts->has_gateway, &watch);
 	err = jail_host_prepare(&jh, &nl, &st, cfg, &step);
 	if (!err) {
 		step = "hear from the jail's child";
@@ -364,6 +370,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 
 	status = jail_supervise(&child, signal_fd, &watch);
 	nl_close(&keeper.events);
+	fw_watch_close(&keeper.firewall);
 
 	if (state_lock(&st))
 		log_error("cannot lock %s; tearing down anyway", STATE_ROOT);

@@ -182,7 +182,7 @@ static void nftb_send_object(struct nft_batch *b, uint16_t type, uint16_t flags,
 
 	if (b->err)
 		return;
-	nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(b->msgs), type, NFPROTO_INET,
+	nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(b->msgs), type, b->family,
 				    flags | NLM_F_ACK, b->nl->seq++);
 	build(nlh, object);
 	b->objects++;
@@ -248,6 +248,17 @@ void nftb_send_rule(struct nft_batch *b, struct nftnl_rule *rule)
 	nftnl_rule_free(rule);
 }
 
+void nftb_insert_rule(struct nft_batch *b, struct nftnl_rule *rule)
+{
+	if (!rule) {
+		b->err = -ENOMEM;
+		return;
+	}
+	/* Without NLM_F_APPEND and a position, the kernel puts it first. */
+	nftb_send_object(b, NFT_MSG_NEWRULE, NLM_F_CREATE, nftb_build_rule, rule);
+	nftnl_rule_free(rule);
+}
+
 /* libmnl builds each message at the end of the batch before it knows its length, and only
  * then (mnl_nlmsg_batch_next) finds that it went past the limit: so the buffer must hold
  * twice the limit (mnl_nlmsg_batch_start(3)), and the message that did not fit stays
@@ -258,6 +269,7 @@ int nftb_start(struct nft_batch *b, struct nl *nl)
 	b->nl = nl;
 	b->objects = 0;
 	b->err = 0;
+	b->family = NFPROTO_INET;
 	/* zeroed: the padding between attributes is sent as it is */
 	b->buf = calloc(2, NFTB_LIMIT);
 	if (!b->buf)
@@ -359,6 +371,12 @@ const char *nftb_rule_comment(const struct nftnl_rule *rule)
 
 int nftb_dump_rules(struct nl *nl, const char *table, mnl_cb_t cb, void *data)
 {
+	return nftb_dump_chain_rules(nl, NFPROTO_INET, table, NULL, cb, data);
+}
+
+int nftb_dump_chain_rules(struct nl *nl, uint8_t family, const char *table, const char *chain,
+			  mnl_cb_t cb, void *data)
+{
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nftnl_rule *rule = nftnl_rule_alloc();
 	struct nlmsghdr *nlh;
@@ -366,8 +384,11 @@ int nftb_dump_rules(struct nl *nl, const char *table, mnl_cb_t cb, void *data)
 	if (!rule)
 		return -ENOMEM;
 	memset(buf, 0, sizeof(buf));
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_INET, NLM_F_DUMP, nl->seq++);
-	nftnl_rule_set_str(rule, NFTNL_RULE_TABLE, table);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, family, NLM_F_DUMP, nl->seq++);
+	if (table)
+		nftnl_rule_set_str(rule, NFTNL_RULE_TABLE, table);
+	if (chain)
+		nftnl_rule_set_str(rule, NFTNL_RULE_CHAIN, chain);
 	nftnl_rule_nlmsg_build_payload(nlh, rule);
 	nftnl_rule_free(rule);
 	return nl_dump(nl, nlh, cb, data);

@@ -136,7 +136,30 @@ static int on_done(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_STOP;
 }
 
-/* Read answers to @seq until the callbacks stop; 0 or -errno. */
+/* Read what is left of an interrupted dump to @seq, up to its end, so that no stale part
+ * of it answers the next request. */
+static void drain_dump(struct nl *nl, uint32_t seq)
+{
+	char buf[NL_RECEIVE_BUFFER];
+
+	for (;;) {
+		ssize_t len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+		int left = (int)len;
+
+		if (len <= 0)
+			return;
+		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+			if (nlh->nlmsg_seq == seq &&
+			    (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR))
+				return;
+	}
+}
+
+/* Read answers to @seq until the callbacks stop; 0 or -errno.  -EINTR: the kernel marked
+ * a dump interrupted (NLM_F_DUMP_INTR: the objects changed while it was read, another
+ * jail's setup say), so what was read may be inconsistent; its rest is drained and the
+ * caller may start again. */
 static int run_answers(struct nl *nl, uint32_t seq, mnl_cb_t cb, void *data)
 {
 	char buf[NL_RECEIVE_BUFFER];
@@ -153,6 +176,10 @@ static int run_answers(struct nl *nl, uint32_t seq, mnl_cb_t cb, void *data)
 		if (len < 0)
 			return -errno;
 		ret = mnl_cb_run2(buf, (size_t)len, seq, nl->portid, cb, data, ctl, NLMSG_MIN_TYPE);
+		if (ret < 0 && errno == EINTR) {
+			drain_dump(nl, seq);
+			return -EINTR;
+		}
 		if (ret < 0)
 			return errno ? -errno : -EPROTO;
 		if (ret == MNL_CB_STOP)

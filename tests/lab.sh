@@ -260,7 +260,9 @@ seen_source_udp() {
 
 host_state() {
 	echo "== link"
-	ip -d -o link show | sed -E 's/^[0-9]+: //; s/@if[0-9]+/@if/; s/ link-netns(id)? [^ ]+//g'
+	# A bridge's running timers are not configuration.
+	ip -d -o link show | sed -E 's/^[0-9]+: //; s/@if[0-9]+/@if/; s/ link-netns(id)? [^ ]+//g;
+		s/ (hello_timer|tcn_timer|topology_change_timer|gc_timer) +[0-9.]+//g'
 	echo "== addr"
 	ip -o addr show | sed -E 's/^[0-9]+: //; s/ (tentative|dadfailed)//g; s/\\ +valid_lft.*//'
 	echo "== rule"
@@ -270,7 +272,9 @@ host_state() {
 	ip route show table all
 	ip -6 route show table all
 	echo "== nft"
-	nft list ruleset
+	# Counters count traffic, not configuration (iptables-nft's rules all have one); nft's
+	# warnings about iptables-nft's tables go to stderr, which a snapshot may not keep.
+	nft list ruleset 2>/dev/null | sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/'
 	echo "== sysctl"
 	local f name
 	for f in /proc/sys/net/ipv4/ip_forward \

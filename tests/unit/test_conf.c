@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/netfilter.h>
+
 #include "conf.h"
 #include "pool.h"
 
@@ -163,6 +165,29 @@ static void test_numbers(void)
 	CHECK(conf.interface_count == 1 && conf_allows_interface(&conf, "wlan0"));
 }
 
+static void test_firewall(void)
+{
+	CHECK(parse("") == 0 && conf.fw_insert_count == 0 &&
+	      !conf_allows_insert(&conf, NFPROTO_INET, "filter", "forward"));
+	CHECK(parse("[firewall]\ninsert_into = inet filter forward\n") == 0);
+	CHECK(conf.fw_insert_count == 1 && conf_allows_insert(&conf, NFPROTO_INET, "filter", "forward"));
+	CHECK(!conf_allows_insert(&conf, NFPROTO_IPV4, "filter", "forward"));
+	CHECK(!conf_allows_insert(&conf, NFPROTO_INET, "filter", "FORWARD"));
+	CHECK(parse("[firewall]\ninsert_into = inet filter forward,ip6  mine\tfwd , ip x y\n") == 0);
+	CHECK(conf.fw_insert_count == 3 && conf_allows_insert(&conf, NFPROTO_IPV6, "mine", "fwd") &&
+	      conf_allows_insert(&conf, NFPROTO_IPV4, "x", "y"));
+	CHECK(refused_at("[firewall]\ninsert_into = inet filter\n", 2, "expected FAMILY TABLE CHAIN"));
+	CHECK(refused_at("[firewall]\ninsert_into = inet filter forward x\n", 2, "invalid insert_into"));
+	CHECK(refused_at("[firewall]\ninsert_into = bridge filter forward\n", 2, "invalid family 'bridge'"));
+	CHECK(refused_at("[firewall]\ninsert_into = inet fi\"lter forward\n", 2, "invalid insert_into"));
+	CHECK(refused_at("[firewall]\ninsert_into =\n", 2, "invalid insert_into") ||
+	      parse("[firewall]\ninsert_into =\n") == 0);
+	CHECK(refused_at("[firewall]\ninsert_into = ip a b,ip a b,ip a b,ip a b,ip a b,ip a b,"
+			 "ip a b,ip a b,ip a b\n", 2, "too many chains"));
+	CHECK(refused_at("[firewall]\ninsert_into = ip a b\ninsert_into = ip a b\n", 3,
+			 "'insert_into' is set twice"));
+}
+
 static void test_errors(void)
 {
 	CHECK(refused_at("[policy]\ninterface = wlan0\n", 2, "unknown key 'interface' in section [policy]"));
@@ -231,6 +256,7 @@ int main(void)
 	test_max_jails_per_user();
 	test_pool();
 	test_numbers();
+	test_firewall();
 	test_errors();
 	return CHECK_DONE("conf");
 }
