@@ -193,6 +193,61 @@ static void match_dnat(struct nftnl_rule *r, struct nft_batch *b)
 	nftb_match_u32(r, dnat, b);
 }
 
+/* One chain that guards the jail's link on one side of the host, @link_key (NFT_META_OIF
+ * or NFT_META_IIF) naming the side: what is not on the jail's link goes at its first
+ * comparison; on it, only replies and related ICMP, published ports if @published, and the
+ * untracked ICMPv6 of neighbour discovery get through; the rest is counted as @counter
+ * and dropped. */
+static void add_link_guard(struct nft_batch *b, const struct nft_jail *jail, const char *chain,
+			   uint32_t link_key, bool published, const char *counter)
+{
+	uint32_t established = CT_STATE_BIT(IP_CT_ESTABLISHED) | CT_STATE_BIT(IP_CT_RELATED);
+	uint32_t index = (uint32_t)jail->host_veth_index;
+	uint8_t icmpv6 = IPPROTO_ICMPV6;
+	struct nftnl_rule *r;
+
+	r = nftb_rule_new(jail->table, chain);
+	if (r) {
+		nftb_load_meta(r, link_key, b);
+		nftb_compare(r, NFT_CMP_NEQ, &index, sizeof(index), b);
+		nftb_verdict(r, NF_ACCEPT, b);
+	}
+	nftb_send_rule(b, r);
+
+	r = nftb_rule_new(jail->table, chain);
+	if (r) {
+		match_ct_state(r, established, b);
+		nftb_verdict(r, NF_ACCEPT, b);
+	}
+	nftb_send_rule(b, r);
+
+	if (published) {
+		r = nftb_rule_new(jail->table, chain);
+		if (r) {
+			match_dnat(r, b);
+			nftb_verdict(r, NF_ACCEPT, b);
+		}
+		nftb_send_rule(b, r);
+	}
+
+	r = nftb_rule_new(jail->table, chain);
+	if (r) {
+		match_ct_state(r, NF_CT_STATE_UNTRACKED_BIT, b);
+		nftb_load_meta(r, NFT_META_L4PROTO, b);
+		nftb_compare(r, NFT_CMP_EQ, &icmpv6, sizeof(icmpv6), b);
+		nftb_verdict(r, NF_ACCEPT, b);
+	}
+	nftb_send_rule(b, r);
+
+	r = nftb_rule_new(jail->table, chain);
+	if (r) {
+		nftb_count(r, b);
+		nftb_verdict(r, NF_DROP, b);
+		nftb_comment(r, counter, b);
+	}
+	nftb_send_rule(b, r);
+}
+
 /* What the host itself sends to the jail's link: the output hook, which the forward chain's
  * "inbound" never sees.  Whichever address it names (the jail's, the /30's broadcast, a
  * multicast group on the link), only replies and published ports get in.  The host's ICMP
@@ -203,49 +258,7 @@ static void match_dnat(struct nftnl_rule *r, struct nft_batch *b)
  * a published port (first routed to lo) passes here, and is DNATed anyway. */
 static void add_from_host_rules(struct nft_batch *b, const struct nft_jail *jail)
 {
-	uint32_t established = CT_STATE_BIT(IP_CT_ESTABLISHED) | CT_STATE_BIT(IP_CT_RELATED);
-	uint32_t index = (uint32_t)jail->host_veth_index;
-	uint8_t icmpv6 = IPPROTO_ICMPV6;
-	struct nftnl_rule *r;
-
-	r = nftb_rule_new(jail->table, "from_host");
-	if (r) {
-		nftb_load_meta(r, NFT_META_OIF, b);
-		nftb_compare(r, NFT_CMP_NEQ, &index, sizeof(index), b);
-		nftb_verdict(r, NF_ACCEPT, b);
-	}
-	nftb_send_rule(b, r);
-
-	r = nftb_rule_new(jail->table, "from_host");
-	if (r) {
-		match_ct_state(r, established, b);
-		nftb_verdict(r, NF_ACCEPT, b);
-	}
-	nftb_send_rule(b, r);
-
-	r = nftb_rule_new(jail->table, "from_host");
-	if (r) {
-		match_dnat(r, b);
-		nftb_verdict(r, NF_ACCEPT, b);
-	}
-	nftb_send_rule(b, r);
-
-	r = nftb_rule_new(jail->table, "from_host");
-	if (r) {
-		match_ct_state(r, NF_CT_STATE_UNTRACKED_BIT, b);
-		nftb_load_meta(r, NFT_META_L4PROTO, b);
-		nftb_compare(r, NFT_CMP_EQ, &icmpv6, sizeof(icmpv6), b);
-		nftb_verdict(r, NF_ACCEPT, b);
-	}
-	nftb_send_rule(b, r);
-
-	r = nftb_rule_new(jail->table, "from_host");
-	if (r) {
-		nftb_count(r, b);
-		nftb_verdict(r, NF_DROP, b);
-		nftb_comment(r, NFT_COUNTER_INBOUND, b);
-	}
-	nftb_send_rule(b, r);
+	add_link_guard(b, jail, "from_host", NFT_META_OIF, true, NFT_COUNTER_INBOUND);
 }
 
 /* What the jail sends to the host itself: the input hook, which the forward chain never
@@ -258,42 +271,7 @@ static void add_from_host_rules(struct nft_batch *b, const struct nft_jail *jail
  * reach its next hop. */
 static void add_to_host_rules(struct nft_batch *b, const struct nft_jail *jail)
 {
-	uint32_t established = CT_STATE_BIT(IP_CT_ESTABLISHED) | CT_STATE_BIT(IP_CT_RELATED);
-	uint32_t index = (uint32_t)jail->host_veth_index;
-	uint8_t icmpv6 = IPPROTO_ICMPV6;
-	struct nftnl_rule *r;
-
-	r = nftb_rule_new(jail->table, "to_host");
-	if (r) {
-		nftb_load_meta(r, NFT_META_IIF, b);
-		nftb_compare(r, NFT_CMP_NEQ, &index, sizeof(index), b);
-		nftb_verdict(r, NF_ACCEPT, b);
-	}
-	nftb_send_rule(b, r);
-
-	r = nftb_rule_new(jail->table, "to_host");
-	if (r) {
-		match_ct_state(r, established, b);
-		nftb_verdict(r, NF_ACCEPT, b);
-	}
-	nftb_send_rule(b, r);
-
-	r = nftb_rule_new(jail->table, "to_host");
-	if (r) {
-		match_ct_state(r, NF_CT_STATE_UNTRACKED_BIT, b);
-		nftb_load_meta(r, NFT_META_L4PROTO, b);
-		nftb_compare(r, NFT_CMP_EQ, &icmpv6, sizeof(icmpv6), b);
-		nftb_verdict(r, NF_ACCEPT, b);
-	}
-	nftb_send_rule(b, r);
-
-	r = nftb_rule_new(jail->table, "to_host");
-	if (r) {
-		nftb_count(r, b);
-		nftb_verdict(r, NF_DROP, b);
-		nftb_comment(r, NFT_COUNTER_TO_HOST, b);
-	}
-	nftb_send_rule(b, r);
+	add_link_guard(b, jail, "to_host", NFT_META_IIF, false, NFT_COUNTER_TO_HOST);
 }
 
 static void add_rules(struct nft_batch *b, const struct nft_jail *jail)
