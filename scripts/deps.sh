@@ -31,3 +31,9 @@ fi
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing
+# The tests run firewalld only inside their labs: on a machine with systemd its package's
+# postinst also enables the service for the next boot, where it would firewall this
+# machine.  Undo that for a firewalld this script installed.
+case " $missing " in
+*" firewalld "*) deb-systemd-helper disable firewalld.service >/dev/null 2>&1 || true ;;
+esac
