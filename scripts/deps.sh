@@ -35,5 +35,5 @@ apt-get install -y -qq --no-install-recommends $missing
 # postinst also enables the service for the next boot, where it would firewall this
 # machine.  Undo that for a firewalld this script installed.
 case " $missing " in
-*" firewalld "*) deb-systemd-helper disable firewalld.service >/dev/null 2>&1 || true ;;
+*" firewalld "*) systemctl disable firewalld.service >/dev/null 2>&1 || true ;;
 esac
