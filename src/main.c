@@ -29,10 +29,10 @@
 #include "desktopenv.h"
 #include "dnsfind.h"
 #include "fwfirewalld.h"
-#include "fwwatch.h"
 #include "hostnet.h"
 #include "ipv6conf.h"
 #include "jail.h"
+#include "keeper.h"
 #include "link.h"
 #include "list.h"
 #include "log.h"
@@ -213,62 +213,6 @@ static int open_signals(void)
 	return fd;
 }
 
-/* The supervisor's watch on the host's links, addresses, routes and rules. */
-struct keeper {
-	struct nl events;
-	struct fw_watch firewall;	/* its accept rules in the host's firewall */
-	const struct netjail_conf *conf;
-	struct jail_host *jh;
-	struct nl *nl;
-	bool gateway_given;
-};
-
-static void repair_jail_host(struct keeper *k)
-{
-	int changes = jail_host_repair(k->jh, k->nl, &k->conf->pool, k->gateway_given);
-
-	if (changes)
-		log_verbose("put back %d thing(s) of jail %s on %s", changes, k->jh->net.host_veth,
-			    k->jh->uplink.name);
-}
-
-static void keep_jail_host(void *data)
-{
-	struct keeper *k = data;
-
-	if (k->events.sock &&
-	    jail_host_drain_events(k->jh, &k->events, k->nl->portid, &k->conf->pool))
-		repair_jail_host(k);
-	fw_watch_keep(&k->firewall, k->jh, k->conf);
-}
-
-static void open_watch(struct keeper *k, struct jail_host *jh, struct nl *nl,
-		       const struct netjail_conf *conf, bool gateway_given, struct jail_watch *watch)
-{
-	/* IPv6's last: a jail without IPv6 has nothing there to keep, and each group heard
-	 * makes every other jail's setup and teardown run this socket's filter once more. */
-	static const unsigned groups[] = {
-		RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV4_RULE,
-		RTNLGRP_IPV4_NETCONF,
-		RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV6_RULE, RTNLGRP_IPV6_NETCONF,
-	};
-	size_t count = sizeof(groups) / sizeof(groups[0]) - (jh->has_ipv6 ? 0 : 4);
-	int err;
-
-	*k = (struct keeper){ .jh = jh, .nl = nl, .conf = conf, .gateway_given = gateway_given };
-	err = nl_open(&k->events, NETLINK_ROUTE);
-	if (!err)
-		err = nl_subscribe(&k->events, groups, count);
-	/* Without the watch the jail still fails closed; it just does not recover. */
-	if (err)
-		log_error("cannot watch the uplink (%s): the jail will not recover if it drops",
-			  strerror(-err));
-	*watch = (struct jail_watch){
-		.fd = fw_watch_open(&k->firewall, jh, err ? -1 : mnl_socket_get_fd(k->events.sock)),
-		.changed = keep_jail_host, .data = k,
-	};
-}
-
 static int run(const struct cli_options *opts, struct env_changes *env)
 {
 	static struct jail_view view;
@@ -340,7 +284,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	}
 	/* Listening before setup, so nothing another tool changes meanwhile goes unseen; our
 	 * own changes are told apart by the port id of the socket that made them. */
-	open_watch(&keeper, &jh, &nl, &conf, opts->has_gateway, &watch);
+	keeper_open(&keeper, &jh, &nl, &conf, opts->has_gateway, &watch);
 	err = jail_host_prepare(&jh, &nl, &st, cfg, &step);
 	if (!err) {
 		step = "hear from the jail's child";
@@ -369,8 +313,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 		    jh.net.host_veth);
 
 	status = jail_supervise(&child, signal_fd, &watch);
-	nl_close(&keeper.events);
-	fw_watch_close(&keeper.firewall);
+	keeper_close(&keeper);
 
 	if (state_lock(&st))
 		log_error("cannot lock %s; tearing down anyway", STATE_ROOT);
