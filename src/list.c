@@ -68,12 +68,16 @@ static int collect_jail(const struct link_info *link, void *data)
 int list_collect(struct nl *nl, const struct pool_config *cfg, struct listing **out)
 {
 	static struct listing listing;
-	int err;
+	int err, tries = 0;
 
-	/* Collect first: reading /proc inside the dump callback would stall the dump. */
-	memset(&listing, 0, sizeof(listing));
-	listing.cfg = cfg;
-	err = link_for_each(nl, collect_jail, &listing);
+	/* Collect first: reading /proc inside the dump callback would stall the dump.  A dump
+	 * the kernel marks interrupted (jails came or went meanwhile) is read again: under
+	 * churn, scripts must still get a whole listing. */
+	do {
+		memset(&listing, 0, sizeof(listing));
+		listing.cfg = cfg;
+		err = link_for_each(nl, collect_jail, &listing);
+	} while (err == -EINTR && ++tries < NL_DUMP_TRIES);
 	*out = &listing;
 	return err;
 }

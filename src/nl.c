@@ -136,24 +136,25 @@ static int on_done(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_STOP;
 }
 
-/* Read what is left of an interrupted dump to @seq, up to its end, so that no stale part
- * of it answers the next request. */
-static void drain_dump(struct nl *nl, uint32_t seq)
+/* true if @buf (@len bytes) holds the end of the dump to @seq. */
+static bool holds_dump_end(const char *buf, ssize_t len, uint32_t seq)
 {
-	char buf[NL_RECEIVE_BUFFER];
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	int left = (int)len;
 
-	for (;;) {
-		ssize_t len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
-		int left = (int)len;
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+		if (nlh->nlmsg_seq == seq &&
+		    (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR))
+			return true;
+	return false;
+}
 
-		if (len <= 0)
-			return;
-		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
-			if (nlh->nlmsg_seq == seq &&
-			    (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR))
-				return;
-	}
+/* Read what is left of an interrupted dump to @seq, whose last read is in @buf, up to its
+ * end, so that no stale part of it answers the next request. */
+static void drain_dump(struct nl *nl, uint32_t seq, char *buf, size_t size, ssize_t len)
+{
+	while (len > 0 && !holds_dump_end(buf, len, seq))
+		len = mnl_socket_recvfrom(nl->sock, buf, size);
 }
 
 /* Read answers to @seq until the callbacks stop; 0 or -errno.  -EINTR: the kernel marked
@@ -177,7 +178,7 @@ static int run_answers(struct nl *nl, uint32_t seq, mnl_cb_t cb, void *data)
 			return -errno;
 		ret = mnl_cb_run2(buf, (size_t)len, seq, nl->portid, cb, data, ctl, NLMSG_MIN_TYPE);
 		if (ret < 0 && errno == EINTR) {
-			drain_dump(nl, seq);
+			drain_dump(nl, seq, buf, sizeof(buf), len);
 			return -EINTR;
 		}
 		if (ret < 0)
