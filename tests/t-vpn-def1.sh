@@ -46,4 +46,53 @@ kill -TERM "$jail"
 finish "$jail" 5
 is "$RC" 143 "the background jail ended on SIGTERM"
 assert_host_unchanged "$before" "nothing left after the jails (pool routes intact)"
+ip route del 10.231.0.4/30
+ip route del 10.231.0.12/31
+ip route del 0.0.0.0/1
+ip route del 128.0.0.0/1
+ip route del 10.0.0.0/8
+
+# The real OpenVPN in def1 mode: a server in netns vpn, reached by the link ov0 (its UDP
+# port; "local" because both ends share that link, so no host route via the old gateway),
+# with a static key on a point-to-point tun0; the server routes the tunnel on to srv.
+if ! command -v openvpn >/dev/null; then
+	skip "the real openvpn in def1 mode" "openvpn is not installed (scripts/deps.sh)"
+	tap_done
+fi
+lab_ns_add vpn
+ip link add ov0 type veth peer name ovp netns vpn
+ip -n vpn link add vpn-s type veth peer name s-c netns srv
+ip addr add 10.8.8.2/30 dev ov0
+ip -n vpn addr add 10.8.8.1/30 dev ovp
+ip -n vpn addr add 10.9.3.1/30 dev vpn-s
+ip -n srv addr add 10.9.3.2/30 dev s-c
+ip link set ov0 up
+ip -n vpn link set ovp up
+ip -n vpn link set vpn-s up
+ip -n srv link set s-c up
+ip -n vpn route add 203.0.113.0/24 via 10.9.3.2
+ip -n srv route add 10.66.0.0/24 via 10.9.3.1 src 203.0.113.10
+ip netns exec vpn sysctl -qw net.ipv4.ip_forward=1
+openvpn --genkey secret "$LAB_TMP/ovpn.key"
+ovpn=(--secret "$LAB_TMP/ovpn.key" --cipher AES-256-CBC --data-ciphers AES-256-CBC --proto udp
+	--dev tun0 --dev-type tun --verb 3 --ping 1 --ping-restart 30)
+lab_bg ip netns exec vpn openvpn "${ovpn[@]}" --local 10.8.8.1 --ifconfig 10.66.0.1 10.66.0.2 \
+	>"$LAB_TMP/ovpn-server.log" 2>&1 </dev/null
+lab_bg openvpn "${ovpn[@]}" --remote 10.8.8.1 --ifconfig 10.66.0.2 10.66.0.1 \
+	--redirect-gateway local def1 >"$LAB_TMP/ovpn-client.log" 2>&1 </dev/null
+def1_up() { ip route show 0.0.0.0/1 | grep -q 'dev tun0' && ip route show 128.0.0.0/1 | grep -q 'dev tun0'; }
+if ! wait_for 20 def1_up || ! wait_for 10 grep -q 'Initialization Sequence Completed' "$LAB_TMP/ovpn-client.log"; then
+	not_ok "openvpn came up with its def1 routes"
+	diag "$(ip route)" "$(tail -n 20 "$LAB_TMP/ovpn-client.log" "$LAB_TMP/ovpn-server.log")"
+	tap_done
+fi
+ok "openvpn came up with its def1 routes (0.0.0.0/1 and 128.0.0.0/1 by tun0)"
+host_state >"$before"
+is "$(seen_source)" 10.66.0.2 "host direct with openvpn up: leaves by the tunnel (10.66.0.2)"
+is "$(seen_source nj -i tun0 --)" 10.66.0.2 "jail on tun0 with openvpn def1: starts and leaves by the tunnel"
+is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "jail on up1 with openvpn def1: starts and leaves by up1"
+is "$(seen_source nj -i up0 --)" 192.0.2.2 "jail on up0 with openvpn def1: starts and leaves by up0"
+is "$(verdict -i tun0)" "0: A jail on tun0 would work." "--check -i tun0 with openvpn def1: would work"
+is "$(verdict -i up1 -g 198.51.100.1)" "0: A jail on up1 would work." "--check -i up1 with openvpn def1: would work"
+assert_host_unchanged "$before" "nothing left after the jails (openvpn's routes intact)"
 tap_done
