@@ -6,7 +6,7 @@ set -e
 packages="gcc make libc6-dev pkg-config libmnl-dev libnftnl-dev libcap-dev libinih-dev
 iproute2 nftables socat iputils-ping procps util-linux valgrind libcap2-bin strace python3
 bash-completion zsh fish groff-base dnsmasq-base xvfb x11-utils xauth dbus-daemon dbus-bin desktop-file-utils
-firewalld iptables ufw"
+firewalld iptables ufw openvpn"
 [ $# -gt 0 ] && packages="$*"
 missing=""
 for p in $packages; do

@@ -113,8 +113,13 @@ static int take_route(const struct route_info *route, void *data)
 		taken->table_busy[slot] = 1;
 		return 0;
 	}
-	/* Default routes cover everything; they say nothing about local subnets. */
-	if (route->dst_len == 0)
+	/* A route wider than the pool (the default route, OpenVPN's redirect-gateway def1
+	 * halves 0/1 and 128/1, a VPN's 10/8) covers every candidate alike and says nothing
+	 * about subnets in use: a jail's /30 is routed ahead of it (the gate's rule, and more
+	 * specific), for its own four addresses only.  Taking it would leave no free address at
+	 * all.  A route as long as the pool's prefix or longer names a network that somebody
+	 * uses there: skip the candidates it overlaps. */
+	if (route->dst_len < taken->cfg->pool_prefix)
 		return 0;
 	return take(taken, route->dst, route->dst_len);
 }
