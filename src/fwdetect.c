@@ -145,7 +145,6 @@ static void read_rule(struct nftnl_rule *rule, struct rules_seen *seen)
 			continue;
 		if (drops || accepts) {
 			drops = accepts = false;	/* something after the verdict: not ours to read */
-			state = OTHER;
 			break;
 		}
 		if (expr_verdict_is(e, NF_DROP) || expr_is(e, "reject")) {
@@ -306,7 +305,7 @@ bool fw_table_is_netjails(uint8_t family, const char *table)
 {
 	const char *digits = table + strlen("netjail");
 
-	if (family != NFPROTO_INET || strncmp(table, "netjail", strlen("netjail")))
+	if (family != NFPROTO_INET || strncmp(table, "netjail", strlen("netjail")) != 0)
 		return false;
 	return !strcmp(digits, "_guard") || !strcmp(digits, "_hostnat") ||
 	       (*digits && strspn(digits, "0123456789") == strlen(digits));

@@ -85,7 +85,9 @@ int fw_legacy_filter(bool ipv6)
 	fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return 3;
-	if (getsockopt(fd, level, ipv6 ? IP6T_SO_GET_INFO : IPT_SO_GET_INFO, &info, &len) ||
+	/* IP6T_SO_GET_INFO and _GET_ENTRIES are the same numbers as IPT_'s: the level
+	 * (IPPROTO_IPV6 or IPPROTO_IP) tells the two apart. */
+	if (getsockopt(fd, level, IPT_SO_GET_INFO, &info, &len) ||
 	    info.size > 64u << 20) {
 		close(fd);
 		return 3;
@@ -100,7 +102,7 @@ int fw_legacy_filter(bool ipv6)
 		strcpy(entries->name, "filter");
 		entries->size = info.size;
 		len = (socklen_t)size;
-		if (getsockopt(fd, level, ipv6 ? IP6T_SO_GET_ENTRIES : IPT_SO_GET_ENTRIES, entries,
+		if (getsockopt(fd, level, IPT_SO_GET_ENTRIES, entries,
 			       &len) == 0) {
 			verdict = standard_verdict(entries->entrytable, entries->size,
 						   info.underflow[NF_INET_FORWARD], ipv6);

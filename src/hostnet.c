@@ -571,7 +571,7 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 	/* Gone or down: the unreachable route and the kill switch hold until it is back.  Only
 	 * an interface of that very name is it: the kernel also answers with one that has the
 	 * name as an alternative name, which the admin's policy was not asked about. */
-	if (link_find(nl, jh->uplink.name, &now) || strcmp(now.name, jh->uplink.name) ||
+	if (link_find(nl, jh->uplink.name, &now) || strcmp(now.name, jh->uplink.name) != 0 ||
 	    !(now.flags & IFF_UP))
 		return 0;
 	changes = follow_uplink(jh, nl, cfg, &now, gateway_given);
