@@ -2,7 +2,8 @@
  *
  *   table inet netjail_guard {
  *     chain forward { type filter hook forward priority filter;
- *       iifname <uplink> meta nfproto ipv4 ct mark & MASK == 0 counter drop comment "<uplink> ipv4"
+ *       iifname <uplink> oifname != <uplink> meta nfproto ipv4 ct mark & MASK == 0 counter drop
+ *         comment "<uplink> ipv4"
  *       (and the same for ipv6, where netjail turned IPv6 forwarding on) ... }
  *   }
  *
@@ -11,7 +12,19 @@
  * the uplink's network; this rule lets through only what carries a jail's connection mark.
  * Each jail's own table has the same rule, but that table dies with netjail's socket: if
  * netjail is killed, forwarding stays on until --cleanup or the next run, and this table is
- * what still guards it.  One rule per uplink and family, found again by its comment;
+ * what still guards it.
+ * "oifname != <uplink>": the guard is about what goes from the uplink to elsewhere (a jail's
+ * link, another interface).  A bridge uplink with br_netfilter (Docker loads it) passes the
+ * frames it bridges between its ports (VMs, containers) through the IPv4/IPv6 forward hook
+ * with the bridge as both input and output device (br_nf_forward_ip); they are not routed,
+ * and dropping them would cut the bridge's members off, after a SIGKILL too.  The kernel
+ * gives nftables in the inet family no other sign of a bridged frame (meta ibrname is for
+ * the bridge family only; pkttype is turned to host for them), so what comes in and goes
+ * out by the uplink is let through: bridged, or routed back out the link it came in on
+ * (hairpin).  Hairpin routing reaches only the network its sender is on already, so it
+ * makes the host no router to anywhere new; what it could add is a relay around a
+ * link-layer isolation (Wi-Fi client isolation), which SECURITY.md names.
+ * One rule per uplink and family, found again by its comment;
  * changed only under the state lock.
  */
 #include <errno.h>
@@ -83,6 +96,7 @@ int guard_uplink(struct nl *nft, const char *uplink, uint8_t nfproto, uint32_t m
 	r = nftb_rule_new(GUARD_TABLE, GUARD_CHAIN);
 	if (r) {
 		nftb_match_ifname(r, NFT_META_IIFNAME, uplink, &b);
+		nftb_match_ifname_not(r, NFT_META_OIFNAME, uplink, &b);
 		nftb_load_meta(r, NFT_META_NFPROTO, &b);
 		nftb_compare(r, NFT_CMP_EQ, &nfproto, sizeof(nfproto), &b);
 		nftb_load_ct(r, NFT_CT_MARK, &b);

@@ -9,7 +9,8 @@
  *     iif <host veth> counter drop                       comment "fail-closed"
  *     oif <host veth> ct status dnat accept
  *     oif <host veth> ct state != established,related counter drop   comment "inbound"
- *     [iifname <uplink> meta nfproto ipv4|ipv6 ct mark & MASK == 0 drop] }
+ *     [iifname <uplink> oifname != <uplink> meta nfproto ipv4|ipv6 ct mark & MASK == 0 drop]
+ *                                        (guard.c's rule, which says why "oifname !=") }
  *   chain from_host { type filter hook output priority filter;
  *     oif != <host veth> accept
  *     ct state established,related accept
@@ -166,6 +167,7 @@ static void add_guard_rule(struct nft_batch *b, const struct nft_jail *jail, uin
 
 	if (r) {
 		nftb_match_ifname(r, NFT_META_IIFNAME, jail->uplink, b);
+		nftb_match_ifname_not(r, NFT_META_OIFNAME, jail->uplink, b);
 		nftb_load_meta(r, NFT_META_NFPROTO, b);
 		nftb_compare(r, NFT_CMP_EQ, &nfproto, sizeof(nfproto), b);
 		match_ct_mark(r, jail, 0, b);
