@@ -50,6 +50,8 @@ for brnf in 1 0; do
 	nj_bg -i br0 -g 198.51.100.1 -- sleep 3600 >/dev/null 2>&1 </dev/null
 	if wait_for 10 jail_links_at_least 1; then
 		is "$(guard_rules)" 1 "$what: netjail -i br0 guards br0"
+		check "$what: ... but not what goes out by br0 again (bridged)" \
+			grep -q 'iifname "br0" oifname != "br0"' <<<"$(nft list table inet netjail_guard)"
 		check "$what: with a jail on br0, the VM still reaches rb (ping)" vm_reaches_rb
 		check "$what: ... and the server through rb (TCP, its own address)" vm_reaches_srv
 		is "$(seen_source nj -i br0 -g 198.51.100.1 --)" 198.51.100.2 \
@@ -88,5 +90,38 @@ else
 fi
 ip -n rb route del 192.0.2.0/24 via 198.51.100.2
 check "the last jail out removes the guard" fails quiet nft list table inet netjail_guard
+
+# On an uplink that is no bridge, the guard keeps dropping what the host would route back out
+# the link it came in on (hairpin: a relay around Wi-Fi client isolation).  ra sends 10.77.0.1
+# to the host, whose default route sends it back to ra; ra counts what comes back.
+ip -n ra route add 10.77.0.0/24 via 192.0.2.2
+ip netns exec ra nft -f - <<'NFT'
+table ip hairpin {
+	chain pre {
+		type filter hook prerouting priority 0;
+		iifname "ra-h" ip daddr 10.77.0.1 counter drop
+	}
+}
+NFT
+hairpin_count() { ip netns exec ra nft list chain ip hairpin pre | sed -n 's/.* packets \([0-9]*\) .*/\1/p'; }
+is "$(hairpin_count)" 0 "ra counts what the host sends back for 10.77.0.1"
+hairpin_back() {
+	ip netns exec ra ping -c1 -W1 -q 10.77.0.1 >/dev/null 2>&1
+	[[ $(hairpin_count) != 0 ]]
+}
+nj_bg -i up0 -- sleep 3600 >/dev/null 2>&1 </dev/null
+if wait_for 10 jail_links_at_least 1; then
+	check "a jail on up0 (a veth): the guard has no oifname exception" \
+		fails grep -q oifname <<<"$(nft list table inet netjail_guard)"
+	check "... and drops what the host would route back out up0" fails hairpin_back
+	kill -TERM "$NJ_PID"
+	finish "$NJ_PID" 5
+else
+	not_ok "a jail on up0 came up (hairpin check)"
+	kill -KILL "$NJ_PID" 2>/dev/null
+	finish "$NJ_PID" 5
+fi
+ip netns exec ra nft delete table ip hairpin
+ip -n ra route del 10.77.0.0/24 via 192.0.2.2
 assert_host_unchanged "$before"
 tap_done
