@@ -2,6 +2,7 @@
 #ifndef NETJAIL_GUARD_H
 #define NETJAIL_GUARD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "nftbatch.h"
@@ -9,8 +10,16 @@
 /* Make sure the guard of @uplink for @nfproto (NFPROTO_IPV4 or _IPV6) is in place, through
  * NETLINK_NETFILTER socket @nft: in table "inet netjail_guard", which no socket owns, so it
  * outlives a netjail killed with SIGKILL, until the uplink's settings are restored
- * (uplink_release_if_unused, by the last jail or --cleanup).  0 or -errno. */
-int guard_uplink(struct nl *nft, const char *uplink, uint8_t nfproto, uint32_t mark_mask);
+ * (uplink_release_if_unused, by the last jail or --cleanup).  @bridge: @uplink is a
+ * bridge (see guard_match_uplink).  0 or -errno. */
+int guard_uplink(struct nl *nft, const char *uplink, bool bridge, uint8_t nfproto,
+		 uint32_t mark_mask);
+
+/* Add to rule @r the start of a guard rule's match, the same in the guard table and in each
+ * jail's table: "iifname UPLINK", and for a @bridge uplink "oifname != UPLINK", so that
+ * frames the bridge forwards between its ports pass (guard.c says why). */
+void guard_match_uplink(struct nftnl_rule *r, const char *uplink, bool bridge,
+			struct nft_batch *b);
 
 #define GUARDS_MAX 2	/* per uplink: IPv4 and IPv6 */
 

@@ -22,6 +22,7 @@ struct nft_jail {
 	/* netjail turned forwarding on for the uplink (IPv4, IPv6): refuse to route anything
 	 * from it but jails' connections */
 	bool guard_ipv4, guard_ipv6;
+	bool uplink_bridge;		/* the uplink is a bridge (guard_match_uplink) */
 	bool allow_host;		/* --allow-host: no to_host chain */
 	bool with_hostnat;		/* also make hostnat.h's table, in the same batch */
 };

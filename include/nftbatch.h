@@ -71,6 +71,9 @@ void nftb_compare(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t 
 void nftb_match_u32(struct nftnl_rule *r, uint32_t value, struct nft_batch *b);
 /* "iifname NAME" / "oifname NAME" for @key NFT_META_IIFNAME / NFT_META_OIFNAME */
 void nftb_match_ifname(struct nftnl_rule *r, uint32_t key, const char *name, struct nft_batch *b);
+/* "iifname != NAME" / "oifname != NAME" */
+void nftb_match_ifname_not(struct nftnl_rule *r, uint32_t key, const char *name,
+			   struct nft_batch *b);
 void nftb_match_ipv4(struct nftnl_rule *r, struct nft_batch *b);
 void nftb_verdict(struct nftnl_rule *r, int code, struct nft_batch *b);
 void nftb_count(struct nftnl_rule *r, struct nft_batch *b);

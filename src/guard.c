@@ -2,7 +2,8 @@
  *
  *   table inet netjail_guard {
  *     chain forward { type filter hook forward priority filter;
- *       iifname <uplink> meta nfproto ipv4 ct mark & MASK == 0 counter drop comment "<uplink> ipv4"
+ *       iifname <uplink> [oifname != <uplink>] meta nfproto ipv4 ct mark & MASK == 0 counter drop
+ *         comment "<uplink> ipv4"
  *       (and the same for ipv6, where netjail turned IPv6 forwarding on) ... }
  *   }
  *
@@ -11,7 +12,20 @@
  * the uplink's network; this rule lets through only what carries a jail's connection mark.
  * Each jail's own table has the same rule, but that table dies with netjail's socket: if
  * netjail is killed, forwarding stays on until --cleanup or the next run, and this table is
- * what still guards it.  One rule per uplink and family, found again by its comment;
+ * what still guards it.
+ * "oifname != <uplink>", for a bridge uplink only: with br_netfilter (Docker loads it) the
+ * frames a bridge forwards between its ports (VMs, containers) pass the IPv4/IPv6 forward
+ * hook with the bridge as both input and output device (br_nf_forward_ip).  They are
+ * bridged, not routed, and dropping them cut the bridge's members off, also after a
+ * SIGKILL.  nftables has no other sign of a bridged frame in the inet family: meta ibrname
+ * is the bridge family's only (the kernel refuses it here), and br_netfilter turns their
+ * pkttype to host.  So on a bridge, what goes out by the bridge again is let through:
+ * bridged, or routed back out the link it came in on (hairpin).  Hairpin routing reaches
+ * only the network its sender is on already; what it could add is a relay around the
+ * bridge's port isolation, which SECURITY.md names.  On any other uplink nothing is
+ * bridged, and the guard keeps dropping hairpin routing too (a relay around Wi-Fi client
+ * isolation).
+ * One rule per uplink and family, found again by its comment;
  * changed only under the state lock.
  */
 #include <errno.h>
@@ -63,7 +77,15 @@ static int find_guard(struct nl *nft, const char *comment, struct guard_found *f
 	return err == -ENOENT ? 0 : err;
 }
 
-int guard_uplink(struct nl *nft, const char *uplink, uint8_t nfproto, uint32_t mark_mask)
+void guard_match_uplink(struct nftnl_rule *r, const char *uplink, bool bridge, struct nft_batch *b)
+{
+	nftb_match_ifname(r, NFT_META_IIFNAME, uplink, b);
+	if (bridge)
+		nftb_match_ifname_not(r, NFT_META_OIFNAME, uplink, b);
+}
+
+int guard_uplink(struct nl *nft, const char *uplink, bool bridge, uint8_t nfproto,
+		 uint32_t mark_mask)
 {
 	char comment[32];
 	struct guard_found found;
@@ -82,7 +104,7 @@ int guard_uplink(struct nl *nft, const char *uplink, uint8_t nfproto, uint32_t m
 	nftb_add_chain(&b, GUARD_TABLE, GUARD_CHAIN, "filter", NF_INET_FORWARD, 0);
 	r = nftb_rule_new(GUARD_TABLE, GUARD_CHAIN);
 	if (r) {
-		nftb_match_ifname(r, NFT_META_IIFNAME, uplink, &b);
+		guard_match_uplink(r, uplink, bridge, &b);
 		nftb_load_meta(r, NFT_META_NFPROTO, &b);
 		nftb_compare(r, NFT_CMP_EQ, &nfproto, sizeof(nfproto), &b);
 		nftb_load_ct(r, NFT_CT_MARK, &b);

@@ -263,6 +263,12 @@ static void queue_jail_routes(struct jail_host *jh, struct nl *nl, bool to_jail)
 }
 
 /* Turn on what replies on the uplink need, remembering what was there first. */
+/* Whether the uplink bridges frames between its ports, which its guard lets pass. */
+static bool uplink_is_bridge(const struct jail_host *jh)
+{
+	return strcmp(jh->uplink.kind, "bridge") == 0;
+}
+
 static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 			  uint32_t mark_mask)
 {
@@ -318,9 +324,11 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 	if ((jh->guard_ipv4 || jh->guard_ipv6) && !jh->nft.sock)
 		err = nl_open(&jh->nft, NETLINK_NETFILTER);
 	if (!err && jh->guard_ipv4)
-		err = guard_uplink(&jh->nft, jh->uplink.name, NFPROTO_IPV4, mark_mask);
+		err = guard_uplink(&jh->nft, jh->uplink.name, uplink_is_bridge(jh), NFPROTO_IPV4,
+				   mark_mask);
 	if (!err && jh->guard_ipv6)
-		err = guard_uplink(&jh->nft, jh->uplink.name, NFPROTO_IPV6, mark_mask);
+		err = guard_uplink(&jh->nft, jh->uplink.name, uplink_is_bridge(jh), NFPROTO_IPV6,
+				   mark_mask);
 	if (err)
 		return err;
 	if (!conf[IPV4_DEVCONF_FORWARDING - 1])
@@ -374,6 +382,7 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_confi
 		.publish = jh->publish, .publish_count = jh->publish_count,
 		.has_ipv6 = jh->has_ipv6, .jail_addr6 = jh->net.jail_addr6,
 		.guard_ipv4 = jh->guard_ipv4, .guard_ipv6 = jh->guard_ipv6,
+		.uplink_bridge = uplink_is_bridge(jh),
 		.allow_host = jh->allow_host,
 	};
 	char alias[LINK_ALIAS_MAX];

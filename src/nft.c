@@ -9,7 +9,8 @@
  *     iif <host veth> counter drop                       comment "fail-closed"
  *     oif <host veth> ct status dnat accept
  *     oif <host veth> ct state != established,related counter drop   comment "inbound"
- *     [iifname <uplink> meta nfproto ipv4|ipv6 ct mark & MASK == 0 drop] }
+ *     [iifname <uplink> [oifname != <uplink>] meta nfproto ipv4|ipv6 ct mark & MASK == 0 drop]
+ *                          (guard.c's rule; "oifname !=" on a bridge uplink, guard.c says why) }
  *   chain from_host { type filter hook output priority filter;
  *     oif != <host veth> accept
  *     ct state established,related accept
@@ -60,6 +61,7 @@
 #include <string.h>
 
 #include "hostnat.h"
+#include "guard.h"
 #include "nft.h"
 #include "nftbatch.h"
 
@@ -165,7 +167,7 @@ static void add_guard_rule(struct nft_batch *b, const struct nft_jail *jail, uin
 	struct nftnl_rule *r = nftb_rule_new(jail->table, "forward");
 
 	if (r) {
-		nftb_match_ifname(r, NFT_META_IIFNAME, jail->uplink, b);
+		guard_match_uplink(r, jail->uplink, jail->uplink_bridge, b);
 		nftb_load_meta(r, NFT_META_NFPROTO, b);
 		nftb_compare(r, NFT_CMP_EQ, &nfproto, sizeof(nfproto), b);
 		match_ct_mark(r, jail, 0, b);

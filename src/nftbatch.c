@@ -115,6 +115,16 @@ void nftb_match_ifname(struct nftnl_rule *r, uint32_t key, const char *name, str
 	nftb_compare(r, NFT_CMP_EQ, padded, sizeof(padded), b);
 }
 
+void nftb_match_ifname_not(struct nftnl_rule *r, uint32_t key, const char *name,
+			   struct nft_batch *b)
+{
+	char padded[IFNAMSIZ] = { 0 };
+
+	strncpy(padded, name, sizeof(padded) - 1);
+	nftb_load_meta(r, key, b);
+	nftb_compare(r, NFT_CMP_NEQ, padded, sizeof(padded), b);
+}
+
 void nftb_verdict(struct nftnl_rule *r, int code, struct nft_batch *b)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
