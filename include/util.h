@@ -10,6 +10,10 @@
 /* 0 if @text is a whole decimal or 0x-hex number in [min, max], else -EINVAL/-ERANGE. */
 int parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out);
 
+/* Read a sysctl-like file open on @fd (closed here): one number in [0, max] and a newline.
+ * 0, -EIO if it holds nothing, or parse_u32's error. */
+int read_u32_fd(int fd, uint32_t max, uint32_t *out);
+
 /* 0 if @text is a dotted-quad IPv4 address, else -EINVAL. */
 int parse_ipv4(const char *text, struct in_addr *out);
 

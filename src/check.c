@@ -184,19 +184,9 @@ static void check_address(struct verdict *v, struct check *c)
 
 static int read_all_rp_filter(uint32_t *value)
 {
-	char text[16];
 	int fd = open("/proc/sys/net/ipv4/conf/all/rp_filter", O_RDONLY | O_CLOEXEC);
-	ssize_t len;
 
-	if (fd < 0)
-		return -errno;
-	len = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (len <= 0)
-		return -EIO;
-	text[len] = '\0';
-	text[strcspn(text, "\n")] = '\0';
-	return parse_u32(text, 0, 2, value);
+	return fd < 0 ? -errno : read_u32_fd(fd, 2, value);
 }
 
 /* The kernel uses the larger of "all" and the interface's own.  netjail marks no packets

@@ -29,19 +29,9 @@ static int open_conf(const char *ifname, const char *key, int flags)
 
 int ipv6_conf_get(const char *ifname, const char *key, uint32_t *value)
 {
-	char text[24];
-	ssize_t len;
 	int fd = open_conf(ifname, key, O_RDONLY);
 
-	if (fd < 0)
-		return fd;
-	len = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (len <= 0)
-		return -EIO;
-	text[len] = '\0';
-	text[strcspn(text, "\n")] = '\0';
-	return parse_u32(text, 0, UINT32_MAX, value);
+	return fd < 0 ? fd : read_u32_fd(fd, UINT32_MAX, value);
 }
 
 int ipv6_conf_set(const char *ifname, const char *key, uint32_t value)

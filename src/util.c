@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "publish.h"
 #include "util.h"
@@ -26,6 +27,19 @@ int parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out)
 		return -ERANGE;
 	*out = (uint32_t)value;
 	return 0;
+}
+
+int read_u32_fd(int fd, uint32_t max, uint32_t *out)
+{
+	char text[24];
+	ssize_t len = read(fd, text, sizeof(text) - 1);
+
+	close(fd);
+	if (len <= 0)
+		return -EIO;
+	text[len] = '\0';
+	text[strcspn(text, "\n")] = '\0';
+	return parse_u32(text, 0, max, out);
 }
 
 int parse_ipv4(const char *text, struct in_addr *out)
