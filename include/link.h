@@ -20,6 +20,7 @@ struct link_info {
 	uint8_t operstate;
 	char name[IFNAMSIZ];
 	char kind[16];				/* "veth", ... or "" */
+	int master;				/* the bridge, bond or VRF it is a port of; 0 */
 	char alias[LINK_ALIAS_MAX];
 	bool has_inet_conf;
 	uint32_t inet_conf[IPV4_DEVCONF_MAX];	/* indexed by IPV4_DEVCONF_* - 1 */

@@ -74,6 +74,10 @@ static int parse_link(const struct nlmsghdr *nlh, struct link_info *link)
 		case IFLA_AF_SPEC:
 			parse_af_spec(attr, link);
 			break;
+		case IFLA_MASTER:
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+				link->master = (int)mnl_attr_get_u32(attr);
+			break;
 		case IFLA_OPERSTATE:
 			if (mnl_attr_validate(attr, MNL_TYPE_U8) == 0)
 				link->operstate = mnl_attr_get_u8(attr);

@@ -25,12 +25,29 @@
 
 #define REASON(...) do { snprintf(why, why_len, __VA_ARGS__); return -1; } while (0)
 
+/* A bridge or bond port hands what it receives to its master: its addresses, routes and
+ * replies live there, so a jail on the port has no next hop and never sees an answer.
+ * Names the master in @master_name if @link is such a port.  (A VRF's port keeps its own
+ * addresses; its routes are in the VRF's table, which is another matter.) */
+static bool port_of_bridge_or_bond(struct nl *nl, const struct link_info *link,
+				   char master_name[IF_NAMESIZE])
+{
+	struct link_info master;
+
+	if (!link->master || !if_indextoname((unsigned)link->master, master_name))
+		return false;
+	if (link_find(nl, master_name, &master) || master.index != link->master)
+		return false;
+	return strcmp(master.kind, "bridge") == 0 || strcmp(master.kind, "bond") == 0;
+}
+
 int uplink_check_link(struct nl *nl, const struct cli_options *opts,
 		      const struct netjail_conf *conf, struct jail_host *jh, char *why, size_t why_len)
 {
 	bool by_root = getuid() == 0;
 	int err = link_find(nl, opts->uplink, &jh->uplink);
 	const char *name = jh->uplink.name;
+	char master[IF_NAMESIZE];
 
 	if (!by_root && !(err == 0 && conf_allows_interface(conf, name))) {
 		if (!conf_allows_interface(conf, opts->uplink))
@@ -49,6 +66,9 @@ int uplink_check_link(struct nl *nl, const struct cli_options *opts,
 		REASON("'%s' is the loopback interface, not an uplink", name);
 	if (!(jh->uplink.flags & IFF_UP))
 		REASON("interface '%s' is down: bring it up first", name);
+	if (port_of_bridge_or_bond(nl, &jh->uplink, master))
+		REASON("'%s' is a port of %s (its addresses and routes live there): use -i %s",
+		       name, master, master);
 	if (pool_slot_of_veth(&conf->pool, name) && strcmp(jh->uplink.kind, "veth") == 0)
 		REASON("'%s' is a jail's own link, not an uplink", name);
 	/* A jailed user must not use netjail to leave the jail (a kill-switch bypass). */
