@@ -314,7 +314,7 @@ int check_probe(const struct cli_options *opts, const struct netjail_conf *conf,
 	err = jail_host_claim_slot(jh, &nl, &st, cfg, getuid());
 	if (err) {
 		REASON("cannot choose the jail's addresses: %s",
-		       err == -ENOSPC ? "no free jail address or mark left" : nl_reason(err));
+		       err == -EUSERS ? "no free jail address or mark left" : nl_reason(err));
 		goto out;
 	}
 	snprintf(report->jail, sizeof(report->jail), "%s", jh->net.host_veth);
