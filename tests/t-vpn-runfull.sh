@@ -4,8 +4,8 @@
 # netjail keeps its state in files under /run/netjail (state.c, uplinkstate.c).  With the
 # lab's /run tmpfs out of inodes, base said "no free jail address or mark left: too many
 # jails running" (the slot file's ENOSPC read as the pool's "no free slot"); with it out of
-# space, "cannot enable forwarding on the uplink: ..." (the uplink's record failed to be
-# written).  Now: exit 125, one line naming /run/netjail and "No space left on device",
+# space, the same or (one page left, for the slot's file) "cannot enable forwarding on the
+# uplink: Input/output error" (the uplink's record failed to be written).  Now: exit 125, one line naming /run/netjail and "No space left on device",
 # nothing left on the host, and once there is room again a run works.  A pool that is
 # really exhausted keeps its own message (t-concurrent.sh).
 set -u
@@ -54,6 +54,15 @@ mount -o remount,size=$(( $(df --output=used -B1 /run | tail -n1) + 4 * 1024 * 1
 dd if=/dev/zero of="$fill/blocks" bs=4096 2>/dev/null
 run_full
 expect_full "(2) /run out of space"
+rm -f "$fill/blocks"
+
+# (3) One page to spare: the slot's file gets it, the uplink's record (written later) does
+# not.  Base said "cannot enable forwarding on the uplink: Input/output error" here.
+head -c 4096 /dev/zero >"$fill/spare"
+dd if=/dev/zero of="$fill/blocks" bs=4096 2>/dev/null
+rm -f "$fill/spare"
+run_full
+expect_full "(3) /run with one page left"
 rm -f "$fill/blocks"
 
 out=$(nj -i up1 -g 198.51.100.1 -- true 2>&1)
