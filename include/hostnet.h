@@ -55,8 +55,8 @@ void jail_alias_format(char *buf, size_t size, pid_t pid, const char *uplink);
 int jail_alias_parse(const char *alias, pid_t *pid, char uplink[IFNAMSIZ]);
 
 /* Claim a free slot whose /30 collides with no address or route of the host, for the user
- * @owner (state_claim_slot).  Call with the state lock held.  0, -ENOSPC if the pool is
- * full, or -errno. */
+ * @owner (state_claim_slot).  Call with the state lock held.  0, -EUSERS if the pool is
+ * full, or -errno (ENOSPC: a full /run, where the slot's file could not be made). */
 int jail_host_claim_slot(struct jail_host *jh, struct nl *nl, struct state *st,
 			 const struct pool_config *cfg, uid_t owner);
 

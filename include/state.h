@@ -9,6 +9,8 @@
 #include "nl.h"
 
 #define STATE_ROOT "/run/netjail"
+/* What failed, when writing a file there did (a full /run: ENOSPC, not the pool's EUSERS). */
+#define STATE_WRITE_STEP "write netjail's state in " STATE_ROOT
 
 struct state {
 	int dir_fd;	/* STATE_ROOT/<netns cookie>, root-owned, 0700 */

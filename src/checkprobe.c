@@ -40,6 +40,7 @@
 #include "jail.h"
 #include "log.h"
 #include "priv.h"
+#include "state.h"
 #include "userlimit.h"
 
 #define PROBE_STATUS_BASE 64
@@ -313,8 +314,11 @@ int check_probe(const struct cli_options *opts, const struct netjail_conf *conf,
 		goto out;
 	err = jail_host_claim_slot(jh, &nl, &st, cfg, getuid());
 	if (err) {
-		REASON("cannot choose the jail's addresses: %s",
-		       err == -ENOSPC ? "no free jail address or mark left" : nl_reason(err));
+		if (err == -ENOSPC || err == -EDQUOT)	/* the slot's file: a full /run */
+			REASON("cannot %s: %s", STATE_WRITE_STEP, strerror(-err));
+		else
+			REASON("cannot choose the jail's addresses: %s",
+			       err == -EUSERS ? "no free jail address or mark left" : nl_reason(err));
 		goto out;
 	}
 	snprintf(report->jail, sizeof(report->jail), "%s", jh->net.host_veth);

@@ -168,8 +168,9 @@ int jail_host_claim_slot(struct jail_host *jh, struct nl *nl, struct state *st,
 		jh->slot_fd = fd;
 		goto out;
 	}
+	/* Not ENOSPC: that is what a full /run answers when a slot file is made. */
 	if (!err)
-		err = -ENOSPC;
+		err = -EUSERS;
 out:
 	free(taken.items);
 	free(taken.table_busy);
@@ -270,7 +271,7 @@ static bool uplink_is_bridge(const struct jail_host *jh)
 }
 
 static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
-			  uint32_t mark_mask)
+			  uint32_t mark_mask, const char **step)
 {
 	const uint32_t *conf = jh->uplink.inet_conf;
 	struct uplink_record now = {
@@ -290,6 +291,7 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 	if (jh->has_ipv6 && now.force_forwarding6 == UPLINK_UNKNOWN)
 		return err ? err : -ERANGE;
 	record = now;
+	*step = STATE_WRITE_STEP;
 	err = state_remember_uplink(st, jh->uplink.name, &record, false);
 	if (!err)
 		err = state_recall_uplink(st, jh->uplink.name, &record);
@@ -317,6 +319,7 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 	if (jh->uplink_fd < 0)
 		return jh->uplink_fd;
 	jh->joined_uplink = true;
+	*step = "enable forwarding on the uplink";
 	/* Whatever netjail turned on, it guards: the uplink forwards jails' traffic only.  The
 	 * guard that outlives netjail goes in before forwarding goes on. */
 	jh->guard_ipv4 = record.forwarding == 0;
@@ -347,11 +350,13 @@ int jail_host_prepare(struct jail_host *jh, struct nl *nl, struct state *st,
 
 	/* Table T and the rules, in one message the kernel carries out in order.  If one
 	 * fails, the others may still have been made; teardown removes whatever exists. */
-	*step = "add the jail's routes and rules";
+	*step = STATE_WRITE_STEP;
 	/* Flagged before the gate (and the NAT shortcut, at setup) exist: see state.h. */
 	err = state_mark(st, STATE_SHARED);
-	if (!err)
-		err = nl_batch_begin(nl);
+	if (err)
+		return err;
+	*step = "add the jail's routes and rules";
+	err = nl_batch_begin(nl);
 	if (err)
 		return err;
 	queue_jail_routes(jh, nl, false);
@@ -366,7 +371,7 @@ int jail_host_prepare(struct jail_host *jh, struct nl *nl, struct state *st,
 		    jh->rule_priority, jh->net.host_veth, jh->net.table);
 
 	*step = "enable forwarding on the uplink";
-	err = prepare_uplink(jh, nl, st, cfg->mark_mask);
+	err = prepare_uplink(jh, nl, st, cfg->mark_mask, step);
 	if (!err)
 		log_verbose("forwarding on for %s%s", jh->uplink.name,
 			    jh->guard_ipv4 || jh->guard_ipv6 ? ", the uplink guarded" : "");

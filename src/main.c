@@ -261,8 +261,10 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	if (user_limit_check(&st, &conf, getuid(), reason, sizeof(reason)))
 		die("%s", reason);
 	err = jail_host_claim_slot(&jh, &nl, &st, cfg, getuid());
-	if (err == -ENOSPC)
+	if (err == -EUSERS)
 		die("no free jail address or mark left: too many jails running");
+	if (err == -ENOSPC || err == -EDQUOT)
+		die("cannot %s: %s", STATE_WRITE_STEP, strerror(-err));
 	if (err)
 		die("cannot choose the jail's addresses: %s", nl_reason(err));
 	log_verbose("jail %s: host %s, mark 0x%x, table %u", jh.net.host_veth,
