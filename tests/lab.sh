@@ -46,6 +46,9 @@
 #   lab_ipv6_on_up1             give up1's side IPv6 too: host 2001:db8:1::2/64, default route via
 #                               rb 2001:db8:1::1; srv 2001:db8:ff::10 answers on TCP port 7 (up0
 #                               stays IPv4-only)
+#   lab_ipv6_if_jails_get_it    lab_ipv6_on_up1 where the kernel can give a jail IPv6 (per-interface
+#                               force_forwarding, Linux 6.17); sets ipv6=1, else ipv6=0; a Bail out
+#                               if it cannot
 #   lab_writable DIR            make DIR writable in the lab's mount namespace only (an overlay
 #                               whose upper layer is a tmpfs); lab_writable_etc: /etc
 #   require_netjail             TAP "Bail out!" (one `not ok`) unless $NETJAIL is executable
@@ -383,6 +386,16 @@ lab_ipv6_on_up1() {
 	# shellcheck disable=SC2016  # $SOCAT_PEERADDR is for the server's shell
 	lab_bg ip netns exec srv socat -t5 TCP6-LISTEN:7,fork,reuseaddr,ipv6only=1 SYSTEM:'echo $SOCAT_PEERADDR'
 	wait_for 5 sh -c 'socat -T1 - "TCP6:[2001:db8:ff::10]:7" </dev/null 2>/dev/null | grep -q .'
+}
+
+lab_ipv6_if_jails_get_it() {
+	ipv6=0
+	[[ -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]] || return 0
+	if ! lab_ipv6_on_up1; then
+		echo "Bail out! could not give up1 IPv6"
+		exit 1
+	fi
+	ipv6=1
 }
 
 lab_writable_etc() { lab_writable /etc; }

@@ -18,14 +18,7 @@ set -u
 lab_enter "$@"
 lab_up
 require_netjail
-ipv6=0
-if [[ -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]]; then
-	if ! lab_ipv6_on_up1; then
-		echo "Bail out! could not give up1 IPv6"
-		exit 1
-	fi
-	ipv6=1
-fi
+lab_ipv6_if_jails_get_it
 # A nameserver on the lab's "internet", for the jail's DNS (as in t-dns.sh).
 if command -v dnsmasq >/dev/null; then
 	ip -n srv addr add 203.0.113.53/32 dev lo

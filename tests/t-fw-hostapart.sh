@@ -24,14 +24,7 @@ if ! lab_writable_etc; then
 	echo "1..0 # SKIP no overlay filesystem to give the lab its own /etc"
 	exit 0
 fi
-ipv6=0
-if [[ -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]]; then
-	if ! lab_ipv6_on_up1; then
-		echo "Bail out! could not give up1 IPv6"
-		exit 1
-	fi
-	ipv6=1
-fi
+lab_ipv6_if_jails_get_it
 # Another interface of the host's, with a LAN address: a veth pair, as containers have.
 ip link add lan0 type veth peer name lan0-peer && ip addr add 172.30.0.1/24 dev lan0 &&
 	ip addr add fd00:30::1/64 dev lan0 nodad && ip link set lan0 up && ip link set lan0-peer up || {
