@@ -161,6 +161,8 @@ bench: deps-bench
 	$(MAKE) all build/bench/floor build/bench/rr build/bench/lookup
 	bench/run.sh
 
+# etc/netjail.conf, every setting commented out, goes in only where none is: an admin's own
+# file is never replaced (the Debian package ships it as a conffile, which dpkg handles).
 install-files: netjail
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 -o root -g root netjail $(DESTDIR)$(BINDIR)/netjail
@@ -176,6 +178,9 @@ install-files: netjail
 	install -d $(DESTDIR)$(FIREWALLDDIR)/zones $(DESTDIR)$(FIREWALLDDIR)/policies
 	install -m 644 firewalld/netjail.xml $(DESTDIR)$(FIREWALLDDIR)/zones/netjail.xml
 	install -m 644 firewalld/netjail-egress.xml $(DESTDIR)$(FIREWALLDDIR)/policies/netjail-egress.xml
+	install -d -m 755 $(DESTDIR)$(SYSCONFDIR)/netjail
+	[ -e $(DESTDIR)$(SYSCONFDIR)/netjail/netjail.conf ] || \
+		install -m 644 etc/netjail.conf $(DESTDIR)$(SYSCONFDIR)/netjail/netjail.conf
 
 install: install-files
 	chmod 4755 $(DESTDIR)$(BINDIR)/netjail
