@@ -5,6 +5,7 @@
 #   make demo       show it in a throwaway lab
 #   make install    PREFIX=/usr/local DESTDIR= ; installs setuid root
 #   make install-caps  the same, but with file capabilities instead of setuid
+#   make deb        the Debian package (debian/), built from a copy of the tree in build/deb/
 #   make lint       cppcheck + clang-tidy
 #   make fuzz       libFuzzer on every parser of untrusted text (FUZZERS), FUZZ_SECONDS each
 #   make bench      install what it lacks (iperf3, passt, hyperfine, conntrack), then time
@@ -63,7 +64,7 @@ FUZZ_SRCS := $(patsubst %,src/%.c,cli util pool conf initext profile desktop res
 FUZZ_HARNESS := tests/fuzz/fuzz.h $(FUZZ_SRCS) $(wildcard include/*.h)
 
 .PHONY: all deps deps-bench check unit fuzz-replay man-lint integration demo install install-caps \
-        install-files lint fuzz bench clean
+        install-files lint fuzz bench clean deb
 
 all: netjail
 
@@ -187,6 +188,19 @@ install: install-files
 
 install-caps: install-files
 	setcap $(FILE_CAPS) $(DESTDIR)$(BINDIR)/netjail
+
+# dpkg-buildpackage writes next to the tree it builds and debhelper inside it (debian/netjail,
+# debian/.debhelper ...): it builds a copy in build/deb/, so the .deb lands in build/deb/ and
+# the source tree stays as `git status` knows it.
+DEB_DIR := build/deb
+deb:
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/netjail-$(VERSION)
+	tar -c --exclude-vcs --exclude=./build --exclude=./netjail --exclude='*.o' . | \
+		tar -x -C $(DEB_DIR)/netjail-$(VERSION)
+	cd $(DEB_DIR)/netjail-$(VERSION) && dpkg-buildpackage -us -uc -b
+	rm -rf $(DEB_DIR)/netjail-$(VERSION)
+	@ls $(DEB_DIR)/*.deb
 
 lint:
 	@sh scripts/deps.sh cppcheck clang-tidy
