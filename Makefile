@@ -6,6 +6,8 @@
 #   make install    PREFIX=/usr/local DESTDIR= ; installs setuid root
 #   make install-caps  the same, but with file capabilities instead of setuid
 #   make deb        the Debian package (debian/), built from a copy of the tree in build/deb/
+#   make check-deb  build it, lintian, then install, run, purge it in a throwaway root
+#                   (tests/t-deb.sh)
 #   make lint       cppcheck + clang-tidy
 #   make fuzz       libFuzzer on every parser of untrusted text (FUZZERS), FUZZ_SECONDS each
 #   make bench      install what it lacks (iperf3, passt, hyperfine, conntrack), then time
@@ -64,7 +66,7 @@ FUZZ_SRCS := $(patsubst %,src/%.c,cli util pool conf initext profile desktop res
 FUZZ_HARNESS := tests/fuzz/fuzz.h $(FUZZ_SRCS) $(wildcard include/*.h)
 
 .PHONY: all deps deps-bench check unit fuzz-replay man-lint integration demo install install-caps \
-        install-files lint fuzz bench clean deb
+        install-files lint fuzz bench clean deb check-deb
 
 all: netjail
 
@@ -201,6 +203,10 @@ deb:
 	cd $(DEB_DIR)/netjail-$(VERSION) && dpkg-buildpackage -us -uc -b
 	rm -rf $(DEB_DIR)/netjail-$(VERSION)
 	@ls $(DEB_DIR)/*.deb
+
+check-deb:
+	@sh scripts/deps.sh
+	tests/run.sh t-deb.sh
 
 lint:
 	@sh scripts/deps.sh cppcheck clang-tidy
