@@ -79,10 +79,10 @@ build/%.o: src/%.c $(wildcard include/*.h) | build
 build/asan/netjail: $(ASAN_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SANITIZE) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
 
-build/asan/%.o: src/%.c $(wildcard include/*.h) | build
+build/asan/%.o: src/%.c $(wildcard include/*.h) | build/asan
 	$(CC) $(ALL_CFLAGS) $(SANITIZE) -c -o $@ $<
 
-build/unit/%: tests/unit/%.c tests/unit/check.h $(PURE:%=src/%.c) $(wildcard include/*.h) | build
+build/unit/%: tests/unit/%.c tests/unit/check.h $(PURE:%=src/%.c) $(wildcard include/*.h) | build/unit
 	$(CC) $(ALL_CFLAGS) $(SANITIZE) -o $@ $< $(PURE:%=src/%.c) $(PKG_LIBS)
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_HARNESS) | build/fuzz
@@ -93,8 +93,9 @@ build/fuzz/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(FUZZ_HARNESS) | b
 	$(CC) $(ALL_CFLAGS) $(SANITIZE) -Itests/fuzz -o $@ $< tests/fuzz/fuzz_$*.c \
 		$(FUZZ_SRCS) $(PKG_LIBS)
 
-build:
-	mkdir -p build/asan build/unit
+# Each directory on its own: build/ may exist without them (make deb or make fuzz made it).
+build build/asan build/unit:
+	mkdir -p $@
 
 build/fuzz:
 	mkdir -p $@
