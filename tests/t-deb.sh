@@ -18,6 +18,14 @@ if [[ $NETJAIL != "$(realpath -m "$LAB_DIR/../netjail")" ]]; then
 	exit 0
 fi
 lab_enter "$@"
+# The overlay shows /'s own file system only.
+for dir in /usr /var /etc; do
+	if mountpoint -q "$dir"; then
+		echo "ok 1 # SKIP $dir is a file system of its own: an overlay over / would not hold it"
+		echo "1..1"
+		exit 0
+	fi
+done
 
 src=$(cd "$LAB_DIR/.." && pwd)
 version=$(sed -n 's/^VERSION *:= *//p' "$src/Makefile")
