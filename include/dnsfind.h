@@ -24,7 +24,8 @@ struct dns_request {
 struct dns_choice {
 	struct nameservers servers;	/* what the jail's resolv.conf names */
 	bool on_host;			/* one of them is the host's own (-d, --allow-host) */
-	char source[160];		/* where they came from, for -v and --check */
+	char source[200];		/* where they came from, for -v and --check */
+	char set_aside[160];		/* the host's server found to be another link's, or "" */
 	char resolv_conf[JAIL_RESOLV_CONF_MAX];	/* the jail's /etc/resolv.conf */
 };
 

@@ -111,6 +111,34 @@ static void test_nsswitch(void)
 	CHECK(nsswitch_conf_for_jail("passwd: files\n", out, 8) < 0);
 }
 
+/* dhclient.leases(5): the newest lease of the interface asked for, whatever came before. */
+static void test_dhclient_leases(void)
+{
+	static const char leases[] =
+		"lease {\n  interface \"wan0\";\n  option domain-name-servers 203.0.113.9;\n}\n"
+		"lease {\n  interface \"wan0\";\n  fixed-address 192.0.2.5;\n"
+		"  option domain-name-servers 192.0.2.1, 192.0.2.2;\n  renew 4 2026/12/03 18:00:00;\n}\n"
+		"lease {\n  interface \"wan01\";\n  option domain-name-servers 198.51.100.1;\n}\n"
+		"lease {\n  interface \"wan0\";\n  option domain-name-servers bogus;\n}\n";
+	struct nameservers ns = { .count = 0 };
+
+	nameservers_from_dhclient_leases(leases, "wan0", &ns);
+	CHECK(ns.count == 2 && !strcmp(ns.addr[0], "192.0.2.1") && !strcmp(ns.addr[1], "192.0.2.2"));
+	ns.count = 0;
+	nameservers_from_dhclient_leases(leases, "wan01", &ns);
+	CHECK(ns.count == 1 && !strcmp(ns.addr[0], "198.51.100.1"));
+	ns.count = 0;
+	nameservers_from_dhclient_leases(leases, "wan", &ns);
+	CHECK(ns.count == 0);
+	/* A lease cut short (dhclient writing) is no lease. */
+	nameservers_from_dhclient_leases("lease {\n interface \"wan0\";\n option "
+					 "domain-name-servers 192.0.2.1;\n", "wan0", &ns);
+	CHECK(ns.count == 0);
+	nameservers_from_dhclient_leases("lease {\n interface \"wan0\";\n option "
+					 "domain-name-servers 192.0.2.1\n}\n", "wan0", &ns);
+	CHECK(ns.count == 0);
+}
+
 int main(void)
 {
 	test_parse();
@@ -119,5 +147,6 @@ int main(void)
 	test_resolv_conf_out();
 	test_trust_ad_dropped();
 	test_nsswitch();
+	test_dhclient_leases();
 	return CHECK_DONE("resolvconf");
 }
