@@ -7,12 +7,17 @@
  * servers behind the stub, and its queries leave by the uplink like all its traffic.
  *
  * Where those servers are written down (all world-readable state files):
- *   /run/systemd/resolve/netif/IFINDEX  SERVERS=  set on a link over D-Bus (NetworkManager)
- *   /run/systemd/netif/links/IFINDEX    DNS=      set by systemd-networkd
+ *   the uplink's own, as its DHCP client, resolved or networkd keep them   (linkdns.c)
  *   /run/systemd/resolve/resolv.conf              every upstream server resolved knows
  *   /run/NetworkManager/no-stub-resolv.conf       NetworkManager's list behind its stub
  *   /run/dnsmasq/resolv.conf                      Debian's dnsmasq with resolvconf
  * The uplink's own servers come first: they are the ones its network answers.
+ *
+ * A server that lives behind another link than the uplink (a VPN's resolver, which the
+ * VPN's resolvconf -x makes the only one in /etc/resolv.conf) is not the jail's either:
+ * its queries would go out by the uplink to an address only the tunnel reaches, unanswered
+ * and shown to the uplink's network (dnsroute.c).  The uplink's own servers take its place,
+ * or netjail refuses (the caller) with one line asking for -d.
  *
  * A resolver on any other address of the host's (dnsmasq on a LAN or bridge address, a
  * resolver on the uplink's own address) is the same thing as a stub: the jail's query would
