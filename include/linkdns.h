@@ -18,8 +18,9 @@ typedef bool (*link_dns_usable_fn)(const char *addr, void *data);
  *      /run/resolvconf/interfaces/NAME[.PROG|:PROG] (resolv.conf text);
  *   2. systemd-resolved's and networkd's per-link state: /run/systemd/resolve/netif/INDEX
  *      (SERVERS=), /run/systemd/netif/links/INDEX (DNS=);
- *   3. dhclient's lease: /var/lib/dhcp/dhclient.NAME.leases, /var/lib/dhcp/dhclient.leases
- *      (option domain-name-servers of NAME's newest lease).
+ *   3. the DHCP client's lease: dhclient's /var/lib/dhcp/dhclient.NAME.leases and
+ *      /var/lib/dhcp/dhclient.leases (option domain-name-servers of NAME's newest lease),
+ *      dhcpcd's /var/lib/dhcpcd/NAME.lease (the DHCP message, option 6).
  * Fixed paths (NAME is an existing interface's, never a path), read with the current
  * fsuid's rights: all are world-readable.  @out gets only the accepted servers, @source the
  * file they came from.  0, or -ENOENT if no source names one. */

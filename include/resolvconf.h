@@ -32,6 +32,11 @@ void nameservers_from_words(const char *words, struct nameservers *out);
 void nameservers_from_dhclient_leases(const char *text, const char *ifname,
 				      struct nameservers *out);
 
+/* Add the servers (option 6, domain name servers) of DHCP message @msg of @len bytes, as
+ * dhcpcd keeps a lease (RFC 2131: the BOOTP header, the magic cookie, then the options). */
+void nameservers_from_dhcp_message(const unsigned char *msg, size_t len,
+				   struct nameservers *out);
+
 /* The value of line "KEY=..." in an env-style state file @text, copied into @value.
  * true if found. */
 bool state_file_value(const char *text, const char *key, char *value, size_t size);

@@ -9,8 +9,7 @@
  *
  * NetworkManager has no documented per-device file: what it learns for a device it hands to
  * systemd-resolved (source 2) or to resolvconf (source 1), or only merges into its own
- * list (dnsfind.c reads that one behind its stub).  dhcpcd's leases are binary; dhcpcd
- * passes its servers to resolvconf as NAME.dhcp (source 1).
+ * list (dnsfind.c reads that one behind its stub).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -125,6 +124,19 @@ static bool from_link_state(struct search *s, const char *what, const char *path
 	return take(s, &found, what, path);
 }
 
+/* Source 3: dhcpcd's lease @path, the DHCP message itself. */
+static bool from_dhcpcd(struct search *s, const char *path)
+{
+	struct nameservers found = { .count = 0 };
+	size_t len = 0;
+	char *msg = text_file_read(path, STATE_FILE_MAX, &len);
+
+	if (msg)
+		nameservers_from_dhcp_message((const unsigned char *)msg, len, &found);
+	free(msg);
+	return take(s, &found, "dhcpcd's lease", path);
+}
+
 /* Source 3: dhclient's leases file @path. */
 static bool from_lease(struct search *s, const char *path, const char *name)
 {
@@ -141,7 +153,7 @@ int link_dns_servers(int index, const char *name, link_dns_usable_fn usable, voi
 		     struct nameservers *out, char *source, size_t source_size)
 {
 	struct search s = { usable, data, out, source, source_size };
-	char resolved[64], networkd[64], lease[64];
+	char resolved[64], networkd[64], lease[64], dhcpcd[64];
 
 	out->count = 0;
 	source[0] = '\0';
@@ -150,12 +162,14 @@ int link_dns_servers(int index, const char *name, link_dns_usable_fn usable, voi
 	snprintf(resolved, sizeof(resolved), "/run/systemd/resolve/netif/%d", index);
 	snprintf(networkd, sizeof(networkd), "/run/systemd/netif/links/%d", index);
 	snprintf(lease, sizeof(lease), "/var/lib/dhcp/dhclient.%s.leases", name);
+	snprintf(dhcpcd, sizeof(dhcpcd), "/var/lib/dhcpcd/%s.lease", name);
 	if (from_resolvconf(&s, "resolvconf's record", "/run/resolvconf/interface", name) ||
 	    from_resolvconf(&s, "openresolv's record", "/run/resolvconf/interfaces", name) ||
 	    from_link_state(&s, "systemd-resolved's per-link state", resolved, "SERVERS") ||
 	    from_link_state(&s, "systemd-networkd's per-link state", networkd, "DNS") ||
 	    from_lease(&s, lease, name) ||
-	    from_lease(&s, "/var/lib/dhcp/dhclient.leases", name))
+	    from_lease(&s, "/var/lib/dhcp/dhclient.leases", name) ||
+	    from_dhcpcd(&s, dhcpcd))
 		return 0;
 	return -ENOENT;
 }

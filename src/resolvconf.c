@@ -151,6 +151,40 @@ void nameservers_from_dhclient_leases(const char *text, const char *ifname,
 		add_address(out, newest.addr[i]);
 }
 
+/* RFC 2131: options start after the 236-byte BOOTP header and the 4-byte magic cookie. */
+#define DHCP_OPTIONS_AT 240
+#define DHCP_PAD 0
+#define DHCP_DNS_SERVERS 6
+#define DHCP_END 255
+
+void nameservers_from_dhcp_message(const unsigned char *msg, size_t len,
+				   struct nameservers *out)
+{
+	static const unsigned char cookie[4] = { 99, 130, 83, 99 };
+	size_t at = DHCP_OPTIONS_AT;
+
+	if (len < DHCP_OPTIONS_AT || memcmp(msg + DHCP_OPTIONS_AT - 4, cookie, 4) != 0)
+		return;
+	while (at < len && msg[at] != DHCP_END) {
+		size_t option_len;
+
+		if (msg[at] == DHCP_PAD) {
+			at++;
+			continue;
+		}
+		if (at + 2 > len || at + 2 + msg[at + 1] > len)
+			return;		/* cut short: trust nothing after */
+		option_len = msg[at + 1];
+		for (size_t i = 0; msg[at] == DHCP_DNS_SERVERS && i + 4 <= option_len; i += 4) {
+			char text[INET_ADDRSTRLEN];
+
+			inet_ntop(AF_INET, msg + at + 2 + i, text, sizeof(text));
+			add_address(out, text);
+		}
+		at += 2 + option_len;
+	}
+}
+
 bool state_file_value(const char *text, const char *key, char *value, size_t size)
 {
 	char line[LINE_MAX_BYTES];

@@ -3,7 +3,7 @@
 # only the tunnel's resolver there.  A jail on the physical uplink must not send its queries
 # out by the uplink to that tunnel-only address (no answer, and shown to the uplink's
 # network): it uses the uplink's own resolver, from the record its DHCP client left
-# (resolvconf, openresolv, dhclient's lease), which sees the query from the uplink's
+# (resolvconf, openresolv, dhclient's or dhcpcd's lease), which sees the query from the uplink's
 # address; none reaches the uplink's router for the tunnel's resolver; --check says so; and
 # with no record for the uplink, the start is refused with one line asking for -d.
 set -u
@@ -12,7 +12,7 @@ set -u
 lab_enter "$@"
 lab_up
 require_netjail
-if ! lab_writable_etc || ! lab_writable /var/lib/dhcp; then
+if ! lab_writable_etc || ! lab_writable /var/lib/dhcp || ! lab_writable /var/lib/dhcpcd; then
 	echo "1..0 # SKIP no overlay filesystem to give the lab its own /etc"
 	exit 0
 fi
@@ -135,9 +135,19 @@ mkdir -p /run/njpriv && cp "$NETJAIL" /run/njpriv/netjail && chmod 4755 /run/njp
 is "$(as_nobody /run/njpriv/netjail -i up1 -g 198.51.100.1 -- getent hosts lab.test 2>/dev/null | awk '{print $1}')" \
 	10.53.0.1 "uid 65534 through the setuid binary: up1's own resolver too"
 
+# dhcpcd keeps its lease as the DHCP message itself: option 6 names the servers.
+rm /var/lib/dhcp/dhclient.up1.leases
+mkdir -p /var/lib/dhcpcd
+{ head -c 236 /dev/zero; printf '\143\202\123\143\065\001\005\006\004\306\063\144\001\377'; } \
+	>/var/lib/dhcpcd/up1.lease
+is "$(nj -v -i up1 -g 198.51.100.1 -- getent hosts lab.test 2>"$err" | awk '{print $1}')" 10.53.0.1 \
+	"with dhcpcd's lease instead, up1's own resolver too"
+check "... named as the source" grep -q \
+	"^netjail: nameserver 198.51.100.1 (from up1's own servers: dhcpcd's lease /var/lib/dhcpcd/up1.lease)" "$err"
+
 # Nothing known for the uplink: refused, with one line that asks for -d, and nothing left.
 # (up0 has no record at all; for up1 the lease is gone.)
-rm /var/lib/dhcp/dhclient.up1.leases
+rm /var/lib/dhcpcd/up1.lease
 want="netjail: no nameserver for the jail: /etc/resolv.conf's 10.66.0.1 leaves by wg0, not up1, and up1's own resolver is not known: pass -d ADDR"
 out=$(nj -i up1 -g 198.51.100.1 -- echo ran 2>&1); rc=$?
 is "$rc" 125 "no record for up1: refused (exit 125)"

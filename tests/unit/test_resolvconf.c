@@ -139,6 +139,31 @@ static void test_dhclient_leases(void)
 	CHECK(ns.count == 0);
 }
 
+/* dhcpcd's lease: a DHCP message, whose option 6 lists the servers. */
+static void test_dhcp_message(void)
+{
+	unsigned char msg[300] = { 0 };
+	struct nameservers ns = { .count = 0 };
+	static const unsigned char options[] = {
+		99, 130, 83, 99,			/* the magic cookie */
+		0,					/* a pad */
+		3, 4, 192, 0, 2, 1,			/* routers: not servers */
+		6, 8, 192, 0, 2, 53, 198, 51, 100, 53,	/* domain name servers */
+		255,
+		6, 4, 203, 0, 113, 9,			/* after the end: ignored */
+	};
+
+	memcpy(msg + 236, options, sizeof(options));
+	nameservers_from_dhcp_message(msg, 236 + sizeof(options), &ns);
+	CHECK(ns.count == 2 && !strcmp(ns.addr[0], "192.0.2.53") && !strcmp(ns.addr[1], "198.51.100.53"));
+	ns.count = 0;
+	nameservers_from_dhcp_message(msg, 236 + 16, &ns);	/* cut inside option 6 */
+	CHECK(ns.count == 0);
+	msg[236] = 0;						/* no cookie: not DHCP */
+	nameservers_from_dhcp_message(msg, sizeof(msg), &ns);
+	CHECK(ns.count == 0);
+}
+
 int main(void)
 {
 	test_parse();
@@ -148,5 +173,6 @@ int main(void)
 	test_trust_ad_dropped();
 	test_nsswitch();
 	test_dhclient_leases();
+	test_dhcp_message();
 	return CHECK_DONE("resolvconf");
 }
