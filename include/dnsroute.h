@@ -17,7 +17,8 @@ struct dns_elsewhere {
 /* true if nameserver @addr lives behind another link than the uplink (@uplink_index): the
  * host's own traffic to it leaves by that link, by a route of its own (not a catch-all
  * such as a VPN's default route) or by a catch-all while that link's own records
- * (linkdns.c) name it.  Its name then goes to @link (IF_NAMESIZE). */
+ * (linkdns.c) name it and the uplink's do not.  Its name then goes to @link (IF_NAMESIZE).
+ * false if @uplink_index is no interface. */
 bool nameserver_elsewhere(struct nl *nl, int uplink_index, const char *addr, char *link);
 
 /* Drop from @ns the servers that live behind another link; the first one dropped goes to

@@ -9,8 +9,9 @@
  * route (wg-quick), OpenVPN's def1 halves, or the host's default route by another uplink
  * take every address alike, and the uplink's default route reaches a public resolver as
  * well as theirs.  So a server is another link's if its route is narrower than a catch-all
- * (a subnet of the tunnel's), or if that link's own records name it (the tunnel's resolver
- * reached by its catch-all, as with wg-quick's usual Address = X/32).  Such servers are
+ * (a subnet of the tunnel's), or if that link's own records name it and the uplink's do
+ * not (the tunnel's resolver reached by its catch-all, as with wg-quick's usual Address =
+ * X/32).  Such servers are
  * never the jail's; the uplink's own, from the records its DHCP client left (linkdns.c),
  * are used instead, if they live behind the uplink themselves.
  */
@@ -32,20 +33,32 @@ static bool same_address(const char *addr, void *data)
 	return !strcmp(addr, (const char *)data);
 }
 
-bool nameserver_elsewhere(struct nl *nl, int uplink_index, const char *addr, char *link)
+/* true if the own records of link @index (@name) name @addr. */
+static bool named_by(int index, const char *name, const char *addr)
 {
-	struct host_route route, match;
 	struct nameservers named;
 	char source[160];
 
+	return !link_dns_servers(index, name, same_address, (void *)addr, &named, source,
+				 sizeof(source));
+}
+
+bool nameserver_elsewhere(struct nl *nl, int uplink_index, const char *addr, char *link)
+{
+	struct host_route route, match;
+	char uplink[IF_NAMESIZE];
+
+	/* (No uplink to compare with: --check on an unusable one.) */
+	if (uplink_index <= 0 || !if_indextoname((unsigned)uplink_index, uplink))
+		return false;
 	if (host_route_get(nl, addr, false, &route) || route.type != RTN_UNICAST || !route.oif ||
 	    route.oif == uplink_index || !if_indextoname((unsigned)route.oif, link))
 		return false;
 	if (!host_route_get(nl, addr, true, &match) && match.type == RTN_UNICAST &&
 	    match.prefix_len >= CATCH_ALL_BELOW)
 		return true;
-	return !link_dns_servers(route.oif, link, same_address, (void *)addr, &named, source,
-				 sizeof(source));
+	/* A public resolver that both networks hand out is the uplink's as much. */
+	return named_by(route.oif, link, addr) && !named_by(uplink_index, uplink, addr);
 }
 
 void nameservers_drop_elsewhere(struct nl *nl, int uplink_index, struct nameservers *ns,

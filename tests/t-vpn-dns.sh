@@ -128,6 +128,16 @@ is "$(to_tunnel_at_rb)" 0 "... and still no query for the tunnel's resolver at u
 printf 'nameserver 203.0.113.53\n' >/etc/resolv.conf
 is "$(resolve -i up1 -g 198.51.100.1)" 10.53.0.53 "a public resolver reached by the VPN's catch-all is kept"
 is "$(asked_from srv)" 198.51.100.2 "... and asked by up1"
+# Unless the VPN handed it out (its record names it): then it is the tunnel's ...
+printf 'nameserver 10.66.0.1\nnameserver 203.0.113.53\n' >/run/resolvconf/interfaces/wg0
+is "$(resolve -i up1 -g 198.51.100.1)" 10.53.0.1 "a public resolver the VPN handed out is the tunnel's: up1's own is used"
+# ... and up1's too, if up1's network hands it out as well.
+sed -i 's/option domain-name-servers 198.51.100.1;/option domain-name-servers 203.0.113.53, 198.51.100.1;/' \
+	/var/lib/dhcp/dhclient.up1.leases
+is "$(resolve -i up1 -g 198.51.100.1)" 10.53.0.53 "... unless up1's network hands it out too: then it is kept"
+printf 'nameserver 10.66.0.1\n' >/run/resolvconf/interfaces/wg0
+sed -i 's/option domain-name-servers 203.0.113.53, 198.51.100.1;/option domain-name-servers 198.51.100.1;/' \
+	/var/lib/dhcp/dhclient.up1.leases
 printf 'nameserver 10.66.0.1\n' >/etc/resolv.conf
 
 # Through the setuid binary, as an ordinary user.
