@@ -36,7 +36,7 @@ static bool same_address(const char *addr, void *data)
 /* true if the own records of link @index (@name) name @addr. */
 static bool named_by(int index, const char *name, const char *addr)
 {
-	struct nameservers named;
+	struct nameservers named = { .count = 0 };
 	char source[160];
 
 	return !link_dns_servers(index, name, same_address, (void *)addr, &named, source,
