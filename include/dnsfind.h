@@ -24,21 +24,25 @@ struct dns_request {
 struct dns_choice {
 	struct nameservers servers;	/* what the jail's resolv.conf names */
 	bool on_host;			/* one of them is the host's own (-d, --allow-host) */
-	char source[160];		/* where they came from, for -v and --check */
+	char source[200];		/* where they came from, for -v and --check */
+	char set_aside[160];		/* the host's server found to be another link's, or "" */
 	char resolv_conf[JAIL_RESOLV_CONF_MAX];	/* the jail's /etc/resolv.conf */
 };
 
 /* Choose the jail's nameservers: @req->given (-d or the profile) if any; else the servers
- * of the host's /etc/resolv.conf that are not on the host itself; else, when the host
- * uses a resolver of its own (a stub on loopback, or dnsmasq or the like on any of the
- * host's addresses), the upstream servers behind it (the uplink's own servers as
- * systemd-resolved or networkd keep them, then resolved's, NetworkManager's or dnsmasq's
- * list).  IPv6 servers only if @req->ipv6.  Reads world-readable files as the caller.
- * 0; or with a one-line reason in @why: -EADDRNOTAVAIL if a given server is the host's
- * own (without allow_host), or if the host's resolver is on one of its non-loopback
- * addresses and nothing is found behind it (the caller refuses: asking it would resolve
- * by the host's routes); -ENOENT if no server is found otherwise.  @out always holds a
- * resolv.conf (with no server: lookups in the jail fail instead of leaking). */
+ * of the host's /etc/resolv.conf that are neither on the host itself nor another link's (a
+ * VPN's, dnsroute.c); else the uplink's own servers (linkdns.c); else, when the host uses
+ * a resolver of its own (a stub on loopback, or dnsmasq or the like on any of the host's
+ * addresses), the upstream servers behind it (resolved's, NetworkManager's or dnsmasq's
+ * list, less another link's).  IPv6 servers only if @req->ipv6.  Reads world-readable
+ * files as the caller.  0; or with a one-line reason in @why: -EADDRNOTAVAIL if a given
+ * server is the host's own (without allow_host), if the host's resolver is on one of its
+ * non-loopback addresses and nothing is found behind it (the caller refuses: asking it
+ * would resolve by the host's routes), or if the host's servers are another link's and
+ * the uplink's own are not known (the caller refuses: asking them would show the queries
+ * to the uplink's network, unanswered); -ENOENT if no server is found otherwise.  @out
+ * always holds a resolv.conf (with no server: lookups in the jail fail instead of
+ * leaking). */
 int dns_choose(const struct dns_request *req, struct dns_choice *out, char *why, size_t why_len);
 
 #endif

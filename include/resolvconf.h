@@ -26,6 +26,17 @@ void nameservers_from_resolv_conf(const char *text, struct nameservers *out);
  * are not an address are skipped. */
 void nameservers_from_words(const char *words, struct nameservers *out);
 
+/* Add the servers of the newest lease for interface @ifname in dhclient's leases file
+ * @text (dhclient.leases(5): the "option domain-name-servers A,B;" of the last "lease { }"
+ * whose "interface" is @ifname). */
+void nameservers_from_dhclient_leases(const char *text, const char *ifname,
+				      struct nameservers *out);
+
+/* Add the servers (option 6, domain name servers) of DHCP message @msg of @len bytes, as
+ * dhcpcd keeps a lease (RFC 2131: the BOOTP header, the magic cookie, then the options). */
+void nameservers_from_dhcp_message(const unsigned char *msg, size_t len,
+				   struct nameservers *out);
+
 /* The value of line "KEY=..." in an env-style state file @text, copied into @value.
  * true if found. */
 bool state_file_value(const char *text, const char *key, char *value, size_t size);

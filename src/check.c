@@ -275,12 +275,12 @@ static void check_publish(struct verdict *v, struct check *c)
 /* The nameservers run() would give the jail, where they come from, and which way each is
  * reached: a server on one of the host's own addresses is refused (dnsfind.c) unless
  * --allow-host lets the jail reach the host, and then it is reached there, not by the
- * uplink. */
+ * uplink; one of the host's that is another link's (a VPN's) is named, set aside. */
 static void check_dns(struct verdict *v, struct check *c)
 {
 	const char *uplink = c->has_uplink ? c->jh.uplink.name : "the uplink";
 	struct dns_choice dns;
-	char why[320], detail[400], list[200] = "";
+	char why[320], detail[640], list[200] = "";
 
 	if (dns_choose(&(struct dns_request){
 		.given = c->opts->dns, .given_count = c->opts->dns_count,
@@ -293,7 +293,10 @@ static void check_dns(struct verdict *v, struct check *c)
 	for (size_t i = 0; i < dns.servers.count; i++)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
 			 dns.servers.addr[i]);
-	if (dns.on_host)
+	if (dns.set_aside[0])
+		snprintf(detail, sizeof(detail), "%s; using %s by %s (from %s)", dns.set_aside, list,
+			 uplink, dns.source);
+	else if (dns.on_host)
 		snprintf(detail, sizeof(detail), "nameservers %s via the host itself (from %s, "
 			 "--allow-host)", list, dns.source);
 	else

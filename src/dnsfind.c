@@ -7,12 +7,17 @@
  * servers behind the stub, and its queries leave by the uplink like all its traffic.
  *
  * Where those servers are written down (all world-readable state files):
- *   /run/systemd/resolve/netif/IFINDEX  SERVERS=  set on a link over D-Bus (NetworkManager)
- *   /run/systemd/netif/links/IFINDEX    DNS=      set by systemd-networkd
+ *   the uplink's own, as its DHCP client, resolved or networkd keep them   (linkdns.c)
  *   /run/systemd/resolve/resolv.conf              every upstream server resolved knows
  *   /run/NetworkManager/no-stub-resolv.conf       NetworkManager's list behind its stub
  *   /run/dnsmasq/resolv.conf                      Debian's dnsmasq with resolvconf
  * The uplink's own servers come first: they are the ones its network answers.
+ *
+ * A server that lives behind another link than the uplink (a VPN's resolver, which the
+ * VPN's resolvconf -x makes the only one in /etc/resolv.conf) is not the jail's either:
+ * its queries would go out by the uplink to an address only the tunnel reaches, unanswered
+ * and shown to the uplink's network (dnsroute.c).  The uplink's own servers take its place,
+ * or netjail refuses (the caller) with one line asking for -d.
  *
  * A resolver on any other address of the host's (dnsmasq on a LAN or bridge address, a
  * resolver on the uplink's own address) is the same thing as a stub: the jail's query would
@@ -27,6 +32,7 @@
 #include <string.h>
 
 #include "dnsfind.h"
+#include "dnsroute.h"
 #include "hostlocal.h"
 #include "textfile.h"
 
@@ -37,16 +43,6 @@
 static char *read_optional(const char *path)
 {
 	return text_file_read(path, STATE_FILE_MAX, NULL);
-}
-
-/* The servers in line @key of the per-link state file @path. */
-static void from_link_state(const char *path, const char *key, struct nameservers *out)
-{
-	char *text = read_optional(path), value[1024];
-
-	if (text && state_file_value(text, key, value, sizeof(value)))
-		nameservers_from_words(value, out);
-	free(text);
 }
 
 static void from_resolv_conf(const char *path, struct nameservers *out)
@@ -78,33 +74,45 @@ static void drop_host_own(struct nl *nl, struct nameservers *ns, char *first, si
 	ns->count = kept;
 }
 
-/* The servers behind the host's own resolver, the uplink's own first.  Sets @source. */
-static void behind_stub(const struct dns_request *req, struct nameservers *out, char *own,
-			size_t own_size, char *source, size_t source_size)
+/* Drop the servers of list @list that are another link's; the first one, if it is the
+ * first of all, is named in @set_aside. */
+static void drop_elsewhere(const struct dns_request *req, struct nameservers *ns,
+			   const char *list, char *set_aside, size_t size)
+{
+	struct dns_elsewhere away = { .addr = "" };
+
+	nameservers_drop_elsewhere(req->nl, req->uplink_index, ns, &away);
+	if (away.addr[0] && !set_aside[0])
+		snprintf(set_aside, size, "%s's %s leaves by %s, not %s", list, away.addr,
+			 away.link, req->uplink_name);
+}
+
+/* Instead of the host's servers, which are all on the host itself or another link's: the
+ * uplink's own (linkdns.c); else, behind the host's resolver, the lists it was made from,
+ * less what is another link's.  Sets @out's source. */
+static void instead(const struct dns_request *req, struct dns_choice *out, char *own,
+		    size_t own_size)
 {
 	static const char *const lists[] = {
 		"/run/systemd/resolve/resolv.conf",
 		"/run/NetworkManager/no-stub-resolv.conf",
 		"/run/dnsmasq/resolv.conf",
 	};
-	char path[64];
+	char found_in[160];
 
-	snprintf(path, sizeof(path), "/run/systemd/resolve/netif/%d", req->uplink_index);
-	from_link_state(path, "SERVERS", out);
-	snprintf(path, sizeof(path), "/run/systemd/netif/links/%d", req->uplink_index);
-	from_link_state(path, "DNS", out);
-	nameservers_keep_reachable(out, req->ipv6);
-	drop_host_own(req->nl, out, own, own_size);
-	if (out->count) {
-		snprintf(source, source_size, "%s's own servers, behind the host's local resolver",
-			 req->uplink_name);
+	if (!uplink_own_nameservers(req->nl, req->uplink_index, req->uplink_name, req->ipv6,
+				    &out->servers, found_in, sizeof(found_in))) {
+		snprintf(out->source, sizeof(out->source), "%s's own servers: %s",
+			 req->uplink_name, found_in);
 		return;
 	}
-	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]) && !out->count; i++) {
-		from_resolv_conf(lists[i], out);
-		nameservers_keep_reachable(out, req->ipv6);
-		drop_host_own(req->nl, out, own, own_size);
-		snprintf(source, source_size, "%s, behind the host's local resolver", lists[i]);
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]) && !out->servers.count; i++) {
+		from_resolv_conf(lists[i], &out->servers);
+		nameservers_keep_reachable(&out->servers, req->ipv6);
+		drop_host_own(req->nl, &out->servers, own, own_size);
+		drop_elsewhere(req, &out->servers, lists[i], out->set_aside, sizeof(out->set_aside));
+		snprintf(out->source, sizeof(out->source), "%s, behind the host's local resolver",
+			 lists[i]);
 	}
 }
 
@@ -147,13 +155,23 @@ int dns_choose(const struct dns_request *req, struct dns_choice *out, char *why,
 		out->servers = host;
 		nameservers_keep_reachable(&out->servers, req->ipv6);
 		drop_host_own(req->nl, &out->servers, own, sizeof(own));
+		drop_elsewhere(req, &out->servers, HOST_RESOLV_CONF, out->set_aside,
+			       sizeof(out->set_aside));
 		snprintf(out->source, sizeof(out->source), "%s", HOST_RESOLV_CONF);
 	}
-	/* Only resolvers on the host itself: look behind them. */
+	/* Only resolvers on the host itself or behind another link: look for others. */
 	if (!err && !out->servers.count && host.count)
-		behind_stub(req, &out->servers, own, sizeof(own), out->source, sizeof(out->source));
+		instead(req, out, own, sizeof(own));
 	if (!err && !out->servers.count) {
-		if (own[0]) {
+		if (out->set_aside[0]) {
+			/* Refused, not warned: the jail's lookups would not fail at once but
+			 * go out by the uplink to the other link's server, shown to the uplink's
+			 * network, and never answered. */
+			snprintf(why, why_len, "no nameserver for the jail: %s, and %s's own "
+				 "resolver is not known: pass -d ADDR", out->set_aside,
+				 req->uplink_name);
+			err = -EADDRNOTAVAIL;
+		} else if (own[0]) {
 			snprintf(why, why_len, "no nameserver for the jail: the host's resolver is on its "
 				 "own address %s (it would resolve by the host's routes, not by %s), and "
 				 "the servers behind it were not found: pass --dns ADDR", own,

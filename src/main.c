@@ -155,6 +155,8 @@ static void plan_jail_view(struct nl *nl, const struct cli_options *opts,
 	if (err)
 		log_warning("%s", why);
 	view->files.resolv_conf = view->dns.resolv_conf;
+	if (view->dns.set_aside[0])
+		log_verbose("%s: not the jail's", view->dns.set_aside);
 	for (i = 0; i < view->dns.servers.count; i++)
 		log_verbose("nameserver %s (from %s)", view->dns.servers.addr[i], view->dns.source);
 	host_nsswitch = text_file_read("/etc/nsswitch.conf", 65536, NULL);

@@ -5,6 +5,7 @@
  * fixed buffer: a longer line is dropped, never cut (a cut line could say something else).
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -99,6 +100,89 @@ void nameservers_from_words(const char *words, struct nameservers *out)
 	memcpy(copy, words, strlen(words) + 1);
 	for (char *word = strtok_r(copy, BLANKS, &save); word; word = strtok_r(NULL, BLANKS, &save))
 		add_word(out, word);
+}
+
+/* @line without its leading blanks and its last ';', if it starts with @key: what follows,
+ * else NULL. */
+static char *lease_statement(char *line, const char *key)
+{
+	char *start = line + strspn(line, BLANKS), *end;
+
+	if (strncmp(start, key, strlen(key)) != 0)
+		return NULL;
+	start += strlen(key);
+	end = strrchr(start, ';');
+	if (!end || end[strspn(end + 1, BLANKS) + 1])
+		return NULL;
+	*end = '\0';
+	return start + strspn(start, BLANKS);
+}
+
+void nameservers_from_dhclient_leases(const char *text, const char *ifname,
+				      struct nameservers *out)
+{
+	struct nameservers newest = { .count = 0 }, lease = { .count = 0 };
+	char line[LINE_MAX_BYTES], quoted[IF_NAMESIZE + 3], *value;
+	bool ours = false;
+
+	if (strlen(ifname) >= IF_NAMESIZE)
+		return;
+	snprintf(quoted, sizeof(quoted), "\"%s\"", ifname);
+	while (next_line(&text, line, sizeof(line))) {
+		const char *start = line + strspn(line, BLANKS);
+
+		if (!strncmp(start, "lease", 5) && strchr(start, '{')) {
+			lease.count = 0;	/* a new lease: what came before is older */
+			ours = false;
+		} else if (start[0] == '}') {
+			if (ours && lease.count)
+				newest = lease;
+			ours = false;
+		} else if ((value = lease_statement(line, "interface "))) {
+			ours = !strcmp(value, quoted);
+		} else if ((value = lease_statement(line, "option domain-name-servers "))) {
+			lease.count = 0;
+			for (char *save = NULL, *word = strtok_r(value, ", \t", &save); word;
+			     word = strtok_r(NULL, ", \t", &save))
+				add_address(&lease, word);
+		}
+	}
+	for (size_t i = 0; i < newest.count; i++)
+		add_address(out, newest.addr[i]);
+}
+
+/* RFC 2131: options start after the 236-byte BOOTP header and the 4-byte magic cookie. */
+#define DHCP_OPTIONS_AT 240
+#define DHCP_PAD 0
+#define DHCP_DNS_SERVERS 6
+#define DHCP_END 255
+
+void nameservers_from_dhcp_message(const unsigned char *msg, size_t len,
+				   struct nameservers *out)
+{
+	static const unsigned char cookie[4] = { 99, 130, 83, 99 };
+	size_t at = DHCP_OPTIONS_AT;
+
+	if (len < DHCP_OPTIONS_AT || memcmp(msg + DHCP_OPTIONS_AT - 4, cookie, 4) != 0)
+		return;
+	while (at < len && msg[at] != DHCP_END) {
+		size_t option_len;
+
+		if (msg[at] == DHCP_PAD) {
+			at++;
+			continue;
+		}
+		if (at + 2 > len || at + 2 + msg[at + 1] > len)
+			return;		/* cut short: trust nothing after */
+		option_len = msg[at + 1];
+		for (size_t i = 0; msg[at] == DHCP_DNS_SERVERS && i + 4 <= option_len; i += 4) {
+			char text[INET_ADDRSTRLEN];
+
+			inet_ntop(AF_INET, msg + at + 2 + i, text, sizeof(text));
+			add_address(out, text);
+		}
+		at += 2 + option_len;
+	}
 }
 
 bool state_file_value(const char *text, const char *key, char *value, size_t size)

@@ -12,6 +12,10 @@ if ! lab_writable_etc; then
 	exit 0
 fi
 echo "nameserver 192.0.2.53" >/etc/resolv.conf
+# That server is on up0's link, so a jail on up1 asks up1's own (t-vpn-dns.sh), which its DHCP
+# client left with resolvconf.
+mkdir -p /run/resolvconf/interface
+echo "nameserver 198.51.100.1" >/run/resolvconf/interface/up1.dhclient
 
 # verdict ARGS...: "RC: last line" of netjail --check ARGS as root.
 verdict() { local out; out=$(nj --check "$@" 2>&1); echo "$?: $(tail -n 1 <<<"$out")"; }

@@ -13,7 +13,8 @@ if ! lab_writable_etc; then
 	echo "1..0 # SKIP no overlay filesystem to give the lab its own /etc"
 	exit 0
 fi
-echo "nameserver 192.0.2.53" >/etc/resolv.conf
+# A server on the lab's internet: on up0's link, it would be up0's, not up1's (t-vpn-dns.sh).
+echo "nameserver 203.0.113.53" >/etc/resolv.conf
 before=$LAB_TMP/state.before
 host_state >"$before"
 
@@ -55,7 +56,7 @@ check "... and its packets went out by up1 (the jail's egress counter)" \
 check "... and the throwaway jail left nothing behind" built_and_gone
 check "... strict rp_filter on up1 is reported as passing, with the reason" \
 	grep -q "^rp_filter  ok    strict on up1: passes, as the kernel checks a forwarded packet's source as if it came in by its way out" <<<"$out"
-check "... the nameserver is reached by up1" grep -q "^dns        ok    nameservers 192.0.2.53 by up1 (from /etc/resolv.conf)$" <<<"$out"
+check "... the nameserver is reached by up1" grep -q "^dns        ok    nameservers 203.0.113.53 by up1 (from /etc/resolv.conf)$" <<<"$out"
 # A nameserver on one of the host's own addresses would be answered by the host, not by up1:
 # a run refuses it (t-fw-hostapart.sh), and so does --check; with --allow-host it is the
 # host's, and --check says so.

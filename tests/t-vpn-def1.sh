@@ -9,6 +9,9 @@ set -u
 lab_enter "$@"
 lab_up
 require_netjail
+# Nothing here resolves a name: a public resolver, so that the machine's own plays no part
+# (in 10.0.0.0/8, pushed below by the "VPN", it would be the tunnel's: t-vpn-dns.sh).
+lab_writable_etc && echo "nameserver 203.0.113.53" >/etc/resolv.conf
 
 # What `redirect-gateway def1` adds, here towards up1's router (the "tunnel").
 ip route add 0.0.0.0/1 via 198.51.100.1 dev up1

@@ -1,5 +1,5 @@
 /* libFuzzer harness for resolvconf.c: the input plays the host's resolv.conf,
- * nsswitch.conf and a systemd state file at once.
+ * nsswitch.conf, a systemd state file, dhclient's leases and dhcpcd's (a DHCP message) at once.
  *
  * Whatever they say, every server found must be an address in canonical form, at most
  * NAMESERVERS_MAX, those kept must be reachable from a jail, and the jail's nsswitch.conf
@@ -81,6 +81,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nameservers_from_resolv_conf(text, &ns);
 	check_servers(&ns, false);
 	nameservers_from_words(text, &ns);
+	check_servers(&ns, false);
+	nameservers_from_dhclient_leases(text, "wan0", &ns);
+	check_servers(&ns, false);
+	nameservers_from_dhcp_message(data, size, &ns);
 	check_servers(&ns, false);
 	if (state_file_value(text, "SERVERS", value, sizeof(value)) && strlen(value) >= sizeof(value))
 		abort();

@@ -111,6 +111,59 @@ static void test_nsswitch(void)
 	CHECK(nsswitch_conf_for_jail("passwd: files\n", out, 8) < 0);
 }
 
+/* dhclient.leases(5): the newest lease of the interface asked for, whatever came before. */
+static void test_dhclient_leases(void)
+{
+	static const char leases[] =
+		"lease {\n  interface \"wan0\";\n  option domain-name-servers 203.0.113.9;\n}\n"
+		"lease {\n  interface \"wan0\";\n  fixed-address 192.0.2.5;\n"
+		"  option domain-name-servers 192.0.2.1, 192.0.2.2;\n  renew 4 2026/12/03 18:00:00;\n}\n"
+		"lease {\n  interface \"wan01\";\n  option domain-name-servers 198.51.100.1;\n}\n"
+		"lease {\n  interface \"wan0\";\n  option domain-name-servers bogus;\n}\n";
+	struct nameservers ns = { .count = 0 };
+
+	nameservers_from_dhclient_leases(leases, "wan0", &ns);
+	CHECK(ns.count == 2 && !strcmp(ns.addr[0], "192.0.2.1") && !strcmp(ns.addr[1], "192.0.2.2"));
+	ns.count = 0;
+	nameservers_from_dhclient_leases(leases, "wan01", &ns);
+	CHECK(ns.count == 1 && !strcmp(ns.addr[0], "198.51.100.1"));
+	ns.count = 0;
+	nameservers_from_dhclient_leases(leases, "wan", &ns);
+	CHECK(ns.count == 0);
+	/* A lease cut short (dhclient writing) is no lease. */
+	nameservers_from_dhclient_leases("lease {\n interface \"wan0\";\n option "
+					 "domain-name-servers 192.0.2.1;\n", "wan0", &ns);
+	CHECK(ns.count == 0);
+	nameservers_from_dhclient_leases("lease {\n interface \"wan0\";\n option "
+					 "domain-name-servers 192.0.2.1\n}\n", "wan0", &ns);
+	CHECK(ns.count == 0);
+}
+
+/* dhcpcd's lease: a DHCP message, whose option 6 lists the servers. */
+static void test_dhcp_message(void)
+{
+	unsigned char msg[300] = { 0 };
+	struct nameservers ns = { .count = 0 };
+	static const unsigned char options[] = {
+		99, 130, 83, 99,			/* the magic cookie */
+		0,					/* a pad */
+		3, 4, 192, 0, 2, 1,			/* routers: not servers */
+		6, 8, 192, 0, 2, 53, 198, 51, 100, 53,	/* domain name servers */
+		255,
+		6, 4, 203, 0, 113, 9,			/* after the end: ignored */
+	};
+
+	memcpy(msg + 236, options, sizeof(options));
+	nameservers_from_dhcp_message(msg, 236 + sizeof(options), &ns);
+	CHECK(ns.count == 2 && !strcmp(ns.addr[0], "192.0.2.53") && !strcmp(ns.addr[1], "198.51.100.53"));
+	ns.count = 0;
+	nameservers_from_dhcp_message(msg, 236 + 16, &ns);	/* cut inside option 6 */
+	CHECK(ns.count == 0);
+	msg[236] = 0;						/* no cookie: not DHCP */
+	nameservers_from_dhcp_message(msg, sizeof(msg), &ns);
+	CHECK(ns.count == 0);
+}
+
 int main(void)
 {
 	test_parse();
@@ -119,5 +172,7 @@ int main(void)
 	test_resolv_conf_out();
 	test_trust_ad_dropped();
 	test_nsswitch();
+	test_dhclient_leases();
+	test_dhcp_message();
 	return CHECK_DONE("resolvconf");
 }
