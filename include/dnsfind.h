@@ -34,8 +34,9 @@ struct dns_choice {
  * host's addresses), the upstream servers behind it (the uplink's own servers as
  * systemd-resolved or networkd keep them, then resolved's, NetworkManager's or dnsmasq's
  * list).  IPv6 servers only if @req->ipv6.  Reads world-readable files as the caller.
- * 0; or with a one-line reason in @why: -EADDRNOTAVAIL if a given server is the host's
- * own (without allow_host), or if the host's resolver is on one of its non-loopback
+ * 0; or with a one-line reason in @why: -EADDRNOTAVAIL if a given server is on loopback
+ * (the jail's own, where nothing listens; or link-local), or the host's own (without
+ * allow_host), or if the host's resolver is on one of its non-loopback
  * addresses and nothing is found behind it (the caller refuses: asking it would resolve
  * by the host's routes); -ENOENT if no server is found otherwise.  @out always holds a
  * resolv.conf (with no server: lookups in the jail fail instead of leaking). */

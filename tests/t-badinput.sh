@@ -61,6 +61,11 @@ refused "unknown option -Z"           -Z -i up0 -- "${cmd[@]}"
 refused "-i without argument"         -i
 refused "-g without argument"         -i up0 -g
 refused "-u unknown user"             -i up0 -u nj-no-such-user -- "${cmd[@]}"
+# In the jail, loopback is the jail's own: no resolver listens there.
+for addr in 127.0.0.1 127.0.0.53 ::1; do
+	refused "-d $addr (the jail's own loopback)" -i up0 -d "$addr" -- "${cmd[@]}"
+	check "... the line names $addr and loopback" grep -q "nameserver $addr is a loopback address" <<<"$LAST_ERR"
+done
 
 check "the command never ran in any refused case" test ! -e "$marker"
 check "no jail link left behind" wait_for 3 no_jail_links
