@@ -427,6 +427,8 @@ static void apply_profile(struct cli_options *opts, struct profile *profile,
 		.set = profile->setenv, .set_count = profile->setenv_count,
 		.unset = profile->unsetenv, .unset_count = profile->unsetenv_count,
 		.no_session_bus = profile->dbus == DBUS_NONE,
+		.make_dirs = profile->mkdir, .make_dir_count = profile->mkdir_count,
+		.home_in_command = opts->command == profile->command,
 	};
 }
 
