@@ -111,7 +111,7 @@ static int place_resolv_conf(void)
 
 	if (!stat("/etc/resolv.conf", &st))
 		return bind_over("resolv.conf", "/etc/resolv.conf");
-	if (errno != ENOENT)
+	if (errno != ENOENT && errno != ELOOP)	/* ELOOP: a symlink that leads nowhere too */
 		return -errno;
 	fd = open("/etc/resolv.conf", O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno != ENOENT)

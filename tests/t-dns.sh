@@ -64,6 +64,8 @@ is "$(resolve -i up1 -g 198.51.100.1 -d 203.0.113.54)" 10.53.0.54 \
 	"/etc/resolv.conf a symlink whose target is gone: -d ADDR still answers in the jail"
 check "... and the host's symlink is as it was" \
 	test "$(readlink /etc/resolv.conf)" = /run/njgone/stub-resolv.conf -a ! -e /run/njgone
+rm /etc/resolv.conf && ln -s resolv.conf /etc/resolv.conf
+is "$(resolve -i up1 -g 198.51.100.1 -d 203.0.113.54)" 10.53.0.54 "... and a symlink to itself (a loop)"
 rm /etc/resolv.conf && mv "$LAB_TMP/resolv.conf.saved" /etc/resolv.conf
 
 # systemd-resolved's stub on the host.
