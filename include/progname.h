@@ -27,9 +27,10 @@ size_t prog_names_from_script(const char *text, struct prog_names *names,
 			      char (*paths)[PATH_MAX], size_t max);
 
 /* true if one of @names is that of a common single-instance program (a browser, a chat or
- * mail program, Steam...), whose second start hands its work to a running one; the other
- * names that program runs under are then added to @names (firefox and firefox-esr...).
- * Shells, interpreters and other tools are none. */
+ * mail program, Steam...), whose second start hands its work to a running one; @names then
+ * holds every name that program runs under (firefox, firefox-esr...) and no other (not
+ * "snap" or "env", which a launcher may also have gone through).  Shells, interpreters and
+ * other tools are none. */
 bool prog_names_single_instance(struct prog_names *names);
 
 #endif

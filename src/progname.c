@@ -129,18 +129,18 @@ size_t prog_names_from_script(const char *text, struct prog_names *names,
 
 bool prog_names_single_instance(struct prog_names *names)
 {
-	size_t given = names->count;
-	bool found = false;
+	struct prog_names known = { .count = 0 };
 
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
 		bool member = false;
 
-		for (size_t n = 0; n < given && !member; n++)
+		for (size_t n = 0; n < names->count && !member; n++)
 			for (size_t m = 0; m < FAMILY_MAX && families[f][m] && !member; m++)
 				member = !strcmp(names->name[n], families[f][m]);
 		for (size_t m = 0; member && m < FAMILY_MAX && families[f][m]; m++)
-			prog_names_add(names, families[f][m]);
-		found |= member;
+			prog_names_add(&known, families[f][m]);
 	}
-	return found;
+	if (known.count)
+		*names = known;
+	return known.count > 0;
 }

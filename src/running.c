@@ -8,12 +8,12 @@
  *
  * "Outside a jail" means in netjail's own network namespace.  netjail's ancestors (the
  * shell or launcher that ran it) do not count.  A process's name is its comm (the kernel
- * keeps 15 bytes of it) or the last component of its argv[0].  The command's names are
- * the one it was given; through PATH and symlinks, that of the file it runs ("firefox" may
- * be /usr/lib/firefox-esr/firefox-esr); if that file is a script, those of the programs
- * its exec commands run, a few levels deep; and the other names of the same program
- * (progname.c).  Only a single-instance program is looked for at all (progname.c says
- * which): a shell, an interpreter or sleep running outside has nothing to do with this one.
+ * keeps 15 bytes of it) or the last component of its argv[0].  What the command is, is
+ * found from the name it was given; through PATH and symlinks, that of the file it runs
+ * ("firefox" may be /usr/lib/firefox-esr/firefox-esr); if that file is a script, those of
+ * the programs its exec commands run, a few levels deep.  Only a single-instance program
+ * is looked for at all (progname.c says which), by every name it runs under: a shell, an
+ * interpreter or sleep running outside has nothing to do with this one.
  *
  * Everything is read with the caller's rights and no effective capability
  * (priv_as_caller_begin): the /proc of their own processes, and the launcher script, which

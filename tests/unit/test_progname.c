@@ -38,11 +38,12 @@ int main(void)
 	/* (a glob in the directory still names the program: x) */
 	CHECK(names.count == 2 && has(&names, "app-bin") && has(&names, "x") && n == 1);
 
-	/* Only single-instance programs, known by all their names. */
+	/* Only single-instance programs, known by all their names and by no other. */
 	memset(&names, 0, sizeof(names));
 	prog_names_add(&names, "/usr/bin/firefox");
+	prog_names_add(&names, "/usr/bin/snap");
 	CHECK(prog_names_single_instance(&names));
-	CHECK(has(&names, "firefox-esr") && has(&names, "firefox"));
+	CHECK(has(&names, "firefox-esr") && has(&names, "firefox") && !has(&names, "snap"));
 	static const char *const tools[] = { "bash", "sh", "python3", "python3.11", "sleep", "perl", "env" };
 	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
 		memset(&names, 0, sizeof(names));
