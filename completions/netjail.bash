@@ -5,10 +5,11 @@
 # COMMAND's and its own completion takes over (_command_offset, from bash-completion).
 # Everything else works without bash-completion, so this file can also be sourced alone.
 
-# Uplinks netjail accepts: links that are up (IFF_UP) and not loopback, as it checks itself.
+# Uplinks netjail accepts: links that are up (IFF_UP) and not loopback, as it checks itself,
+# and not netjail's own jail links (nj<N>, and njgone<N> while one is being removed).
 _netjail_uplinks() {
 	ip -o link show up 2>/dev/null |
-		awk -F': ' '$3 !~ /LOOPBACK/ { sub(/@.*/, "", $2); print $2 }'
+		awk -F': ' '$3 !~ /LOOPBACK/ { sub(/@.*/, "", $2); if ($2 !~ /^nj(gone)?[0-9]+$/) print $2 }'
 }
 
 # Profile names: *.conf in the directories netjail looks in (as it does, a relative

@@ -27,10 +27,11 @@ function __netjail_complete_command
     end
 end
 
-# Uplinks netjail accepts: links that are up (IFF_UP) and not loopback, as it checks itself.
+# Uplinks netjail accepts: links that are up (IFF_UP) and not loopback, as it checks itself,
+# and not netjail's own jail links (nj<N>, and njgone<N> while one is being removed).
 function __netjail_uplinks
     ip -o link show up 2>/dev/null | string match -rv '^\d+: [^:]+: <[^>]*LOOPBACK' |
-        string replace -r '^\d+: ([^:@]+).*' '$1'
+        string replace -r '^\d+: ([^:@]+).*' '$1' | string match -rv '^nj(gone)?\d+$'
 end
 
 # Profile names: *.conf in the directories netjail looks in (as it does, a relative

@@ -36,7 +36,8 @@ struct dns_choice {
  * addresses), the upstream servers behind it (resolved's, NetworkManager's or dnsmasq's
  * list, less another link's).  IPv6 servers only if @req->ipv6.  Reads world-readable
  * files as the caller.  0; or with a one-line reason in @why: -EADDRNOTAVAIL if a given
- * server is the host's own (without allow_host), if the host's resolver is on one of its
+ * server is on loopback (the jail's own, where nothing listens; or link-local) or the
+ * host's own (without allow_host), if the host's resolver is on one of its
  * non-loopback addresses and nothing is found behind it (the caller refuses: asking it
  * would resolve by the host's routes), or if the host's servers are another link's and
  * the uplink's own are not known (the caller refuses: asking them would show the queries

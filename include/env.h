@@ -28,6 +28,9 @@ struct env_changes {
 	bool no_session_bus;		/* dbus = none (desktopenv.c plans what that takes) */
 	const char *session_bus_address;	/* DBUS_SESSION_BUS_ADDRESS for COMMAND, or NULL */
 	const char *runtime_dir;	/* XDG_RUNTIME_DIR for COMMAND if it has none, or NULL */
+	const char *const *make_dirs;	/* the profile's mkdir ("~/..."), made in the jail */
+	size_t make_dir_count;
+	bool home_in_command;		/* the command is the profile's: "~/" is $HOME */
 };
 
 /* In the child after the drop: unset, then set, then the session's bus and runtime dir. */

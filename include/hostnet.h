@@ -59,6 +59,11 @@ int jail_alias_parse(const char *alias, pid_t *pid, char uplink[IFNAMSIZ]);
  * full, or -errno (ENOSPC: a full /run, where the slot's file could not be made). */
 int jail_host_claim_slot(struct jail_host *jh, struct nl *nl, struct state *st,
 			 const struct pool_config *cfg, uid_t owner);
+/* After -EUSERS from it: one line for the user in @why, naming the host's address or route
+ * (and its interface) that overlaps the pool and the netjail.conf setting that moves the
+ * pool, or, if none does, that too many jails run.  (slotclaim.c) */
+void jail_host_explain_no_slot(struct nl *nl, const struct pool_config *cfg, char *why,
+			       size_t why_len);
 
 /* The host side that needs no jail yet: table T, the rules and the gate, the uplink made
  * ready to forward (its settings recorded, guarded).  Done while the child makes the

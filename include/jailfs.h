@@ -32,7 +32,8 @@ void jailfs_plan_mask(struct jailfs_plan *plan, const char *path, bool check_own
 /* In the child, in its new mount namespace (mounts already one-way from the host), still
  * holding CAP_SYS_ADMIN: put the files in place and cover the masked sockets with an empty
  * file, all read-only, nosuid, nodev and noexec.  A target that does not exist is skipped
- * (nothing to hide).  0 or -errno; @what names the step that failed. */
+ * (nothing to hide), but for resolv.conf, which the jail gets even then.  0 or -errno;
+ * @what names the step that failed. */
 int jailfs_apply(const struct jailfs_plan *plan, const char **what);
 
 #endif

@@ -14,6 +14,7 @@
 #define PROFILE_MAX_WORDS 64	/* of the command and its arguments */
 #define PROFILE_MAX_ENV 32	/* setenv and unsetenv entries each */
 #define PROFILE_TEXT_MAX 4096	/* all strings of a profile together */
+#define PROFILE_MAX_DIRS 4	/* mkdir entries */
 
 enum profile_dbus { DBUS_UNSET, DBUS_HOST, DBUS_NONE };
 
@@ -28,7 +29,10 @@ struct profile {
 	size_t publish_count;
 	enum profile_dbus dbus;
 	bool allow_host;		/* "allow_host = yes": as --allow-host */
-	char *command[PROFILE_MAX_WORDS + 1];	/* NULL-terminated; command[0] NULL if unset */
+	char *command[PROFILE_MAX_WORDS + 1];	/* NULL-terminated; command[0] NULL if unset;
+						 * a word "~/..." is under COMMAND's $HOME */
+	const char *mkdir[PROFILE_MAX_DIRS];	/* "~/...": made, as COMMAND's user, before it runs */
+	size_t mkdir_count;
 	const char *setenv[PROFILE_MAX_ENV];	/* "NAME=VALUE" */
 	size_t setenv_count;
 	const char *unsetenv[PROFILE_MAX_ENV];

@@ -26,6 +26,9 @@ bool ifname_is_valid(const char *name);
 /* Copy @text into @buf for a one-line message: at most 64 characters, every control or
  * non-ASCII byte shown as '?', so user input can never break or forge a line.  Returns @buf. */
 const char *printable(const char *text, char *buf, size_t size);
+/* The same without the 64-character cut, for a path the user must be able to find (cut
+ * only where @size ends: give it PATH_MAX).  Returns @buf. */
+const char *printable_whole(const char *text, char *buf, size_t size);
 
 /* Check @text as a nameserver address and add it to @list (at most @max), as -d and a
  * profile's "dns" do.  0, or -EINVAL with the reason in @why. */

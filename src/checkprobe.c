@@ -316,9 +316,10 @@ int check_probe(const struct cli_options *opts, const struct netjail_conf *conf,
 	if (err) {
 		if (err == -ENOSPC || err == -EDQUOT)	/* the slot's file: a full /run */
 			REASON("cannot %s: %s", STATE_WRITE_STEP, strerror(-err));
+		else if (err == -EUSERS)
+			jail_host_explain_no_slot(&nl, cfg, report->why_not, sizeof(report->why_not));
 		else
-			REASON("cannot choose the jail's addresses: %s",
-			       err == -EUSERS ? "no free jail address or mark left" : nl_reason(err));
+			REASON("cannot choose the jail's addresses: %s", nl_reason(err));
 		goto out;
 	}
 	snprintf(report->jail, sizeof(report->jail), "%s", jh->net.host_veth);

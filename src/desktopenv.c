@@ -5,7 +5,8 @@
  * sockets (the ones named "@...") belong to a network namespace.  So:
  *   - X11: Xlib/xcb try "@/tmp/.X11-unix/Xn" and then the file /tmp/.X11-unix/Xn; the file
  *     is reached from the jail.  A server that listens only on the abstract name (it is in
- *     /proc/net/unix, the file is not) cannot be reached: say so.
+ *     /proc/net/unix, the file is not) cannot be reached: say so.  Nor can one on the host's
+ *     loopback over TCP (ssh -X's localhost:10): say so, and how to relay it to a file.
  *   - Wayland, PipeWire, PulseAudio: sockets in $XDG_RUNTIME_DIR, reached as they are.
  *   - D-Bus: an address with only "unix:abstract=" is unreachable; systemd's user session
  *     also has the bus at $XDG_RUNTIME_DIR/bus, which is then used instead.
@@ -14,6 +15,7 @@
  *     sockets are covered in the jail (jailfs.c), so nothing falls back to them either.
  * A sudo'ed netjail has lost XDG_RUNTIME_DIR; /run/user/UID is the user's if it exists.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,6 +172,50 @@ static bool abstract_socket_exists(const char *name)
 	return found;
 }
 
+/* Is X display host @host (@len bytes) the host's loopback?  "localhost", 127.0.0.0/8, ::1. */
+static bool loopback_display_host(const char *host, size_t len)
+{
+	char copy[INET6_ADDRSTRLEN];
+	struct in6_addr v6;
+	struct in_addr v4;
+
+	if (!len || len >= sizeof(copy))
+		return false;
+	memcpy(copy, host, len);
+	copy[len] = '\0';
+	if (!strcmp(copy, "localhost") || !strcmp(copy, "ip6-localhost") ||
+	    !strcmp(copy, "ip6-loopback"))
+		return true;
+	if (inet_pton(AF_INET, copy, &v4) == 1)
+		return (ntohl(v4.s_addr) >> 24) == 127;
+	return inet_pton(AF_INET6, copy, &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
+/* DISPLAY "HOST:N" with HOST the host's loopback, as ssh -X sets it (localhost:10.0, for
+ * sshd's TCP port 6010 on 127.0.0.1): the jail has a loopback of its own, so it cannot be
+ * reached from there.  Say so, and how to reach it instead: a unix socket is a file, which
+ * the jail shares, and Xlib looks for display :N at /tmp/.X11-unix/XN (the cookie ssh added
+ * is for that display too). */
+static void check_tcp_display(const char *display, struct desktop_plan *out)
+{
+	const char *colon = strrchr(display, ':');
+	char number[8], shown[72];
+	uint32_t value;
+	size_t digits;
+
+	if (!colon || colon == display || !loopback_display_host(display, (size_t)(colon - display)))
+		return;
+	digits = strspn(colon + 1, "0123456789");
+	snprintf(number, sizeof(number), "%.*s", (int)(digits < 5 ? digits : 5), colon + 1);
+	if (!digits || parse_u32(number, 0, 9999, &value))
+		return;
+	snprintf(out->warnings[1], sizeof(out->warnings[1]), "DISPLAY=%s is an X server on the "
+		 "host's loopback (ssh -X), which the jail cannot reach: X programs in it will fail; "
+		 "relay it to a socket first, e.g. `socat UNIX-LISTEN:/tmp/.X11-unix/X%s,fork "
+		 "TCP:localhost:%u &`, and use DISPLAY=:%s", printable(display, shown, sizeof(shown)),
+		 number, 6000 + value, number);
+}
+
 /* DISPLAY ":N" or ":N.S" on this machine: an X server that listens only on the abstract
  * "@/tmp/.X11-unix/XN", and not on the file, cannot be reached from the jail. */
 static void check_display(struct desktop_plan *out)
@@ -180,7 +226,9 @@ static void check_display(struct desktop_plan *out)
 	size_t digits;
 	struct stat st;
 
-	if (!display || display[0] != ':')
+	if (display && strrchr(display, ':') && strrchr(display, ':') != display)
+		check_tcp_display(display, out);	/* HOST:N, HOST may be ::1 */
+	if (!display || display[0] != ':' || strrchr(display, ':') != display)
 		return;		/* none, or over TCP: nothing local to check */
 	digits = strspn(display + 1, "0123456789");
 	snprintf(path, sizeof(path), "%.*s", (int)(digits < 10 ? digits : 10), display + 1);

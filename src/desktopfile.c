@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -24,7 +25,9 @@
 #include <unistd.h>
 
 #include "desktop.h"
+#include "link.h"
 #include "log.h"
+#include "nl.h"
 #include "profile.h"
 #include "textfile.h"
 #include "util.h"
@@ -87,7 +90,7 @@ static int own_path(char *buf, size_t size)
 static int build_command_line(const struct cli_options *opts, struct command_line *cl,
 			      char *why, size_t why_len)
 {
-	char path[PATH_MAX], addr[INET_ADDRSTRLEN], shown[72];
+	char path[PATH_MAX], addr[INET_ADDRSTRLEN], shown[PATH_MAX];
 	int err = own_path(path, sizeof(path));
 
 	cl->count = cl->used = 0;
@@ -118,7 +121,7 @@ static int build_command_line(const struct cli_options *opts, struct command_lin
 		if (!realpath(opts->profile, path)) {
 			err = -errno;
 			snprintf(why, why_len, "cannot find profile %s: %s",
-				 printable(opts->profile, shown, sizeof(shown)), strerror(-err));
+				 printable_whole(opts->profile, shown, sizeof(shown)), strerror(-err));
 			return err;
 		}
 		err = add_option(cl, "-p", path);
@@ -164,7 +167,7 @@ static char *read_launcher(const char *name, char *path, size_t size, size_t *le
 			   char *why, size_t why_len)
 {
 	const char *dirs = getenv("XDG_DATA_DIRS"), *suffix = "";
-	char home[PATH_MAX], looked[512] = "", shown[72];
+	char home[PATH_MAX], looked[2048] = "", shown[72], path_shown[PATH_MAX];
 	char *text = NULL, *list, *dir, *saveptr = NULL;
 	size_t name_len = strlen(name);
 	int n, err;
@@ -203,7 +206,7 @@ static char *read_launcher(const char *name, char *path, size_t size, size_t *le
 		if (n < 0 || (size_t)n >= size)
 			continue;
 		snprintf(looked + strlen(looked), sizeof(looked) - strlen(looked), "%s%s/applications",
-			 looked[0] ? ", " : "", printable(dir, shown, sizeof(shown)));
+			 looked[0] ? ", " : "", printable_whole(dir, path_shown, sizeof(path_shown)));
 		text = text_file_read(path, DESKTOP_MAX_BYTES, len);
 		/* Not there, or a part of the path is no directory: try the next place. */
 		if (text || (errno != ENOENT && errno != ENOTDIR))
@@ -219,7 +222,8 @@ static char *read_launcher(const char *name, char *path, size_t size, size_t *le
 	}
 out:
 	if (!text)
-		snprintf(why, why_len, "cannot read %s: %s", printable(path, shown, sizeof(shown)),
+		snprintf(why, why_len, "cannot read %s: %s",
+			 printable_whole(path, path_shown, sizeof(path_shown)),
 			 errno == EFBIG ? "larger than 64 KiB" :
 			 errno == EINVAL ? "not a regular file" : strerror(errno));
 	return text;
@@ -302,12 +306,30 @@ static bool has_control(const char *s)
 	return false;
 }
 
+/* A launcher may be made for an uplink that comes later (a VPN, a USB modem): not refused,
+ * but said, so that a typo shows now rather than at the first launch.  Asked of the kernel
+ * (rtnetlink needs no privilege to list links); if it cannot be asked, nothing is said. */
+static void warn_if_no_such_uplink(const char *uplink)
+{
+	struct link_info link;
+	struct nl nl;
+	int err;
+
+	if (nl_open(&nl, NETLINK_ROUTE))
+		return;
+	err = link_find(&nl, uplink, &link);
+	nl_close(&nl);
+	if (err == -ENODEV)
+		log_warning("there is no interface named '%s' at the moment: the launcher will fail "
+			    "until there is", uplink);
+}
+
 int desktop_entry_install(const struct cli_options *opts)
 {
 	static struct profile profile;
 	static struct command_line cl;
 	char source[PATH_MAX], data[PATH_MAX], dir[PATH_MAX], dest[PATH_MAX], name[NAME_MAX + 1];
-	char why[512], shown[72];
+	char why[PATH_MAX + 512], shown[PATH_MAX];
 	const char *uplink = opts->uplink;
 	char *text = NULL, *copy = NULL;
 	size_t len = 0, copy_len = 0;
@@ -319,7 +341,7 @@ int desktop_entry_install(const struct cli_options *opts)
 		log_error("%s", why);
 		return status;
 	}
-	log_verbose("launcher %s", printable(source, shown, sizeof(shown)));
+	log_verbose("launcher %s", printable_whole(source, shown, sizeof(shown)));
 	if (opts->profile) {
 		if (profile_load(opts->profile, &profile, why, sizeof(why))) {
 			log_error("%s", why);
@@ -338,11 +360,11 @@ int desktop_entry_install(const struct cli_options *opts)
 	}
 	err = desktop_wrap(text, len, cl.words, uplink, &copy, &copy_len, why, sizeof(why));
 	if (err == -ENOMEM) {
-		log_error("%s: out of memory", printable(source, shown, sizeof(shown)));
+		log_error("%s: out of memory", printable_whole(source, shown, sizeof(shown)));
 		goto out;
 	}
 	if (err) {
-		log_error("%s: %s", printable(source, shown, sizeof(shown)), why);
+		log_error("%s: %s", printable_whole(source, shown, sizeof(shown)), why);
 		goto out;
 	}
 
@@ -367,16 +389,17 @@ int desktop_entry_install(const struct cli_options *opts)
 	if (stat(source, &src_st) == 0 && stat(dest, &dest_st) == 0 &&
 	    src_st.st_dev == dest_st.st_dev && src_st.st_ino == dest_st.st_ino) {
 		log_error("%s is the launcher to wrap itself: not overwritten",
-			  printable(dest, shown, sizeof(shown)));
+			  printable_whole(dest, shown, sizeof(shown)));
 		goto out;
 	}
 	err = make_dirs(dir);
 	if (!err)
 		err = write_atomically(dir, dest, copy, copy_len);
 	if (err) {
-		log_error("cannot write %s: %s", printable(dest, shown, sizeof(shown)), strerror(-err));
+		log_error("cannot write %s: %s", printable_whole(dest, shown, sizeof(shown)), strerror(-err));
 		goto out;
 	}
+	warn_if_no_such_uplink(uplink);
 	/* The path alone, for scripts: netjail --desktop-entry ... | xargs gio launch */
 	printf("%s\n", dest);
 	status = 0;

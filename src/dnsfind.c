@@ -26,6 +26,7 @@
  * jail's, and the servers behind it are looked for as behind a stub.  If none is found,
  * netjail refuses (the caller), rather than give the jail a resolv.conf that only times out.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,15 +117,33 @@ static void instead(const struct dns_request *req, struct dns_choice *out, char 
 	}
 }
 
-/* -d or the profile's: as given, but for an address of the host's other than loopback
- * (which is the jail's own loopback, where the user may run a resolver). */
+static bool link_local(const char *addr)
+{
+	struct in6_addr v6;
+
+	return inet_pton(AF_INET6, addr, &v6) == 1 && IN6_IS_ADDR_LINKLOCAL(&v6);
+}
+
+/* -d or the profile's: as given, but for a loopback (or link-local, or unspecified) address
+ * and an address of the host's.  In the jail, 127.0.0.1 and ::1 are the jail's own
+ * loopback: no resolver listens there, and the host's stub on its loopback is out of reach
+ * (asking it would resolve by the host's routes anyway).  A resolver the user starts in
+ * the jail after netjail cannot be waited for, so such a server is a mistake, refused. */
 static int take_given(const struct dns_request *req, struct dns_choice *out, char *why,
 		      size_t why_len)
 {
 	for (size_t i = 0; i < req->given_count && i < NAMESERVERS_MAX; i++) {
 		const char *addr = req->given[i];
 
-		if (!nameserver_is_host_local(addr) && host_local_address(req->nl, addr)) {
+		if (nameserver_is_host_local(addr)) {
+			snprintf(why, why_len, "nameserver %s is %s address: in the jail that is the "
+				 "jail itself, where no resolver listens (the host's own is out of "
+				 "reach): pass a nameserver the jail reaches by %s, such as your "
+				 "network's or a public one", addr, link_local(addr) ? "a link-local" :
+				 "a loopback", req->uplink_name);
+			return -EADDRNOTAVAIL;
+		}
+		if (host_local_address(req->nl, addr)) {
 			if (!req->allow_host) {
 				snprintf(why, why_len, "nameserver %s is this host's own address: the "
 					 "jail cannot reach the host (and its resolver would not use %s): "

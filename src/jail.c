@@ -49,6 +49,7 @@
 #include "pool.h"
 #include "env.h"
 #include "ipv6conf.h"
+#include "homepaths.h"
 #include "jail.h"
 #include "link.h"
 #include "log.h"
@@ -175,7 +176,7 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 	const char *what;
 	struct jail_side side;
 	struct env_saved environment;
-	char shown[72];
+	char shown[72], failed[PATH_MAX];
 	bool own_session;
 	ssize_t got;
 	int err, netns;
@@ -234,6 +235,10 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 	env_restore_stripped(&environment);
 	set_login_environment(target);
 	env_apply_changes(plan->env);
+	if (plan->env && (err = home_paths_apply(plan->env, command, failed, sizeof(failed)))) {
+		log_error("cannot create %s: %s", failed, strerror(-err));
+		_exit(EXIT_NETJAIL_FAILED);
+	}
 	/* A forked child leads no group: setsid() succeeds (if not, COMMAND must not run). */
 	if (own_session && setsid() < 0) {
 		log_error("cannot give the command a session of its own: %s", strerror(errno));

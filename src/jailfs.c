@@ -4,7 +4,8 @@
  * one-way copy of the host's (MS_SLAVE): nothing here shows on the host, the host's
  * files are never written, and nothing is created under /etc/netns.
  *
- *   /etc/resolv.conf     nameservers the jail can reach (dnsfind.c)
+ *   /etc/resolv.conf     nameservers the jail can reach (dnsfind.c), also when the host has
+ *                        none at the moment (place_resolv_conf)
  *   /etc/nsswitch.conf   "hosts: files dns": glibc asks those nameservers itself, not
  *                        systemd-resolved through nss-resolve (which would query from the
  *                        host, by the host's default route: a DNS leak)
@@ -95,6 +96,37 @@ static int replace_file(const char *name, const char *target)
 	return bind_over(name, target);
 }
 
+/* The jail's resolv.conf over the host's, whatever the host has there at the moment.  While
+ * NetworkManager or systemd-resolved restarts, /etc/resolv.conf may be a symlink whose
+ * target is gone, or missing: no file to mount on, but the jail must still get its servers
+ * (else glibc asks 127.0.0.1, the jail's own loopback).  A dangling symlink is covered
+ * itself, through an O_PATH fd that does not follow it; with nothing there, /etc is covered
+ * by a read-only overlay whose upper layer holds the jail's resolv.conf alone, so every
+ * other file is still the host's. */
+static int place_resolv_conf(void)
+{
+	char target[64];
+	struct stat st;
+	int err, fd;
+
+	if (!stat("/etc/resolv.conf", &st))
+		return bind_over("resolv.conf", "/etc/resolv.conf");
+	if (errno != ENOENT && errno != ELOOP)	/* ELOOP: a symlink that leads nowhere too */
+		return -errno;
+	fd = open("/etc/resolv.conf", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno != ENOENT)
+		return -errno;
+	if (fd < 0)
+		return mount("overlay", "/etc", "overlay", MS_RDONLY | MS_NOSUID | MS_NODEV,
+			     "lowerdir=" SCRATCH "/etc:/etc") ? -errno : 0;
+	err = fstat(fd, &st) ? -errno : S_ISLNK(st.st_mode) ? 0 : -ESTALE;
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+	if (!err)
+		err = bind_over("resolv.conf", target);
+	close(fd);
+	return err;
+}
+
 static int mask_socket(const struct jailfs_mask *mask)
 {
 	char target[64];
@@ -125,6 +157,11 @@ static int fill_scratch(const struct jailfs_plan *plan, const char **what)
 	*what = "write the jail's resolv.conf";
 	if (plan->resolv_conf)
 		err = write_scratch("resolv.conf", plan->resolv_conf);
+	/* The top layer of /etc if the host has no resolv.conf (place_resolv_conf): its mode
+	 * is the jail's /etc's, so 0755 whatever netjail's umask. */
+	if (!err && plan->resolv_conf)
+		err = mkdir(SCRATCH "/etc", 0755) || chmod(SCRATCH "/etc", 0755) ? -errno :
+		      write_scratch("etc/resolv.conf", plan->resolv_conf);
 	if (!err && plan->nsswitch_conf) {
 		*what = "write the jail's nsswitch.conf";
 		err = write_scratch("nsswitch.conf", plan->nsswitch_conf);
@@ -148,7 +185,7 @@ static int apply_on_scratch(const struct jailfs_plan *plan, const char **what)
 	}
 	if (!err && plan->resolv_conf) {
 		*what = "put the jail's resolv.conf in place";
-		err = replace_file("resolv.conf", "/etc/resolv.conf");
+		err = place_resolv_conf();
 	}
 	if (!err && plan->nsswitch_conf) {
 		*what = "put the jail's nsswitch.conf in place";

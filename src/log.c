@@ -7,6 +7,7 @@
  * user looks (or to a session log nobody reads).  So when stderr is not a terminal,
  * errors and warnings also go to syslog (the journal, on systemd), as "netjail[PID]: ...".
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@ bool log_verbose_enabled;
 
 static void vprint(int priority, const char *prefix, const char *fmt, va_list ap)
 {
-	char line[1024];
+	char line[PATH_MAX + 1024];	/* a whole path and what is said about it */
 
 	/* Every caller has called va_start; the analyzer does not follow it across calls. */
 	vsnprintf(line, sizeof(line), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)

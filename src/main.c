@@ -263,8 +263,10 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	if (user_limit_check(&st, &conf, getuid(), reason, sizeof(reason)))
 		die("%s", reason);
 	err = jail_host_claim_slot(&jh, &nl, &st, cfg, getuid());
-	if (err == -EUSERS)
-		die("no free jail address or mark left: too many jails running");
+	if (err == -EUSERS) {
+		jail_host_explain_no_slot(&nl, cfg, reason, sizeof(reason));
+		die("%s", reason);
+	}
 	if (err == -ENOSPC || err == -EDQUOT)
 		die("cannot %s: %s", STATE_WRITE_STEP, strerror(-err));
 	if (err)
@@ -427,6 +429,8 @@ static void apply_profile(struct cli_options *opts, struct profile *profile,
 		.set = profile->setenv, .set_count = profile->setenv_count,
 		.unset = profile->unsetenv, .unset_count = profile->unsetenv_count,
 		.no_session_bus = profile->dbus == DBUS_NONE,
+		.make_dirs = profile->mkdir, .make_dir_count = profile->mkdir_count,
+		.home_in_command = opts->command == profile->command,
 	};
 }
 

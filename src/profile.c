@@ -4,12 +4,14 @@
  *   interface = wlan0          gateway = 192.168.1.1     dns = 9.9.9.9, 1.1.1.1
  *   ipv6 = yes|no              publish = 27036:27036, 27036:27036/udp
  *   dbus = host|none           command = steam -silent
- *   allow_host = yes|no
+ *   allow_host = yes|no        mkdir = ~/.local/share/netjail/firefox
  *   setenv = NAME=VALUE        unsetenv = NAME ...       (both may repeat)
  *
  * A profile is the user's own file, read with the user's rights, and can do nothing the
  * command line could not: every value goes through the same strict parsers as the options.
- * The command is split at blanks, without quotes or expansions: no shell ever sees it.
+ * The command is split at blanks, without quotes or expansions: no shell ever sees it.  The
+ * one exception, "~/" at the start of a command word or a mkdir directory, is made
+ * COMMAND's $HOME in the jail, as COMMAND's user (homepaths.c).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -22,7 +24,7 @@
 
 enum profile_key {
 	KEY_INTERFACE, KEY_GATEWAY, KEY_DNS, KEY_IPV6, KEY_PUBLISH, KEY_DBUS, KEY_COMMAND,
-	KEY_SETENV, KEY_UNSETENV, KEY_ALLOW_HOST, KEY_COUNT,
+	KEY_SETENV, KEY_UNSETENV, KEY_ALLOW_HOST, KEY_MKDIR, KEY_COUNT,
 };
 
 static const struct {
@@ -34,6 +36,7 @@ static const struct {
 	[KEY_PUBLISH] = { "publish", false }, [KEY_DBUS] = { "dbus", false },
 	[KEY_COMMAND] = { "command", false }, [KEY_SETENV] = { "setenv", true },
 	[KEY_UNSETENV] = { "unsetenv", true }, [KEY_ALLOW_HOST] = { "allow_host", false },
+	[KEY_MKDIR] = { "mkdir", false },
 };
 
 struct parse_state {
@@ -96,6 +99,23 @@ static int take_publish(struct parse_state *ps, char *word)
 
 	return publish_append(p->publish, &p->publish_count, word, ps->text.error,
 			      sizeof(ps->text.error));
+}
+
+/* A directory in the user's home: "~/" and a relative path with no "." or ".." in it. */
+static int take_mkdir(struct parse_state *ps, char *word)
+{
+	struct profile *profile = ps->profile;
+	char shown[72];
+
+	if (strncmp(word, "~/", 2) != 0 || !word[2] || strstr(word, "//") ||
+	    !strcmp(word + strlen(word) - 2, "/.") || !strcmp(word + strlen(word) - 3, "/..") ||
+	    strstr(word, "/./") || strstr(word, "/../"))
+		REFUSE("invalid mkdir '%s': expected a directory in the home, such as "
+		       "~/.local/share/netjail/firefox", SHOW(word));
+	if (profile->mkdir_count == PROFILE_MAX_DIRS)
+		REFUSE("too many mkdir directories: at most %d", PROFILE_MAX_DIRS);
+	profile->mkdir[profile->mkdir_count++] = word;
+	return 0;
 }
 
 static int take_command_word(struct parse_state *ps, char *word)
@@ -207,6 +227,8 @@ static int take(struct parse_state *ps, enum profile_key key, const char *value)
 		return take_setenv(ps, value);
 	case KEY_UNSETENV:
 		return for_each_word(ps, value, BLANKS, take_unsetenv);
+	case KEY_MKDIR:
+		return for_each_word(ps, value, LIST_SEPARATORS, take_mkdir);
 	case KEY_COUNT:
 		return -EINVAL;
 	}

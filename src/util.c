@@ -73,17 +73,27 @@ bool ifname_is_valid(const char *name)
 	return true;
 }
 
-const char *printable(const char *text, char *buf, size_t size)
+static const char *printable_up_to(const char *text, size_t max, char *buf, size_t size)
 {
 	size_t i;
 
-	for (i = 0; i < 64 && i + 1 < size && text[i]; i++) {
+	for (i = 0; i < max && i + 1 < size && text[i]; i++) {
 		buf[i] = '?';
 		if (text[i] >= 0x20 && text[i] < 0x7f)
 			buf[i] = text[i];
 	}
 	buf[i] = '\0';
 	return buf;
+}
+
+const char *printable(const char *text, char *buf, size_t size)
+{
+	return printable_up_to(text, 64, buf, size);
+}
+
+const char *printable_whole(const char *text, char *buf, size_t size)
+{
+	return printable_up_to(text, size, buf, size);
 }
 
 static int parse_port(const char *text, size_t len, uint16_t *port)

@@ -61,6 +61,11 @@ refused "unknown option -Z"           -Z -i up0 -- "${cmd[@]}"
 refused "-i without argument"         -i
 refused "-g without argument"         -i up0 -g
 refused "-u unknown user"             -i up0 -u nj-no-such-user -- "${cmd[@]}"
+# In the jail, loopback is the jail's own: no resolver listens there.
+for addr in 127.0.0.1 127.0.0.53 ::1; do
+	refused "-d $addr (the jail's own loopback)" -i up0 -d "$addr" -- "${cmd[@]}"
+	check "... the line names $addr and loopback" grep -q "nameserver $addr is a loopback address" <<<"$LAST_ERR"
+done
 
 check "the command never ran in any refused case" test ! -e "$marker"
 check "no jail link left behind" wait_for 3 no_jail_links
@@ -82,5 +87,23 @@ out=$(nj --version 2>/dev/null); rc=$?
 check "--version exits 0 and prints something" test $rc -eq 0 -a -n "$out"
 
 assert_host_unchanged "$before" "host state unchanged at the end"
+
+# The jail pool (10.231.0.0/16) covered by a network of the host's: not "too many jails",
+# but which network, and the setting that moves the pool.
+ip addr add 10.231.7.1/16 dev updown
+host_state >"$before"
+refused "the pool covered by a host's address" -i up0 -- "${cmd[@]}"
+check "... the line names the address, its interface and netjail.conf's pool setting" grep -q \
+	"overlaps the host's address 10.231.7.1/16 on updown, .*\"pool = ADDRESS/LENGTH\" in \[network\] of /etc/netjail/netjail.conf" <<<"$LAST_ERR"
+check "... and does not say 'too many jails'" fails grep -q "too many jails" <<<"$LAST_ERR"
+assert_host_unchanged "$before" "host state unchanged by that refusal"
+ip addr del 10.231.7.1/16 dev updown
+ip route add 10.231.0.0/16 dev up1
+host_state >"$before"
+refused "the pool covered by a host's route" -i up0 -- "${cmd[@]}"
+check "... the line names the route and its interface" grep -q \
+	"overlaps the host's route 10.231.0.0/16 on up1, which leaves 255 of its 255 jail subnets unusable" <<<"$LAST_ERR"
+assert_host_unchanged "$before" "host state unchanged by that refusal"
+ip route del 10.231.0.0/16 dev up1
 ip link del updown
 tap_done

@@ -9,12 +9,18 @@ lab_enter "$@"
 comp_dir=$(cd "$LAB_DIR/../completions" && pwd)
 bash_completion=/usr/share/bash-completion/bash_completion
 
-# Known links: up0 and up1 up, their peers dn0 and dn1 down, lo up but loopback.
+# Known links: up0 and up1 up, their peers dn0 and dn1 down, lo up but loopback; jail links.
 ip link set lo up
 ip link add up0 type veth peer name dn0
 ip link add up1 type veth peer name dn1
 ip link set up0 up
 ip link set up1 up
+# netjail's own jail links, up, are no uplinks (nj<N>, njgone<N>); njord is somebody's.
+ip link add nj7 type veth peer name njgone12
+ip link set nj7 up
+ip link set njgone12 up
+ip link add njord type veth peer name njord-p
+ip link set njord up
 
 # Profiles: the user's (steam, torrent), /etc's (office) and a work.conf in ~/.config that only
 # counts when XDG_CONFIG_HOME is unset or not absolute.  /etc is the lab's own (an overlay);
@@ -72,8 +78,8 @@ if [[ -n $help_opts ]]; then
 else
 	skip "bash: netjail -<TAB> -> every option of --help" "no netjail binary at $NETJAIL"
 fi
-is "$(bash_complete 'netjail -i ')" "up0 up1" "bash: -i <TAB> -> the links that are up, not dn0/dn1/lo"
-is "$(bash_complete 'netjail --interface=')" "up0 up1" "bash: --interface=<TAB> -> the uplinks"
+is "$(bash_complete 'netjail -i ')" "njord up0 up1" "bash: -i <TAB> -> the links that are up, not dn0/dn1/lo nor the jail links nj7/njgone12"
+is "$(bash_complete 'netjail --interface=')" "njord up0 up1" "bash: --interface=<TAB> -> the uplinks"
 is "$(bash_complete 'netjail -vi up')" "up0 up1" "bash: -vi up<TAB> -> the uplinks"
 is "$(bash_complete 'netjail -g 192.0.2.1 -P 127.0.0.1:8080:80/tcp -d fe80::1 -i u')" "up0 up1" \
 	"bash: -i after arguments with : (split by bash) -> the uplinks"
@@ -154,8 +160,8 @@ if command -v zsh >/dev/null; then
 	else
 		skip "zsh: netjail -<TAB> -> every option of --help" "no netjail binary at $NETJAIL"
 	fi
-	is "$(zsh_complete 'netjail -i ')" "up0 up1" "zsh: -i <TAB> -> the links that are up, not dn0/dn1/lo"
-	is "$(zsh_complete 'netjail -d fe80::1 --interface=')" "up0 up1" "zsh: --interface=<TAB> -> the uplinks"
+	is "$(zsh_complete 'netjail -i ')" "njord up0 up1" "zsh: -i <TAB> -> the links that are up, not dn0/dn1/lo nor the jail links nj7/njgone12"
+	is "$(zsh_complete 'netjail -d fe80::1 --interface=')" "njord up0 up1" "zsh: --interface=<TAB> -> the uplinks"
 	is "$(zsh_complete 'netjail -p ')" "office steam torrent" "zsh: -p <TAB> -> the profiles"
 	is "$(XDG_CONFIG_HOME=relative zsh_complete 'netjail -p ')" "office work" \
 		"zsh: with a relative XDG_CONFIG_HOME, profiles of ~/.config"
@@ -195,8 +201,8 @@ if command -v fish >/dev/null; then
 	else
 		skip "fish: netjail -<TAB> -> every option of --help" "no netjail binary at $NETJAIL"
 	fi
-	is "$(fish_complete 'netjail -i ')" "up0 up1" "fish: -i <TAB> -> the links that are up, not dn0/dn1/lo"
-	is "$(fish_complete 'netjail -d fe80::1 --interface=')" "--interface=up0 --interface=up1" \
+	is "$(fish_complete 'netjail -i ')" "njord up0 up1" "fish: -i <TAB> -> the links that are up, not dn0/dn1/lo nor the jail links nj7/njgone12"
+	is "$(fish_complete 'netjail -d fe80::1 --interface=')" "--interface=njord --interface=up0 --interface=up1" \
 		"fish: --interface=<TAB> -> the uplinks"
 	is "$(fish_complete 'netjail -p ')" "office steam torrent" "fish: -p <TAB> -> the profiles"
 	is "$(XDG_CONFIG_HOME=relative fish_complete 'netjail -p ')" "office work" \

@@ -155,6 +155,19 @@ out=$(dj --desktop-entry game.desktop -i up1 2>&1); rc=$?
 is "$rc" 125 "a destination that cannot be replaced (a directory) is refused with 125"
 is "$(ls -A "$apps" | paste -sd ' ')" netjail-up1-game.desktop "... and the temporary file is removed"
 rmdir "$apps/netjail-up1-game.desktop"
+# A long path is named whole (base cut it at 64 characters).
+deep=$root/a-directory-with-a-rather-long-name/and-another-one-below-it-for-good-measure
+mkdir -p "$deep/x.desktop"
+refused "a launcher path of $((${#deep} + 10)) characters is named whole" \
+	"cannot read $deep/x.desktop: not a regular file" --desktop-entry "$deep/x.desktop" -i up1
+
+# An uplink that does not exist now: the launcher is written (a VPN may come later), with a word.
+out=$(dj --desktop-entry game.desktop -i nosuch0 2>"$root/err"); rc=$?
+is "$rc:$out" "0:$apps/netjail-nosuch0-game.desktop" "an uplink that does not exist: the launcher is still written"
+is "$(cat "$root/err")" "netjail: warning: there is no interface named 'nosuch0' at the moment: the launcher will fail until there is" \
+	"... with one warning line naming it"
+is "$(dj --desktop-entry game.desktop -i up1 2>&1 >/dev/null)" "" "... and no warning for one that exists"
+rm -f "$apps"/netjail-*
 
 # ---------------------------------------------------------------------------- an ordinary user
 

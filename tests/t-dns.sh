@@ -49,6 +49,25 @@ is "$(asked_from 53)" 192.0.2.2 "... seen from up0's address"
 is "$(resolve -i up1 -g 198.51.100.1 -d 203.0.113.54)" 10.53.0.54 "-d ADDR replaces the host's nameservers"
 is "$(asked_from 54)" 198.51.100.2 "... and is asked by the uplink too"
 
+# While NetworkManager or resolved restarts, the host may have no resolv.conf, or a symlink
+# whose target is gone: -d still gives the jail its server.
+mv /etc/resolv.conf "$LAB_TMP/resolv.conf.saved"
+is "$(resolve -i up1 -g 198.51.100.1 -d 203.0.113.54)" 10.53.0.54 \
+	"no /etc/resolv.conf on the host: -d ADDR still answers in the jail"
+is "$(nj -i up1 -g 198.51.100.1 -d 203.0.113.54 -- sh -c 'grep ^nameserver /etc/resolv.conf; stat -c %a /etc; cat /etc/hostname' 2>&1)" \
+	"nameserver 203.0.113.54
+$(stat -c %a /etc)
+$(cat /etc/hostname 2>&1)" "... its resolv.conf names it, and the rest of /etc is the host's"
+check "... and the host still has no resolv.conf" test ! -e /etc/resolv.conf -a ! -L /etc/resolv.conf
+ln -s /run/njgone/stub-resolv.conf /etc/resolv.conf
+is "$(resolve -i up1 -g 198.51.100.1 -d 203.0.113.54)" 10.53.0.54 \
+	"/etc/resolv.conf a symlink whose target is gone: -d ADDR still answers in the jail"
+check "... and the host's symlink is as it was" \
+	test "$(readlink /etc/resolv.conf)" = /run/njgone/stub-resolv.conf -a ! -e /run/njgone
+rm /etc/resolv.conf && ln -s resolv.conf /etc/resolv.conf
+is "$(resolve -i up1 -g 198.51.100.1 -d 203.0.113.54)" 10.53.0.54 "... and a symlink to itself (a loop)"
+rm /etc/resolv.conf && mv "$LAB_TMP/resolv.conf.saved" /etc/resolv.conf
+
 # systemd-resolved's stub on the host.
 printf 'nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch .\n' >/etc/resolv.conf
 mkdir -p /run/systemd/resolve/netif

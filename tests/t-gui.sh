@@ -2,8 +2,8 @@
 # t-gui.sh - desktop programs in the jail, run by an ordinary user through the setuid
 # binary: a real X server (Xvfb) and real X clients, the D-Bus session bus (by path; an
 # abstract-only address replaced by $XDG_RUNTIME_DIR/bus; hidden with dbus = none), the
-# Wayland/PipeWire/PulseAudio sockets in $XDG_RUNTIME_DIR, the warning for a program already
-# running outside a jail, and errors in syslog when there is no terminal.
+# Wayland/PipeWire/PulseAudio sockets in $XDG_RUNTIME_DIR, and errors in syslog when there is
+# no terminal.  (The warning for a program already running outside: t-desktop-running.sh.)
 set -u
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/unprivileged.sh"
@@ -109,28 +109,6 @@ is "$(echo $out)" "wayland-0 pipewire-0 pulse/native" \
 # shellcheck disable=SC2016  # for the jail's shell
 is "$(unset XDG_RUNTIME_DIR; SUDO_UID=65534 SUDO_GID=65534 nj -i up1 -g 198.51.100.1 -- sh -c 'echo $XDG_RUNTIME_DIR' 2>/dev/null)" \
 	"$runtime" "sudo netjail: the command gets XDG_RUNTIME_DIR=/run/user/UID back"
-
-# ------------------------------------------------------------------ already running outside
-cp "$(command -v sleep)" /run/njapp
-lab_bg setpriv --reuid=65534 --regid=65534 --clear-groups -- /run/njapp 60
-outside=$!
-wait_for 5 pgrep -x njapp >/dev/null
-err=$(nj_user -- /run/njapp 0 2>&1)
-check "a program already running outside a jail: one warning line with its pid" \
-	grep -q "^netjail: warning: /run/njapp is already running outside a jail (pid $(pgrep -x njapp))" <<<"$err"
-ln -s /run/njapp /run/njlink
-err=$(nj_user -- /run/njlink 0 2>&1)
-check "... also when the command is a symlink to the running program's file" \
-	grep -q "^netjail: warning: /run/njlink is already running outside a jail" <<<"$err"
-is "$(unset DISPLAY; nj_user -- /run/njapp 0 2>&1)" "" \
-	"... and no warning (no scan) outside a desktop session"
-kill "$outside"; wait "$outside" 2>/dev/null
-wait_for 5 fails pgrep -x njapp
-as_nobody /run/njpriv/netjail -i up0 -- /run/njapp 30 </dev/null >/dev/null 2>&1 &
-injail=$!
-wait_for 5 pgrep -x njapp >/dev/null
-is "$(nj_user -- /run/njapp 0 2>&1)" "" "... no warning when the running one is itself in a jail"
-kill "$(pgrep -x -U 65534 netjail)"; wait "$injail" 2>/dev/null
 
 # ------------------------------------------------------------------ syslog without a terminal
 lab_bg socat -u UNIX-RECV:/dev/log,mode=666 OPEN:"$LAB_TMP/syslog",creat,append

@@ -2,7 +2,8 @@
 # t-profile.sh - profiles: found in the user's directory first, then /etc/netjail/profiles,
 # then the shipped one; a path works too; every key reaches the run (uplink and gateway,
 # command, environment, dbus, ipv6), the command line wins option by option, bad files are
-# refused with file:line and 125, and a profile cannot get past the admin's policy.
+# refused with file:line and 125, and a profile cannot get past the admin's policy; the
+# shipped Firefox profile makes and uses a Firefox profile directory of its own (mkdir, ~/).
 set -u
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/unprivileged.sh"
@@ -97,6 +98,32 @@ err=$(HOME=$home as_nobody /run/njpriv/netjail -p probe </dev/null 2>&1); rc=$?
 is "$rc" 125 "a profile the user cannot read is refused with 125 (read with the user's rights)"
 check "... as permission denied" grep -q "Permission denied" <<<"$err"
 rm -f /etc/netjail/netjail.conf
+
+# The shipped Firefox profile, as installed: its own Firefox profile directory, made as the
+# user before the first start (else Firefox opens its profile chooser).  A stand-in firefox
+# on PATH reports what it was given and what it finds.
+cp "$LAB_DIR/../profiles/firefox.conf" "$shipped/firefox.conf"
+mkdir -p /run/njbin
+# shellcheck disable=SC2016  # for the stand-in's shell
+printf '#!/bin/sh
+echo "$@"
+stat -c "%%U %%a" "$3"
+' >/run/njbin/firefox
+chmod 755 /run/njbin/firefox
+ffdir=$home/.local/share/netjail/firefox
+out=$(HOME=$home PATH=/run/njbin:$PATH as_nobody /run/njpriv/netjail -i up1 -g 198.51.100.1 -p firefox 2>&1)
+is "$out" "--no-remote --profile $ffdir
+nobody 700" "-p firefox: firefox --no-remote --profile ~/.local/share/netjail/firefox, made first, the user's, 0700"
+is "$(stat -c '%U' "$home/.local" "$home/.local/share/netjail" 2>&1 | paste -sd ' ')" "nobody nobody" \
+	"... the directories above it are the user's too"
+out=$(HOME=$home PATH=/run/njbin:$PATH as_nobody /run/njpriv/netjail -i up1 -g 198.51.100.1 -p firefox 2>&1)
+is "$out" "--no-remote --profile $ffdir
+nobody 700" "... and the second start uses it as it is"
+printf '[netjail]\ninterface = up0\nmkdir = ~/../x\ncommand = true\n' >"$mine/updir.conf"
+err=$(nj_as_home -p updir 2>&1); rc=$?
+is "$rc:$err" "125:netjail: $mine/updir.conf:3: invalid mkdir '~/../x': expected a directory in the home, such as ~/.local/share/netjail/firefox" \
+	"mkdir outside the home is refused with 125, naming file and line"
+is "$(nj_as_home -i up0 -- echo '~/x' 2>&1)" "~/x" "~/ on the command line (quoted) stays as it is: only a profile's is expanded"
 
 assert_host_unchanged "$before"
 tap_done

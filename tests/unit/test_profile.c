@@ -54,6 +54,13 @@ static void test_keys(void)
 	      profile.dbus == DBUS_HOST && !profile.allow_host);
 	CHECK(parse("[netjail]\nallow_host = yes\n") == 0 && profile.allow_host);
 	CHECK(parse("[netjail]\nallow_host = no\n") == 0 && !profile.allow_host);
+	CHECK(parse("[netjail]\nmkdir = ~/.local/share/netjail/firefox, ~/b\n") == 0 &&
+	      profile.mkdir_count == 2 && !strcmp(profile.mkdir[1], "~/b"));
+	CHECK(parse("[netjail]\nmkdir = /tmp/x\n") == -EINVAL && strstr(why, "invalid mkdir"));
+	CHECK(parse("[netjail]\nmkdir = ~/\n") == -EINVAL);
+	CHECK(parse("[netjail]\nmkdir = ~/a/../../x\n") == -EINVAL);
+	CHECK(parse("[netjail]\nmkdir = ~/a/..\n") == -EINVAL);
+	CHECK(parse("[netjail]\nmkdir = ~/a ~/b ~/c ~/d ~/e\n") == -EINVAL && strstr(why, "at most 4"));
 }
 
 static void test_refusals(void)
