@@ -47,6 +47,7 @@
 
 #include "addr.h"
 #include "pool.h"
+#include "reaper.h"
 #include "env.h"
 #include "ipv6conf.h"
 #include "jail.h"
@@ -167,6 +168,8 @@ static int send_ready(int sock, int netns)
 	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -errno;
 }
 
+static int exec_command(void *arg);
+
 __attribute__((noreturn))
 static void child_main(int sock, pid_t parent, const struct jail_child_plan *plan)
 {
@@ -175,7 +178,6 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 	const char *what;
 	struct jail_side side;
 	struct env_saved environment;
-	char shown[72];
 	bool own_session;
 	ssize_t got;
 	int err, netns;
@@ -209,7 +211,6 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 	while (got < 0 && errno == EINTR);
 	if (got != (ssize_t)sizeof(side))
 		_exit(EXIT_NETJAIL_FAILED);	/* the supervisor gave up and said why */
-	close(sock);
 
 	err = configure_jail_network(&side);
 	if (err) {
@@ -229,16 +230,30 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 	}
 	/* Changing credentials cleared the parent-death signal: set it again. */
 	die_with_parent(parent);
-	if (plan->probe)
+	if (plan->probe) {
+		close(sock);
 		_exit(plan->probe->run(plan->probe->arg));
+	}
 	env_restore_stripped(&environment);
 	set_login_environment(target);
 	env_apply_changes(plan->env);
-	/* A forked child leads no group: setsid() succeeds (if not, COMMAND must not run). */
+	/* A forked child leads no group: setsid() succeeds (if not, COMMAND must not run).
+	 * Before the reaper forks COMMAND: both are in that session. */
 	if (own_session && setsid() < 0) {
 		log_error("cannot give the command a session of its own: %s", strerror(errno));
 		_exit(EXIT_NETJAIL_FAILED);
 	}
+	reaper_run(sock, parent, exec_command, (void *)command);
+}
+
+/* In the reaper's child: become COMMAND.  Returns an exit status only if it cannot. */
+static int exec_command(void *arg)
+{
+	char **command = arg;
+	char shown[72];
+	int err;
+
+	die_with_parent(getppid());	/* the reaper: COMMAND never outlives it */
 	/* What the caller ignored and blocked, and its resource limits, are COMMAND's again
 	 * (priv_init took them away).  Limits only go down here: this cannot fail, but if it
 	 * did, COMMAND must not run with more than the caller had. */
@@ -246,12 +261,12 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 	err = rlimits_give_back_to_caller();
 	if (err) {
 		log_error("cannot give back the caller's resource limits: %s", strerror(-err));
-		_exit(EXIT_NETJAIL_FAILED);
+		return EXIT_NETJAIL_FAILED;
 	}
 	execvp(command[0], command);
 	err = errno;
 	log_error("cannot run '%s': %s", printable(command[0], shown, sizeof(shown)), strerror(err));
-	_exit(err == ENOENT ? JAIL_EXIT_NOT_FOUND : JAIL_EXIT_CANNOT_EXEC);
+	return err == ENOENT ? JAIL_EXIT_NOT_FOUND : JAIL_EXIT_CANNOT_EXEC;
 }
 
 int jail_child_start(struct jail_child *child, const struct jail_child_plan *plan)
@@ -317,10 +332,11 @@ int jail_child_go(struct jail_child *child, const struct jail_side *side)
 	int err = sent == (ssize_t)sizeof(*side) ? 0 : -EPIPE;
 
 	/* The veth is in: the supervisor has no more use for the namespace, and holding it
-	 * would keep it (and the jail's end of the pair) alive after the jail ends. */
+	 * would keep it (and the jail's end of the pair) alive after the jail ends.  The
+	 * socket stays: the reaper's word that COMMAND ended before the jail did, and the
+	 * supervisor's that it lives (reaper.c). */
 	close(child->netns);
-	close(child->sock);
-	child->netns = child->sock = -1;
+	child->netns = -1;
 	return err;
 }
 
@@ -333,15 +349,6 @@ void jail_child_abort(struct jail_child *child)
 	child->netns = child->sock = -1;
 	while (waitpid(child->pid, NULL, 0) < 0 && errno == EINTR)
 		;
-}
-
-static int exit_status_of(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return EXIT_NETJAIL_FAILED;
 }
 
 /* A signal for the child, or its end: -1 to go on, else netjail's exit status. */
@@ -363,22 +370,41 @@ static int on_signal(struct jail_child *child, int signal_fd)
 		return -1;
 	}
 	if (waitpid(child->pid, &status, WNOHANG) == child->pid)
-		return exit_status_of(status);
+		return reaper_exit_status(status);
 	return -1;
 }
 
-int jail_supervise(struct jail_child *child, int signal_fd, const struct jail_watch *watch)
+/* COMMAND's status from the reaper (>= 0), or -1 if it said nothing (its socket closed as
+ * it exits: its status comes with SIGCHLD). */
+static int on_reaper(struct jail_child *child)
 {
-	struct pollfd fds[2] = {
+	int status;
+	ssize_t got = recv(child->sock, &status, sizeof(status), MSG_DONTWAIT);
+
+	if (got < 0 && (errno == EINTR || errno == EAGAIN))
+		return -1;
+	if (got == (ssize_t)sizeof(status) && status >= 0 && status <= 255)
+		return status;
+	close(child->sock);
+	child->sock = -1;
+	return -1;
+}
+
+int jail_supervise(struct jail_child *child, int signal_fd, const struct jail_watch *watch,
+		   bool *background)
+{
+	struct pollfd fds[3] = {
 		{ .fd = signal_fd, .events = POLLIN },
 		{ .fd = watch ? watch->fd : -1, .events = POLLIN },
+		{ .fd = child->sock, .events = POLLIN },
 	};
 
+	*background = false;
 	/* Blocks until something happens: no timer, no wake-up while all is quiet. */
 	for (;;) {
 		int status;
 
-		if (poll(fds, 2, -1) < 0) {
+		if (poll(fds, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return EXIT_NETJAIL_FAILED;
@@ -386,6 +412,11 @@ int jail_supervise(struct jail_child *child, int signal_fd, const struct jail_wa
 		/* The child's end first: no repair for a jail that is over. */
 		if (fds[0].revents && (status = on_signal(child, signal_fd)) >= 0)
 			return status;
+		if (fds[2].revents && (status = on_reaper(child)) >= 0) {
+			*background = true;
+			return status;
+		}
+		fds[2].fd = child->sock;
 		if (watch && fds[1].revents)
 			watch->changed(watch->data);
 	}
