@@ -9,8 +9,8 @@
  * the caller's (a pipe's end would keep `$(netjail ...)` waiting).  It names itself in
  * the jail's alias, so that --list shows it and `kill PID` reaches it.  It then waits for
  * the reaper's end (its socket closes when the last process of the jail is reaped), and
- * the caller tears the jail down as ever.  A SIGTERM, SIGINT, SIGHUP or SIGQUIT sent to it
- * stops the jail: the reaper ends every process in it.
+ * the caller tears the jail down as ever.  A SIGTERM sent to it stops the jail: the reaper
+ * ends every process in it (SIGTERM, then SIGKILL).
  * It costs nothing when COMMAND is the jail's last process: no fork then.
  */
 #include <errno.h>
@@ -52,13 +52,11 @@ static void on_signal(struct jail_child *child, int signal_fd)
 
 	if (read(signal_fd, &info, sizeof(info)) != (ssize_t)sizeof(info))
 		return;
-	switch (info.ssi_signo) {
-	case SIGTERM: case SIGINT: case SIGHUP: case SIGQUIT:
-		log_verbose("signal %u: stopping the jail's programs", info.ssi_signo);
+	/* SIGCHLD and the rest: the reaper is no child of ours any more, and no COMMAND is
+	 * left to pass them to. */
+	if (info.ssi_signo == SIGTERM) {
+		log_verbose("SIGTERM: stopping the jail's programs");
 		send(child->sock, &stop, 1, MSG_NOSIGNAL);
-		break;
-	default:
-		break;	/* SIGCHLD: the reaper is no child of ours any more */
 	}
 }
 

@@ -168,6 +168,12 @@ static int send_ready(int sock, int netns)
 	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -errno;
 }
 
+/* What the reaper's child needs to become COMMAND. */
+struct command_start {
+	char **command;
+	bool own_session;	/* another user's COMMAND: a session of its own, no tty */
+};
+
 static int exec_command(void *arg);
 
 __attribute__((noreturn))
@@ -237,23 +243,27 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 	env_restore_stripped(&environment);
 	set_login_environment(target);
 	env_apply_changes(plan->env);
-	/* A forked child leads no group: setsid() succeeds (if not, COMMAND must not run).
-	 * Before the reaper forks COMMAND: both are in that session. */
-	if (own_session && setsid() < 0) {
-		log_error("cannot give the command a session of its own: %s", strerror(errno));
-		_exit(EXIT_NETJAIL_FAILED);
-	}
-	reaper_run(sock, parent, exec_command, (void *)command);
+	/* The reaper, another user's process too, keeps no controlling terminal either. */
+	if (own_session)
+		setsid();
+	reaper_run(sock, parent, exec_command,
+		   &(struct command_start){ .command = command, .own_session = own_session });
 }
 
 /* In the reaper's child: become COMMAND.  Returns an exit status only if it cannot. */
 static int exec_command(void *arg)
 {
-	char **command = arg;
+	const struct command_start *start = arg;
+	char **command = start->command;
 	char shown[72];
 	int err;
 
 	die_with_parent(getppid());	/* the reaper: COMMAND never outlives it */
+	/* A forked child leads no group: setsid() succeeds (if not, COMMAND must not run). */
+	if (start->own_session && setsid() < 0) {
+		log_error("cannot give the command a session of its own: %s", strerror(errno));
+		return EXIT_NETJAIL_FAILED;
+	}
 	/* What the caller ignored and blocked, and its resource limits, are COMMAND's again
 	 * (priv_init took them away).  Limits only go down here: this cannot fail, but if it
 	 * did, COMMAND must not run with more than the caller had. */

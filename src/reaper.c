@@ -17,8 +17,10 @@
  *   - the supervisor dies (its end of the socket closes; SIGKILL is its user's to send):
  *     SIGKILL to every process of the jail, whose network is already going (fail closed),
  *     so that its namespace, and the veth pair with it, go too.
- * Signals the supervisor passes on go to COMMAND while it lives; those the terminal sends
- * reach COMMAND directly (it shares our process group) and are not passed on twice.
+ * Signals the supervisor passes on go to COMMAND while it lives, but SIGTERM, which goes to
+ * every process of the jail: `kill PID-of-netjail` must end what COMMAND left running too,
+ * or the jail would live on without COMMAND.  Those the terminal sends reach COMMAND
+ * directly (it shares our process group) and are not passed on twice.
  * It runs as the user who runs COMMAND, with no capability, and holds only the socket and
  * /dev/null: whatever it does, the user could do.  It keeps no fd of the caller's (a
  * pipe's end would keep `$(netjail ... aria2c -D)` waiting for the jail's end).
@@ -123,7 +125,9 @@ static void on_signal(struct reaper *r, int signal_fd)
 		reap(r);
 	else if (info.ssi_code == SI_KERNEL)
 		;	/* the terminal's: COMMAND, in our process group, has it already */
-	else if (info.ssi_signo == SIGTERM && (pid_t)info.ssi_pid != r->supervisor)
+	else if (info.ssi_signo == SIGTERM && (pid_t)info.ssi_pid == r->supervisor)
+		signal_jail(SIGTERM);	/* kill(1) of netjail: to what COMMAND left running too */
+	else if (info.ssi_signo == SIGTERM)
 		stop_jail(r, SIGTERM);	/* netjail --stop, or the user's own kill */
 	else if (r->command)
 		kill(r->command, (int)info.ssi_signo);
