@@ -17,11 +17,14 @@
 /* netjail's exit status for waitpid's @wait_status: the exit code, or 128+N for signal N. */
 int reaper_exit_status(int wait_status);
 
-/* In the jail's child, after the drop: become a child subreaper, fork COMMAND's process
- * (@start, run there, returns an exit status only if it could not exec), and reap every
- * process of the jail until none is left; then exit with COMMAND's status.  @sock is the
- * socket to @supervisor; @start must set the child's parent-death signal. */
+/* In the jail's child, before the drop: become a child subreaper and fork COMMAND's
+ * process.  fork()'s return, or -1 with errno. */
+pid_t reaper_fork(void);
+
+/* Then, in the parent, after the drop: reap every process of the jail until none is
+ * left, and exit with COMMAND's status (that of @command, its pid).  @sock is the socket
+ * to @supervisor. */
 __attribute__((noreturn))
-void reaper_run(int sock, pid_t supervisor, int (*start)(void *arg), void *arg);
+void reaper_run(int sock, pid_t supervisor, pid_t command);
 
 #endif

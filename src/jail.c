@@ -168,19 +168,14 @@ static int send_ready(int sock, int netns)
 	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -errno;
 }
 
-/* What the reaper's child needs to become COMMAND. */
-struct command_start {
-	char **command;
-	bool own_session;	/* another user's COMMAND: a session of its own, no tty */
-};
-
-static int exec_command(void *arg);
+static int exec_command(char **command, bool own_session);
 
 __attribute__((noreturn))
 static void child_main(int sock, pid_t parent, const struct jail_child_plan *plan)
 {
 	const struct target_user *target = plan->target;
 	char **command = plan->command;
+	pid_t reaper = getpid(), command_pid = 0;
 	const char *what;
 	struct jail_side side;
 	struct env_saved environment;
@@ -229,38 +224,47 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 	}
 	env_save_stripped(&environment);
 	own_session = runs_as_other_user(target);
+	/* COMMAND's process is forked before the drop, as the child itself was: a caller at
+	 * its process limit (RLIMIT_NPROC, which counts only for a process without
+	 * capabilities) still gets its COMMAND. */
+	if (!plan->probe && (command_pid = reaper_fork()) < 0) {
+		log_error("cannot start the command: %s", strerror(errno));
+		_exit(EXIT_NETJAIL_FAILED);
+	}
 	err = priv_drop(target);
 	if (err) {
 		log_error("cannot drop privileges: %s", strerror(-err));
 		_exit(EXIT_NETJAIL_FAILED);
 	}
-	/* Changing credentials cleared the parent-death signal: set it again. */
-	die_with_parent(parent);
+	/* Changing credentials cleared the parent-death signal: set it again.  COMMAND's
+	 * parent is the reaper: COMMAND never outlives it. */
+	die_with_parent(plan->probe || command_pid ? parent : reaper);
 	if (plan->probe) {
 		close(sock);
 		_exit(plan->probe->run(plan->probe->arg));
 	}
+	if (command_pid) {
+		/* The reaper, another user's process too, keeps no controlling terminal either. */
+		if (own_session)
+			setsid();
+		reaper_run(sock, parent, command_pid);
+	}
+	close(sock);
 	env_restore_stripped(&environment);
 	set_login_environment(target);
 	env_apply_changes(plan->env);
-	/* The reaper, another user's process too, keeps no controlling terminal either. */
-	if (own_session)
-		setsid();
-	reaper_run(sock, parent, exec_command,
-		   &(struct command_start){ .command = command, .own_session = own_session });
+	_exit(exec_command(command, own_session));
 }
 
-/* In the reaper's child: become COMMAND.  Returns an exit status only if it cannot. */
-static int exec_command(void *arg)
+/* In the reaper's child, after the drop: become COMMAND.  Returns an exit status only if
+ * it cannot. */
+static int exec_command(char **command, bool own_session)
 {
-	const struct command_start *start = arg;
-	char **command = start->command;
 	char shown[72];
 	int err;
 
-	die_with_parent(getppid());	/* the reaper: COMMAND never outlives it */
 	/* A forked child leads no group: setsid() succeeds (if not, COMMAND must not run). */
-	if (start->own_session && setsid() < 0) {
+	if (own_session && setsid() < 0) {
 		log_error("cannot give the command a session of its own: %s", strerror(errno));
 		return EXIT_NETJAIL_FAILED;
 	}

@@ -2,10 +2,11 @@
  *
  * Programs that daemonize (aria2c -D, transmission-daemon, launchers that start the real
  * program and exit) leave COMMAND's tree at once, so the jail cannot end with COMMAND.
- * The jail's child, once it has dropped every privilege, makes itself a child subreaper
- * (PR_SET_CHILD_SUBREAPER, prctl(2)) and forks COMMAND: every process started in the jail
- * is then its descendant, and every orphan among them, double-forked daemons included, its
- * child.  It reaps them, and its own end (no child left) is the jail's end:
+ * The jail's child makes itself a child subreaper (PR_SET_CHILD_SUBREAPER, prctl(2)) and
+ * forks COMMAND's process, just before both drop every privilege (so that the fork is not
+ * counted against the caller's process limit, as the child's own was not): every process
+ * started in the jail is then its descendant, and every orphan among them, double-forked
+ * daemons included, its child.  It reaps them, and its own end (no child left) is the jail's end:
  *   - COMMAND ends, no other process: it exits with COMMAND's status, and the supervisor,
  *     its parent, tears the jail down as it did before there was a reaper;
  *   - COMMAND ends, others live on: it sends COMMAND's status up the socket, so that the
@@ -30,6 +31,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -72,14 +74,20 @@ static long long now_ms(void)
 	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* @sig to every process of the jail (as the user: nobody else's). */
+/* @sig to every process of the jail (as the user: nobody else's).  On the heap: a static
+ * array would count against every run's data size limit (rlimits.c). */
 static void signal_jail(int sig)
 {
-	static pid_t pids[4096];
-	int count = jail_procs_of(getpid(), pids, sizeof(pids) / sizeof(pids[0]));
+	int count = jail_procs_of(getpid(), NULL, 0);
+	size_t room = count > 0 ? (size_t)count + 64 : 0;	/* and what forks meanwhile */
+	pid_t *pids = room ? calloc(room, sizeof(*pids)) : NULL;
 
-	for (int i = 0; i < count && i < (int)(sizeof(pids) / sizeof(pids[0])); i++)
+	if (!pids)
+		return;
+	count = jail_procs_of(getpid(), pids, room);
+	for (int i = 0; i < count && (size_t)i < room; i++)
 		kill(pids[i], sig);
+	free(pids);
 }
 
 static void stop_jail(struct reaper *r, int sig)
@@ -163,30 +171,31 @@ static void let_go_of_caller_fds(void)
 		close(null);
 }
 
-void reaper_run(int sock, pid_t supervisor, int (*start)(void *arg), void *arg)
+pid_t reaper_fork(void)
 {
-	struct reaper r = { .sock = sock, .supervisor = supervisor, .status = EXIT_NETJAIL_FAILED };
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0))
+		return -1;
+	return fork();
+}
+
+void reaper_run(int sock, pid_t supervisor, pid_t command)
+{
+	struct reaper r = {
+		.sock = sock, .supervisor = supervisor, .command = command,
+		.status = EXIT_NETJAIL_FAILED,
+	};
 	sigset_t blocked;
 	int signal_fd;
 
+	prctl(PR_SET_NAME, REAPER_COMM, 0, 0, 0);
 	/* The supervisor blocked what it forwards and SIGCHLD before the fork: the same here,
-	 * read from a signalfd, until COMMAND gets the caller's mask back before exec. */
+	 * read from a signalfd (COMMAND gets the caller's mask back before exec).  Made after
+	 * COMMAND's fork: it holds none. */
 	sigprocmask(SIG_BLOCK, NULL, &blocked);
 	signal_fd = signalfd(-1, &blocked, SFD_CLOEXEC);
-	prctl(PR_SET_NAME, REAPER_COMM, 0, 0, 0);
-	if (signal_fd < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) {
+	if (signal_fd < 0) {
 		log_error("cannot become the jail's reaper: %s", strerror(errno));
-		_exit(EXIT_NETJAIL_FAILED);
-	}
-	r.command = fork();
-	if (r.command < 0) {
-		log_error("cannot start the command: %s", strerror(errno));
-		_exit(EXIT_NETJAIL_FAILED);
-	}
-	if (r.command == 0) {
-		close(sock);
-		close(signal_fd);
-		_exit(start(arg));
+		_exit(EXIT_NETJAIL_FAILED);	/* COMMAND dies with us (parent-death signal) */
 	}
 	let_go_of_caller_fds();
 	/* From now on the socket says when the supervisor is gone: the parent-death signal
