@@ -8,11 +8,14 @@
  *      the caller could free and take (it may kill the child, which runs with its uids).
  *   2. waits for the parent to plug the veth pair in, then configures its own side (lo,
  *      eth0, address, default route) through its own rtnetlink socket.
- *   3. drops privileges for good (priv_drop), arranges to die with the supervisor, and,
- *      if it runs COMMAND as another user than the caller (root's -u, sudo), starts a new
- *      session without a controlling terminal; gives back the caller's signal state and
- *      resource limits; execs.  Or, for netjail --check, runs the probe instead (its
- *      prepare step before the drop) and exits with its result.
+ *   3. becomes the jail's reaper and forks COMMAND's process (reaper.c); both drop
+ *      privileges for good (priv_drop) and arrange to die with their parent (the reaper
+ *      then trades that for the socket, which the supervisor holds).  If COMMAND runs as
+ *      another user than the caller (root's -u, sudo), each starts a new session without a
+ *      controlling terminal.  COMMAND's process gets back the caller's signal state and
+ *      resource limits and execs; the reaper reaps until the jail is empty.  Or, for
+ *      netjail --check, the child runs the probe instead (its prepare step before the
+ *      drop) and exits with its result.
  * It must not touch the host namespace, and it never returns to the caller.
  *
  * Another user's COMMAND must not share the caller's terminal as its controlling tty: it
@@ -21,7 +24,8 @@
  * sudo's use_pty, it gets setsid(); it still reads and writes the terminal through fds 0-2.
  * The caller's own COMMAND keeps the terminal: it cannot attack itself.
  *
- * The supervisor forwards signals sent to netjail by someone (kill, systemd).  Signals the
+ * The supervisor forwards signals sent to netjail by someone (kill, systemd) to the reaper,
+ * which passes them to COMMAND (SIGTERM to every process of the jail).  Signals the
  * terminal sends (Ctrl-C, SIGWINCH) reach a COMMAND that shares our process group
  * directly; forwarding those too would deliver them twice, so they are recognised by
  * si_code == SI_KERNEL and not forwarded (as sudo does).  A COMMAND in its own session
