@@ -95,15 +95,31 @@ static void keep(struct jail_child *child, int signal_fd, const struct jail_watc
 bool background_keep(struct jail_child *child, int signal_fd, const struct jail_watch *watch,
 		     struct jail_host *jh, struct nl *nl)
 {
-	char alias[LINK_ALIAS_MAX];
-	pid_t pid = fork();
+	char alias[LINK_ALIAS_MAX], byte = 0;
+	int named[2];
+	pid_t pid;
 
-	if (pid > 0)
+	/* The supervisor exits once the copy is named in the alias: whoever lists the jails
+	 * after netjail returned sees the live one.  (They share the netlink socket: only
+	 * one of them may use it at a time.) */
+	if (pipe2(named, O_CLOEXEC)) {
+		named[0] = named[1] = -1;
+		pid = -1;
+	} else {
+		pid = fork();
+	}
+	if (pid > 0) {
+		close(named[1]);
+		while (read(named[0], &byte, 1) < 0 && errno == EINTR)
+			;
+		close(named[0]);
 		return true;
+	}
 	if (pid < 0) {
 		log_error("cannot leave the jail's programs in the background (%s): waiting for "
 			  "them", strerror(errno));
 	} else {
+		close(named[0]);
 		/* Writing to a terminal we no longer own must not stop us. */
 		signal(SIGTTOU, SIG_IGN);
 		let_go_of_caller_fds();
@@ -111,6 +127,13 @@ bool background_keep(struct jail_child *child, int signal_fd, const struct jail_
 		link_set_alias(nl, jh->host_index, alias);
 		log_verbose("COMMAND ended; jail %s stays while its programs run (pid %d)",
 			    jh->net.host_veth, (int)getpid());
+		/* Unwritten, the close is an EOF, on which the supervisor goes on too. */
+		(void)!write(named[1], "n", 1);
+		close(named[1]);
+	}
+	if (pid < 0 && named[0] >= 0) {
+		close(named[0]);
+		close(named[1]);
 	}
 	keep(child, signal_fd, watch);
 	return false;

@@ -111,8 +111,9 @@ static void reap(struct reaper *r)
 			r->command = 0;
 		}
 	}
+	/* COMMAND's status even if it was told: the supervisor may hear of our end first. */
 	if (pid < 0 && errno == ECHILD)
-		_exit(r->told ? 0 : r->status);
+		_exit(r->status);
 	/* COMMAND is done and the jail lives on: the shell is not to wait for it.  A jail being
 	 * stopped is not: netjail waits for its end, as for COMMAND's. */
 	if (!r->command && !r->told && !r->stopping && r->sock >= 0) {
