@@ -4,8 +4,9 @@
  *   after dead jails, count the caller's live ones, claim a slot, open the host's firewall for
  *   it (fwaccept.c; or refuse) -> start the child in its
  *   namespaces, and meanwhile build what of the host side needs no jail -> the rest of it
- *   -> unlock, let the child exec COMMAND -> supervise -> lock, tear down, exit with
- *   COMMAND's status.
+ *   -> unlock, let the child exec COMMAND -> supervise until the jail's last process ends
+ *   (COMMAND's end, if others live on, returns its status at once: a copy of the supervisor
+ *   keeps the jail, background.c) -> lock, tear down, exit with COMMAND's status.
  * Every refusal before the host side exists is one line and exit 125 with nothing changed;
  * after it exists, a failure tears it down first.
  */
