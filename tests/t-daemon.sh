@@ -3,8 +3,8 @@
 # starts a program in the background (double fork and setsid, as daemons do) and exits: netjail
 # returns COMMAND's status at once, the program still reaches the network by the jail's uplink
 # afterwards, --list shows the jail with it and --cleanup leaves it alone, and the jail goes
-# when the program ends, leaving nothing.  netjail --stop ends such a jail (its user's or
-# root's only: another user is refused); a SIGKILLed supervisor takes the jail's programs with
+# when the program ends, leaving nothing; it counts against max_jails_per_user.  netjail
+# --stop ends such a jail (its user's or root's only: another user is refused); a SIGKILLed supervisor takes the jail's programs with
 # it (no traffic by another uplink), and --cleanup removes the rest.
 set -u
 . "$(dirname "$0")/lab.sh"
@@ -12,6 +12,8 @@ set -u
 lab_enter "$@"
 lab_start_test
 setuid_copy
+etc_writable=false
+lab_writable_etc && etc_writable=true	# for a netjail.conf of the lab's own
 
 # daemon GO OUT: a COMMAND for sh -c that leaves a daemon (forked twice, in a session of its
 # own, its fds on /dev/null) waiting for a line on the fifo GO, then asking the server what
@@ -72,6 +74,17 @@ as_nobody "$SUID_NJ" -i up1 -g 198.51.100.1 -- sh -c "$(daemon "$go" "$out")" </
 is "$?" 3 "uid 65534's COMMAND leaves a daemon: 3 at once"
 supervisor=$(nj --list 2>/dev/null | awk '$2 == "nj1" {print $1}')
 program=$(jail_programs "$go")
+if $etc_writable; then
+	mkdir -p /etc/netjail
+	printf '[policy]\nmax_jails_per_user = 1\n' >/etc/netjail/netjail.conf
+	out_stop=$(as_nobody "$SUID_NJ" -i up1 -g 198.51.100.1 -- true 2>&1); rc=$?
+	check "with max_jails_per_user = 1, uid 65534's background jail counts: a second is refused ($rc)" \
+		test "$rc" = 125 -a -n "$(grep -F 'max_jails_per_user = 1' <<<"$out_stop")"
+	[[ $rc == 125 ]] || diag "$out_stop"
+	rm /etc/netjail/netjail.conf
+else
+	skip "max_jails_per_user counts a background jail" "no overlay filesystem for the lab's /etc"
+fi
 out_stop=$(timeout -k 3 30 setpriv --reuid=65533 --regid=65533 --clear-groups -- "$SUID_NJ" --stop nj1 2>&1); rc=$?
 is "$rc|$out_stop" "125|netjail: jail nj1 is not yours to stop" "uid 65533's --stop of 65534's jail: refused"
 check "... its daemon lives on" kill -0 "${program:-0}"
