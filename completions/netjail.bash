@@ -44,7 +44,7 @@ _netjail_launchers() {
 # _netjail_takes_arg WORD: WORD is an option whose argument is the next word (-i, --user,
 # or a cluster ending in one, like -vi).
 _netjail_takes_arg() {
-	[[ $1 =~ ^(-[vhV]*[igdPpu]|--(interface|gateway|dns|publish|profile|user|desktop-entry|probe))$ ]]
+	[[ $1 =~ ^(-[vhV]*[igdPpu]|--(interface|gateway|dns|publish|profile|user|desktop-entry|probe|stop))$ ]]
 }
 
 # _netjail_delegate INDEX: complete COMP_WORDS[INDEX...] as a command line of its own.
@@ -104,7 +104,7 @@ _netjail() {
 	elif [[ -z $opt && $w == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '-i --interface -g --gateway -d --dns -P
 			--publish -p --profile --no-ipv6 --allow-host -u --user -v --verbose -h --help -V --version
-			--list --json --check --probe --cleanup --desktop-entry' -- "$cur")
+			--list --json --check --probe --stop --cleanup --desktop-entry' -- "$cur")
 		return
 	elif [[ -z $opt ]]; then
 		_netjail_delegate "${start[-1]}"  # COMMAND itself
@@ -133,6 +133,10 @@ _netjail() {
 		;;
 	-*u | --user)
 		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+		;;
+	--stop)  # the running jails' links
+		mapfile -t COMPREPLY < <(compgen -W "$(ip -o link show 2>/dev/null |
+			sed -nE 's/^[0-9]+: (nj[0-9]+)[@:].*/\1/p')" -- "$cur")
 		;;
 	esac  # -g, -d, -P, --probe: addresses and ports, nothing to offer
 } && complete -F _netjail netjail

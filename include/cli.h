@@ -19,6 +19,7 @@ enum cli_action {
 	ACTION_LIST,
 	ACTION_CHECK,
 	ACTION_DESKTOP_ENTRY,
+	ACTION_STOP,
 };
 
 /* --probe ADDR:PORT (with --check): a TCP connection the throwaway jail tries. */
@@ -48,6 +49,7 @@ struct cli_options {
 	struct cli_probe probe;		/* --probe, with --check */
 	bool verbose;
 	const char *desktop_entry;	/* --desktop-entry FILE */
+	const char *stop;		/* --stop JAIL: nj<N> or its netjail's pid, as --list shows */
 	char **command;			/* first non-option word and everything after it */
 };
 

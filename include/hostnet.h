@@ -40,6 +40,7 @@ struct jail_host {
 	const struct publish *publish;	/* -P: ports forwarded into the jail */
 	size_t publish_count;
 	bool allow_host;		/* --allow-host: no to_host chain in its table */
+	pid_t reaper;			/* the jail's reaper (reaper.c), named in the alias */
 	/* Interfaces seen to be other jails' (their veths, live or retired), whose changes
 	 * are no news to this one: a ring of their indexes (hostwatch.c). */
 	int foreign[256];
@@ -49,10 +50,13 @@ struct jail_host {
 	int filtered_host, filtered_uplink;
 };
 
-/* "netjail pid=P uplink=U", the alias that marks a host veth as a jail's. */
-void jail_alias_format(char *buf, size_t size, pid_t pid, const char *uplink);
+/* "netjail pid=P uplink=U reaper=R", the alias that marks a host veth as a jail's: P its
+ * supervisor, R its reaper (reaper.c; left out if 0). */
+void jail_alias_format(char *buf, size_t size, pid_t pid, const char *uplink, pid_t reaper);
 /* 0 with @pid and @uplink if @alias is a jail's, else -EINVAL. */
 int jail_alias_parse(const char *alias, pid_t *pid, char uplink[IFNAMSIZ]);
+/* R of a jail's @alias, or 0. */
+pid_t jail_alias_reaper(const char *alias);
 
 /* Claim a free slot whose /30 collides with no address or route of the host, for the user
  * @owner (state_claim_slot).  Call with the state lock held.  0, -EUSERS if the pool is

@@ -17,7 +17,7 @@
 struct jail_child {
 	pid_t pid;
 	int sock;	/* up: "ready" once the namespaces exist; down: the jail's addresses,
-			 * or close to abort */
+			 * or close to abort; then the reaper's (reaper.h), -1 once closed */
 	int netns;	/* the jail's network namespace, from "ready" until go, else -1 */
 	bool own_session;	/* COMMAND is another user's: in a session of its own, no tty */
 };
@@ -74,8 +74,11 @@ struct jail_watch {
 };
 
 /* Forward signals from @signal_fd to the child until it ends, and call @watch (may be NULL)
- * whenever its fd is readable.  Returns netjail's exit status: the child's, or 128+N if
- * signal N killed it. */
-int jail_supervise(struct jail_child *child, int signal_fd, const struct jail_watch *watch);
+ * whenever its fd is readable.  Returns netjail's exit status: COMMAND's, or 128+N if
+ * signal N killed it (the reaper's, if the user killed it).  With *@background true if
+ * COMMAND ended while other processes live on in the jail: the child, their reaper, is
+ * then still running (background.c). */
+int jail_supervise(struct jail_child *child, int signal_fd, const struct jail_watch *watch,
+		   bool *background);
 
 #endif

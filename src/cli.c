@@ -17,7 +17,7 @@
 #include "util.h"
 
 enum { OPT_CLEANUP = 256, OPT_LIST, OPT_NO_IPV6, OPT_JSON, OPT_CHECK, OPT_DESKTOP_ENTRY,
-       OPT_ALLOW_HOST, OPT_PROBE };
+       OPT_ALLOW_HOST, OPT_PROBE, OPT_STOP };
 
 const char cli_usage[] =
 	"Usage: netjail [OPTIONS] [--] COMMAND [ARG]...\n"
@@ -48,12 +48,16 @@ const char cli_usage[] =
 	"                          with privilege, a throwaway jail also pings the gateway\n"
 	"      --probe ADDR:PORT   with --check: the throwaway jail also connects to this\n"
 	"                          TCP port ([IPv6]:PORT for IPv6)\n"
+	"      --stop JAIL         end every program of a jail of yours (JAIL: its name or\n"
+	"                          PID in --list): SIGTERM, SIGKILL 5 s later\n"
 	"      --cleanup           remove what jails whose netjail died left behind\n"
 	"      --desktop-entry FILE.desktop\n"
 	"                          write a copy of that launcher that runs its program\n"
 	"                          with these OPTIONS, to ~/.local/share/applications\n"
 	"\n"
 	"Admin policy: " NETJAIL_CONF_DIR "/" NETJAIL_CONF_NAME ", see netjail.conf(5).\n"
+	"netjail returns when COMMAND ends; the jail stays while programs COMMAND started\n"
+	"in the background run (see --list, --stop).\n"
 	"Exit status: COMMAND's own; 128+N if it was killed by signal N; 125 if netjail\n"
 	"failed; 126 if COMMAND cannot be executed; 127 if it was not found.  --check:\n"
 	"0 if a jail would work, 1 if not.\n";
@@ -76,6 +80,7 @@ static const struct option long_options[] = {
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "desktop-entry", required_argument, NULL, OPT_DESKTOP_ENTRY },
 	{ "probe", required_argument, NULL, OPT_PROBE },
+	{ "stop", required_argument, NULL, OPT_STOP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -87,7 +92,8 @@ static const struct option long_options[] = {
 static int set_action(struct cli_options *opts, enum cli_action action, char *why, size_t why_len)
 {
 	if (opts->action != ACTION_RUN && opts->action != action)
-		FAIL("--cleanup, --list, --check, --desktop-entry, --help and --version cannot be combined");
+		FAIL("--cleanup, --list, --stop, --check, --desktop-entry, --help and --version "
+		     "cannot be combined");
 	opts->action = action;
 	return 0;
 }
@@ -171,6 +177,11 @@ static int take_option(int opt, const char *arg, char *const *argv, struct cli_o
 			FAIL("empty desktop entry file name");
 		opts->desktop_entry = arg;
 		return set_action(opts, ACTION_DESKTOP_ENTRY, why, why_len);
+	case OPT_STOP:
+		if (!arg[0])
+			FAIL("empty jail name");
+		opts->stop = arg;
+		return set_action(opts, ACTION_STOP, why, why_len);
 	case OPT_JSON:
 		opts->json = true;
 		return 0;

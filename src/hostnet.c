@@ -49,19 +49,26 @@
 #define JAIL_PEER_NAME "eth0"
 #define ALIAS_PREFIX "netjail pid="
 
-void jail_alias_format(char *buf, size_t size, pid_t pid, const char *uplink)
+#define REAPER_PART " reaper="
+
+void jail_alias_format(char *buf, size_t size, pid_t pid, const char *uplink, pid_t reaper)
 {
 	snprintf(buf, size, ALIAS_PREFIX "%d uplink=%s", (int)pid, uplink);
+	if (reaper > 0)
+		snprintf(buf + strlen(buf), size - strlen(buf), REAPER_PART "%d", (int)reaper);
 }
 
 int jail_alias_parse(const char *alias, pid_t *pid, char uplink[IFNAMSIZ])
 {
-	char copy[LINK_ALIAS_MAX], *space;
+	char copy[LINK_ALIAS_MAX], *space, *reaper;
 	uint32_t value;
 
 	if (strncmp(alias, ALIAS_PREFIX, strlen(ALIAS_PREFIX)) != 0)
 		return -EINVAL;
 	snprintf(copy, sizeof(copy), "%s", alias + strlen(ALIAS_PREFIX));
+	reaper = strstr(copy, REAPER_PART);
+	if (reaper)
+		*reaper = '\0';
 	space = strchr(copy, ' ');
 	if (!space || strncmp(space, " uplink=", 8) != 0)
 		return -EINVAL;
@@ -71,6 +78,16 @@ int jail_alias_parse(const char *alias, pid_t *pid, char uplink[IFNAMSIZ])
 	*pid = (pid_t)value;
 	snprintf(uplink, IFNAMSIZ, "%s", space + 8);
 	return 0;
+}
+
+pid_t jail_alias_reaper(const char *alias)
+{
+	const char *reaper = strstr(alias, REAPER_PART);
+	uint32_t value;
+
+	if (!reaper || parse_u32(reaper + strlen(REAPER_PART), 1, 0x7fffffff, &value))
+		return 0;
+	return (pid_t)value;
 }
 
 static uint32_t jail_rule_priority(const struct jail_host *jh, const struct pool_config *cfg)
@@ -290,7 +307,7 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_confi
 	struct link_info host;
 	int err;
 
-	jail_alias_format(alias, sizeof(alias), getpid(), jh->uplink.name);
+	jail_alias_format(alias, sizeof(alias), getpid(), jh->uplink.name, jh->reaper);
 	*step = "create the jail's veth pair";
 	err = link_add_veth(nl, jh->net.host_veth, JAIL_PEER_NAME, jail_netns);
 	if (err)

@@ -8,11 +8,14 @@
  *      the caller could free and take (it may kill the child, which runs with its uids).
  *   2. waits for the parent to plug the veth pair in, then configures its own side (lo,
  *      eth0, address, default route) through its own rtnetlink socket.
- *   3. drops privileges for good (priv_drop), arranges to die with the supervisor, and,
- *      if it runs COMMAND as another user than the caller (root's -u, sudo), starts a new
- *      session without a controlling terminal; gives back the caller's signal state and
- *      resource limits; execs.  Or, for netjail --check, runs the probe instead (its
- *      prepare step before the drop) and exits with its result.
+ *   3. becomes the jail's reaper and forks COMMAND's process (reaper.c); both drop
+ *      privileges for good (priv_drop) and arrange to die with their parent (the reaper
+ *      then trades that for the socket, which the supervisor holds).  If COMMAND runs as
+ *      another user than the caller (root's -u, sudo), each starts a new session without a
+ *      controlling terminal.  COMMAND's process gets back the caller's signal state and
+ *      resource limits and execs; the reaper reaps until the jail is empty.  Or, for
+ *      netjail --check, the child runs the probe instead (its prepare step before the
+ *      drop) and exits with its result.
  * It must not touch the host namespace, and it never returns to the caller.
  *
  * Another user's COMMAND must not share the caller's terminal as its controlling tty: it
@@ -21,7 +24,8 @@
  * sudo's use_pty, it gets setsid(); it still reads and writes the terminal through fds 0-2.
  * The caller's own COMMAND keeps the terminal: it cannot attack itself.
  *
- * The supervisor forwards signals sent to netjail by someone (kill, systemd).  Signals the
+ * The supervisor forwards signals sent to netjail by someone (kill, systemd) to the reaper,
+ * which passes them to COMMAND (SIGTERM to every process of the jail).  Signals the
  * terminal sends (Ctrl-C, SIGWINCH) reach a COMMAND that shares our process group
  * directly; forwarding those too would deliver them twice, so they are recognised by
  * si_code == SI_KERNEL and not forwarded (as sudo does).  A COMMAND in its own session
@@ -47,6 +51,7 @@
 
 #include "addr.h"
 #include "pool.h"
+#include "reaper.h"
 #include "env.h"
 #include "ipv6conf.h"
 #include "homepaths.h"
@@ -168,15 +173,18 @@ static int send_ready(int sock, int netns)
 	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -errno;
 }
 
+static int exec_command(char **command, bool own_session);
+
 __attribute__((noreturn))
 static void child_main(int sock, pid_t parent, const struct jail_child_plan *plan)
 {
 	const struct target_user *target = plan->target;
 	char **command = plan->command;
+	pid_t reaper = getpid(), command_pid = 0;
 	const char *what;
 	struct jail_side side;
 	struct env_saved environment;
-	char shown[72], failed[PATH_MAX];
+	char failed[PATH_MAX];
 	bool own_session;
 	ssize_t got;
 	int err, netns;
@@ -210,7 +218,6 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 	while (got < 0 && errno == EINTR);
 	if (got != (ssize_t)sizeof(side))
 		_exit(EXIT_NETJAIL_FAILED);	/* the supervisor gave up and said why */
-	close(sock);
 
 	err = configure_jail_network(&side);
 	if (err) {
@@ -223,15 +230,32 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 	}
 	env_save_stripped(&environment);
 	own_session = runs_as_other_user(target);
+	/* COMMAND's process is forked before the drop, as the child itself was: a caller at
+	 * its process limit (RLIMIT_NPROC, which counts only for a process without
+	 * capabilities) still gets its COMMAND. */
+	if (!plan->probe && (command_pid = reaper_fork()) < 0) {
+		log_error("cannot start the command: %s", strerror(errno));
+		_exit(EXIT_NETJAIL_FAILED);
+	}
 	err = priv_drop(target);
 	if (err) {
 		log_error("cannot drop privileges: %s", strerror(-err));
 		_exit(EXIT_NETJAIL_FAILED);
 	}
-	/* Changing credentials cleared the parent-death signal: set it again. */
-	die_with_parent(parent);
-	if (plan->probe)
+	/* Changing credentials cleared the parent-death signal: set it again.  COMMAND's
+	 * parent is the reaper: COMMAND never outlives it. */
+	die_with_parent(plan->probe || command_pid ? parent : reaper);
+	if (plan->probe) {
+		close(sock);
 		_exit(plan->probe->run(plan->probe->arg));
+	}
+	if (command_pid) {
+		/* The reaper, another user's process too, keeps no controlling terminal either. */
+		if (own_session)
+			setsid();
+		reaper_run(sock, parent, command_pid);
+	}
+	close(sock);
 	env_restore_stripped(&environment);
 	set_login_environment(target);
 	env_apply_changes(plan->env);
@@ -239,10 +263,20 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 		log_error("cannot create %s: %s", failed, strerror(-err));
 		_exit(EXIT_NETJAIL_FAILED);
 	}
+	_exit(exec_command(command, own_session));
+}
+
+/* In the reaper's child, after the drop: become COMMAND.  Returns an exit status only if
+ * it cannot. */
+static int exec_command(char **command, bool own_session)
+{
+	char shown[72];
+	int err;
+
 	/* A forked child leads no group: setsid() succeeds (if not, COMMAND must not run). */
 	if (own_session && setsid() < 0) {
 		log_error("cannot give the command a session of its own: %s", strerror(errno));
-		_exit(EXIT_NETJAIL_FAILED);
+		return EXIT_NETJAIL_FAILED;
 	}
 	/* What the caller ignored and blocked, and its resource limits, are COMMAND's again
 	 * (priv_init took them away).  Limits only go down here: this cannot fail, but if it
@@ -251,12 +285,12 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 	err = rlimits_give_back_to_caller();
 	if (err) {
 		log_error("cannot give back the caller's resource limits: %s", strerror(-err));
-		_exit(EXIT_NETJAIL_FAILED);
+		return EXIT_NETJAIL_FAILED;
 	}
 	execvp(command[0], command);
 	err = errno;
 	log_error("cannot run '%s': %s", printable(command[0], shown, sizeof(shown)), strerror(err));
-	_exit(err == ENOENT ? JAIL_EXIT_NOT_FOUND : JAIL_EXIT_CANNOT_EXEC);
+	return err == ENOENT ? JAIL_EXIT_NOT_FOUND : JAIL_EXIT_CANNOT_EXEC;
 }
 
 int jail_child_start(struct jail_child *child, const struct jail_child_plan *plan)
@@ -322,10 +356,11 @@ int jail_child_go(struct jail_child *child, const struct jail_side *side)
 	int err = sent == (ssize_t)sizeof(*side) ? 0 : -EPIPE;
 
 	/* The veth is in: the supervisor has no more use for the namespace, and holding it
-	 * would keep it (and the jail's end of the pair) alive after the jail ends. */
+	 * would keep it (and the jail's end of the pair) alive after the jail ends.  The
+	 * socket stays: the reaper's word that COMMAND ended before the jail did, and the
+	 * supervisor's that it lives (reaper.c). */
 	close(child->netns);
-	close(child->sock);
-	child->netns = child->sock = -1;
+	child->netns = -1;
 	return err;
 }
 
@@ -338,15 +373,6 @@ void jail_child_abort(struct jail_child *child)
 	child->netns = child->sock = -1;
 	while (waitpid(child->pid, NULL, 0) < 0 && errno == EINTR)
 		;
-}
-
-static int exit_status_of(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return EXIT_NETJAIL_FAILED;
 }
 
 /* A signal for the child, or its end: -1 to go on, else netjail's exit status. */
@@ -368,22 +394,41 @@ static int on_signal(struct jail_child *child, int signal_fd)
 		return -1;
 	}
 	if (waitpid(child->pid, &status, WNOHANG) == child->pid)
-		return exit_status_of(status);
+		return reaper_exit_status(status);
 	return -1;
 }
 
-int jail_supervise(struct jail_child *child, int signal_fd, const struct jail_watch *watch)
+/* COMMAND's status from the reaper (>= 0), or -1 if it said nothing (its socket closed as
+ * it exits: its status comes with SIGCHLD). */
+static int on_reaper(struct jail_child *child)
 {
-	struct pollfd fds[2] = {
+	int status;
+	ssize_t got = recv(child->sock, &status, sizeof(status), MSG_DONTWAIT);
+
+	if (got < 0 && (errno == EINTR || errno == EAGAIN))
+		return -1;
+	if (got == (ssize_t)sizeof(status) && status >= 0 && status <= 255)
+		return status;
+	close(child->sock);
+	child->sock = -1;
+	return -1;
+}
+
+int jail_supervise(struct jail_child *child, int signal_fd, const struct jail_watch *watch,
+		   bool *background)
+{
+	struct pollfd fds[3] = {
 		{ .fd = signal_fd, .events = POLLIN },
 		{ .fd = watch ? watch->fd : -1, .events = POLLIN },
+		{ .fd = child->sock, .events = POLLIN },
 	};
 
+	*background = false;
 	/* Blocks until something happens: no timer, no wake-up while all is quiet. */
 	for (;;) {
 		int status;
 
-		if (poll(fds, 2, -1) < 0) {
+		if (poll(fds, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return EXIT_NETJAIL_FAILED;
@@ -391,6 +436,11 @@ int jail_supervise(struct jail_child *child, int signal_fd, const struct jail_wa
 		/* The child's end first: no repair for a jail that is over. */
 		if (fds[0].revents && (status = on_signal(child, signal_fd)) >= 0)
 			return status;
+		if (fds[2].revents && (status = on_reaper(child)) >= 0) {
+			*background = true;
+			return status;
+		}
+		fds[2].fd = child->sock;
 		if (watch && fds[1].revents)
 			watch->changed(watch->data);
 	}

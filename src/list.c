@@ -1,7 +1,8 @@
 /* list.c - describe the running jails from what the kernel shows: each jail's host veth
- * carries its netjail's pid and uplink in its alias, and its name gives the slot, from which
- * the pool derives the jail's address; the traffic figures are the counters of the jail's
- * nftables table.  Three steps, so that main can drop privileges between the counters
+ * carries its netjail's pid, uplink and reaper's pid in its alias, and its name gives the
+ * slot, from which the pool derives the jail's address; the traffic figures are the
+ * counters of the jail's nftables table; its processes are the reaper's descendants
+ * (jailprocs.c), which outlive COMMAND in a jail whose programs went to the background.  Three steps, so that main can drop privileges between the counters
  * (which need CAP_NET_ADMIN) and /proc (which must be read as the caller).
  *
  * Output, for people (a table) or for scripts (--json).  The command lines are other users'
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "hostnet.h"
+#include "jailprocs.h"
 #include "link.h"
 #include "list.h"
 #include "log.h"
@@ -29,9 +31,12 @@
 #define LIST_MAX 1024
 /* Longer command lines are cut there (the last argument shown is then cut short). */
 #define COMMAND_LINE_MAX 65536
+/* The jail's processes (jailprocs.c) shown by pid; more are counted only. */
+#define PROCS_SHOWN 64
 
 struct jail_entry {
 	pid_t pid;
+	pid_t reaper;		/* 0: a netjail from before reapers, whose processes are not known */
 	char uplink[IFNAMSIZ];
 	struct jail_net net;
 	bool has_counters;
@@ -60,6 +65,7 @@ static int collect_jail(const struct link_info *link, void *data)
 	if (listing->count == LIST_MAX || !slot ||
 	    jail_alias_parse(link->alias, &jail->pid, jail->uplink))
 		return 0;
+	jail->reaper = jail_alias_reaper(link->alias);
 	pool_slot(listing->cfg, slot, &jail->net);
 	listing->count++;
 	return 0;
@@ -249,6 +255,22 @@ static void json_command(pid_t pid)
 	putchar(']');
 }
 
+/* The pids of the jail's processes (the first PROCS_SHOWN), or null if unknown. */
+static void json_processes(pid_t reaper)
+{
+	pid_t pids[PROCS_SHOWN];
+	int count = reaper ? jail_procs_of(reaper, pids, PROCS_SHOWN) : -ENOENT;
+
+	if (count < 0) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('[');
+	for (int i = 0; i < count && i < PROCS_SHOWN; i++)
+		printf(i ? ",%d" : "%d", (int)pids[i]);
+	putchar(']');
+}
+
 static void print_json(const struct listing *listing)
 {
 	if (!listing->count) {
@@ -269,6 +291,8 @@ static void print_json(const struct listing *listing)
 		json_counter("out_packets", jail->counters.egress_packets, jail->has_counters);
 		json_counter("out_bytes", jail->counters.egress_bytes, jail->has_counters);
 		json_counter("dropped", jail->counters.fail_closed_packets, jail->has_counters);
+		fputs(",\"processes\":", stdout);
+		json_processes(jail->reaper);
 		fputs(",\"command\":", stdout);
 		json_command(jail->pid);
 		puts(i + 1 < listing->count ? "}," : "}");
@@ -280,7 +304,7 @@ static void print_json(const struct listing *listing)
 
 /* The columns before COMMAND, which is last and not padded. */
 enum { COL_PID, COL_JAIL, COL_UPLINK, COL_ADDRESS, COL_PACKETS, COL_BYTES, COL_DROPPED,
-       COLUMNS };
+       COL_PROCS, COLUMNS };
 #define CELL_MAX 24	/* a uint64_t's 20 digits, an address, an interface name */
 
 static const struct {
@@ -294,6 +318,7 @@ static const struct {
 	[COL_PACKETS] = { "OUT-PKTS", true },
 	[COL_BYTES] = { "OUT-BYTES", true },
 	[COL_DROPPED] = { "DROPPED", true },
+	[COL_PROCS] = { "PROCS", false },
 };
 
 static void format_count(char *cell, uint64_t value, bool known)
@@ -302,6 +327,32 @@ static void format_count(char *cell, uint64_t value, bool known)
 		snprintf(cell, CELL_MAX, "%" PRIu64, value);
 	else
 		snprintf(cell, CELL_MAX, "-");
+}
+
+/* "N:PID,PID...": how many processes the jail has and the first of their pids, as many
+ * as fit ("+" at the end if not all); "-" if unknown. */
+static void format_procs(char *cell, pid_t reaper)
+{
+	pid_t pids[PROCS_SHOWN];
+	int count = reaper ? jail_procs_of(reaper, pids, PROCS_SHOWN) : -ENOENT;
+	size_t len;
+
+	if (count < 0) {
+		snprintf(cell, CELL_MAX, "-");
+		return;
+	}
+	len = (size_t)snprintf(cell, CELL_MAX, "%d", count);
+	for (int i = 0; i < count && i < PROCS_SHOWN; i++) {
+		char next[16];
+		size_t more = (size_t)snprintf(next, sizeof(next), "%c%d", i ? ',' : ':', (int)pids[i]);
+
+		if (len + more + 1 >= CELL_MAX) {
+			snprintf(cell + len, CELL_MAX - len, "+");
+			return;
+		}
+		memcpy(cell + len, next, more + 1);
+		len += more;
+	}
 }
 
 static void format_row(const struct jail_entry *jail, char cells[COLUMNS][CELL_MAX])
@@ -313,6 +364,7 @@ static void format_row(const struct jail_entry *jail, char cells[COLUMNS][CELL_M
 	format_count(cells[COL_PACKETS], jail->counters.egress_packets, jail->has_counters);
 	format_count(cells[COL_BYTES], jail->counters.egress_bytes, jail->has_counters);
 	format_count(cells[COL_DROPPED], jail->counters.fail_closed_packets, jail->has_counters);
+	format_procs(cells[COL_PROCS], jail->reaper);
 }
 
 static void print_cells(const char *const cells[COLUMNS], const int widths[COLUMNS])

@@ -4,8 +4,9 @@
  *   after dead jails, count the caller's live ones, claim a slot, open the host's firewall for
  *   it (fwaccept.c; or refuse) -> start the child in its
  *   namespaces, and meanwhile build what of the host side needs no jail -> the rest of it
- *   -> unlock, let the child exec COMMAND -> supervise -> lock, tear down, exit with
- *   COMMAND's status.
+ *   -> unlock, let the child exec COMMAND -> supervise until the jail's last process ends
+ *   (COMMAND's end, if others live on, returns its status at once: a copy of the supervisor
+ *   keeps the jail, background.c) -> lock, tear down, exit with COMMAND's status.
  * Every refusal before the host side exists is one line and exit 125 with nothing changed;
  * after it exists, a failure tears it down first.
  */
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "background.h"
 #include "cleanup.h"
 #include "check.h"
 #include "cli.h"
@@ -46,6 +48,7 @@
 #include "rlimits.h"
 #include "route.h"
 #include "state.h"
+#include "stop.h"
 #include "textfile.h"
 #include "uplink.h"
 #include "userlimit.h"
@@ -231,6 +234,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	struct state st;
 	struct nl nl;
 	int err, signal_fd, status;
+	bool background;
 
 	/* A limit too low is refused before anything changes, not met half-way (rlimits.c). */
 	if (priv_require_setup(&why) || rlimits_check(&why))
@@ -283,6 +287,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	});
 	if (err)
 		die("cannot start the jail: %s", strerror(-err));
+	jh.reaper = child.pid;
 	err = priv_narrow_to_supervisor(child.own_session);
 	if (err) {
 		jail_child_abort(&child);
@@ -318,7 +323,12 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	log_verbose("running %s in jail %s", printable(opts->command[0], shown, sizeof(shown)),
 		    jh.net.host_veth);
 
-	status = jail_supervise(&child, signal_fd, &watch);
+	status = jail_supervise(&child, signal_fd, &watch, &background);
+	/* The shell gets COMMAND's status now; the jail is the copy's (background.c). */
+	if (background && background_keep(&child, signal_fd, &watch, &jh, &nl)) {
+		fflush(NULL);
+		_exit(status);
+	}
 	keeper_close(&keeper);
 
 	if (state_lock(&st))
@@ -397,6 +407,25 @@ static int list(bool json)
 	return 0;
 }
 
+/* --stop JAIL: as the caller, whose right to signal the jail's reaper the kernel checks. */
+static int stop(const char *jail)
+{
+	struct netjail_conf conf;
+	char why[160];
+	struct nl nl;
+	int err;
+
+	load_conf(&conf);
+	if (getuid() != 0)
+		drop_privileges_now();
+	open_rtnl(&nl);
+	err = stop_jail(&nl, &conf.pool, jail, why, sizeof(why));
+	nl_close(&nl);
+	if (err)
+		die("%s", why);
+	return 0;
+}
+
 /* --check: everything run() would check before changing anything, then a verdict. */
 static int check(const struct cli_options *opts)
 {
@@ -461,6 +490,8 @@ int main(int argc, char **argv)
 		return cleanup();
 	case ACTION_LIST:
 		return list(opts.json);
+	case ACTION_STOP:
+		return stop(opts.stop);
 	case ACTION_CHECK:
 		apply_profile(&opts, &profile, &env);
 		return check(&opts);

@@ -55,10 +55,12 @@ fi
 user_netjails() { pgrep -U 65534 -x netjail; }
 
 # (b) The teardown child killed before it deletes the retired link.  A process left in the
-# jail keeps its namespace, and so the veth pair, alive after COMMAND.
+# jail keeps its namespace, and so the veth pair, alive after COMMAND: one the jail's reaper
+# no longer holds, since the user killed the reaper (its COMMAND dies with it, and the
+# supervisor tears the jail down; an orphan of a live reaper would keep the jail instead).
 mkdir -p /run/njtest && chmod 0777 /run/njtest
 as_nobody "$SUID_NJ" "${NJ_ARGS[@]}" -- sh -c \
-	'sleep 60 </dev/null >/dev/null 2>&1 & echo $! >/run/njtest/lingering; exec sleep 3' &
+	'sleep 60 </dev/null >/dev/null 2>&1 & echo $! >/run/njtest/lingering; exec sleep 30' &
 user_nj=$!
 LAB_PIDS+=("$user_nj")
 wait_for 10 jail_links_at_least 1 || not_ok "(b) uid 65534's jail comes up"
@@ -67,6 +69,9 @@ supervisor=$(user_netjails | head -n 1)
 strace -f -qq -o /dev/null -p "$supervisor" -e trace=membarrier \
 	-e inject=membarrier:delay_enter=4000000 2>/dev/null &
 tracer=$!
+traced() { [[ $(awk '/^TracerPid:/ {print $2}' "/proc/$supervisor/status") != 0 ]]; }
+wait_for 10 traced
+as_nobody pkill -KILL -U 65534 -x netjail-reaper
 child=
 # The child outlives the supervisor, and is then its init's.
 teardown_child() { child=$(user_netjails | grep -vx "$supervisor"); [[ -n $child ]]; }

@@ -58,7 +58,8 @@ NETJAIL_IGNORED=0000000001000000
 # ---------------------------------------------------------------- what the processes carry
 out=$LAB_TMP/caller
 nobody_bg -i up1 -g 198.51.100.1 -- sleep 30 >"$out" 2>&1 </dev/null
-command_pid() { pgrep -P "$NJ_PID" -x sleep; }
+# COMMAND is the child of the jail's reaper, the supervisor's child (reaper.c).
+command_pid() { pgrep -P "$(pgrep -P "$NJ_PID" -x netjail-reaper)" -x sleep; }
 if wait_for 10 quiet command_pid; then
 	cp "/proc/$NJ_PID/status" "$LAB_TMP/supervisor"
 	cp "/proc/$(command_pid)/status" "$LAB_TMP/command"

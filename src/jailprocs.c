@@ -1,0 +1,120 @@
+/* jailprocs.c - the processes of a jail, found as the kernel links them.
+ *
+ * A jail's reaper (reaper.c) is a child subreaper: every process started in the jail is
+ * its descendant, also one that double-forked (its orphans are handed to the reaper, not
+ * to init).  So "the jail's processes" are the reaper's descendants, found from the parent
+ * of each process in /proc/<pid>/stat, which any user may read: --list counts them for
+ * everyone's jails, and the reaper signals them when the jail is stopped.  A process forked
+ * while /proc is read may be missed; whoever must miss none reads again (reaper.c).
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jailprocs.h"
+
+struct proc_link {
+	pid_t pid, parent;
+	bool zombie;
+	bool in_jail;
+};
+
+/* The parent and the state of @pid, from "PID (COMM) STATE PPID ...": COMM may hold
+ * anything, so what follows the last ')' is read.  0 or -1. */
+static int read_link(pid_t pid, struct proc_link *link)
+{
+	char path[64], stat[512], *end, *after;
+	long parent;
+	ssize_t got;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	got = read(fd, stat, sizeof(stat) - 1);
+	close(fd);
+	if (got <= 0)
+		return -1;
+	stat[got] = '\0';
+	end = strrchr(stat, ')');
+	if (!end || strlen(end) < 5 || end[1] != ' ' || end[3] != ' ')
+		return -1;
+	parent = strtol(end + 4, &after, 10);
+	if (after == end + 4 || *after != ' ' || parent < 0)
+		return -1;
+	*link = (struct proc_link){ .pid = pid, .parent = (pid_t)parent, .zombie = end[2] == 'Z' };
+	return 0;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	pid_t x = ((const struct proc_link *)a)->pid, y = ((const struct proc_link *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
+int jail_procs_of(pid_t reaper, pid_t *pids, size_t max)
+{
+	struct proc_link *links = NULL;
+	size_t count = 0, size = 0, found = 0;
+	struct dirent *entry;
+	bool grew = true;
+	DIR *proc = opendir("/proc");
+
+	if (!proc)
+		return -errno;
+	while ((entry = readdir(proc))) {
+		char *end;
+		long pid = strtol(entry->d_name, &end, 10);
+
+		if (!isdigit((unsigned char)entry->d_name[0]) || *end || pid <= 0)
+			continue;
+		if (count == size) {
+			struct proc_link *more = realloc(links, (size ? size * 2 : 512) * sizeof(*links));
+
+			if (!more) {
+				free(links);
+				closedir(proc);
+				return -ENOMEM;
+			}
+			links = more;
+			size = size ? size * 2 : 512;
+		}
+		if (read_link((pid_t)pid, &links[count]) == 0)
+			count++;
+	}
+	closedir(proc);
+	if (!links)
+		return 0;	/* no process at all: none of the reaper's */
+	qsort(links, count, sizeof(*links), by_pid);
+	/* Marked from the reaper down, one generation a pass: a tree is only so deep. */
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < count; i++) {
+			struct proc_link key = { .pid = links[i].parent }, *parent;
+
+			if (links[i].in_jail)
+				continue;
+			parent = links[i].parent == reaper ? &key :
+				 bsearch(&key, links, count, sizeof(*links), by_pid);
+			if (parent && (parent == &key || parent->in_jail))
+				grew = links[i].in_jail = true;
+		}
+	}
+	for (size_t i = 0; i < count; i++) {
+		if (!links[i].in_jail || links[i].zombie)
+			continue;
+		if (found < max)
+			pids[found] = links[i].pid;
+		found++;
+	}
+	free(links);
+	return found > 0x7fffffff ? 0x7fffffff : (int)found;
+}
