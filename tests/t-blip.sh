@@ -1,0 +1,87 @@
+#!/bin/bash
+# t-blip.sh - the jail's open connections survive an uplink blip that keeps its address (a
+# download through up1 completes, every byte, across a 2 s down/up), and end promptly when
+# the address changes (the program gets an error within seconds, instead of hanging), while
+# a new connection leaves as the new address.  The program is cat reading a socket (bash's
+# /dev/tcp): it exits 0 at the end of the data and 1 on an error (socat would exit 0 on a
+# reset too).
+set -u
+. "$(dirname "$0")/lab.sh"
+lab_enter "$@"
+lab_start_test
+
+# A slow sender on the server: every connection to port 8080 gets FILE at RATE bytes/s.
+cat >"$LAB_TMP/slow.py" <<'PY'
+import socket, sys, threading, time
+data = open(sys.argv[1], 'rb').read()
+rate = int(sys.argv[2])
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(('203.0.113.10', 8080))
+srv.listen(8)
+def send(conn):
+    try:
+        for i in range(0, len(data), 4096):
+            conn.sendall(data[i:i + 4096])
+            time.sleep(4096 / rate)
+    except OSError:
+        pass
+    conn.close()
+while True:
+    conn, _ = srv.accept()
+    threading.Thread(target=send, args=(conn,), daemon=True).start()
+PY
+head -c 1048576 /dev/urandom >"$LAB_TMP/blob"
+lab_bg ip netns exec srv python3 "$LAB_TMP/slow.py" "$LAB_TMP/blob" 204800
+listening() { ip netns exec srv ss -Htln 'sport = :8080' | grep -q .; }
+wait_for 5 listening || { not_ok "the slow server listens"; tap_done; }
+size_of() { stat -c %s "$1" 2>/dev/null || echo 0; }
+grown() { [[ $(size_of "$1") -ge $2 ]]; }
+
+# ---- a 2 s blip that keeps the address: the download carries on and completes
+got=$LAB_TMP/got
+nj_bg -i up1 -g 198.51.100.1 -- bash -c 'exec cat </dev/tcp/203.0.113.10/8080' >"$got" 2>"$LAB_TMP/err1" </dev/null
+dl=$NJ_PID
+if wait_for 10 grown "$got" 102400; then
+	ip link set up1 down
+	sleep 2		# the fault itself, not a measurement
+	ip link set up1 up
+	finish "$dl" 30
+	is "$RC" 0 "a download across a 2 s uplink down/up completes (cat exits 0)"
+	check "... with every byte ($(size_of "$got") of 1048576)" cmp -s "$LAB_TMP/blob" "$got"
+else
+	not_ok "the download through up1 starts ($(cat "$LAB_TMP/err1"))"
+	kill -TERM "$dl" 2>/dev/null
+fi
+[[ $TAP_FAILED -eq 0 ]] || diag "$(cat "$LAB_TMP/err1")" "$(nft list table inet netjail1 2>&1)"
+wait_for 10 no_jail_links
+
+# ---- the uplink's address changes: the open connection ends, and the same jail's next
+# connection leaves as the new address
+got=$LAB_TMP/got2 status=$LAB_TMP/status2
+nj_bg -i up1 -g 198.51.100.1 -- bash -c 'cat </dev/tcp/203.0.113.10/8080 >"$1"; echo $? >"$2"
+	socat -T3 -t3 - TCP:203.0.113.10:7 </dev/null' bash "$got" "$status" \
+	>"$LAB_TMP/seen2" 2>"$LAB_TMP/err2" </dev/null
+jail=$NJ_PID
+if wait_for 10 grown "$got" 102400; then
+	ip addr del 198.51.100.2/24 dev up1
+	ip addr add 198.51.100.3/24 dev up1
+	if wait_for 8 test -s "$status"; then
+		check "after an address change the open connection's program fails within 8 s" \
+			fails grep -qx 0 "$status"
+	else
+		not_ok "after an address change the open connection's program fails within 8 s"
+		diag "$(size_of "$got") bytes, then it hung"
+	fi
+	finish "$jail" 10
+	is "$(tr -d '\r' <"$LAB_TMP/seen2")" 198.51.100.3 \
+		"the same jail's next connection leaves as the new address, 198.51.100.3"
+	ip addr del 198.51.100.3/24 dev up1
+	ip addr add 198.51.100.2/24 dev up1
+else
+	not_ok "the second download through up1 starts ($(cat "$LAB_TMP/err2"))"
+	kill -TERM "$jail" 2>/dev/null
+fi
+wait_for 10 no_jail_links
+assert_host_unchanged "$before"
+tap_done
