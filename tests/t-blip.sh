@@ -1,10 +1,10 @@
 #!/bin/bash
 # t-blip.sh - the jail's open connections survive an uplink blip that keeps its address (a
-# download through up1 completes, every byte, across a 2 s down/up), and end promptly when
-# the address changes (the program gets an error within seconds, instead of hanging), while
-# a new connection leaves as the new address.  The program is cat reading a socket (bash's
-# /dev/tcp): it exits 0 at the end of the data and 1 on an error (socat would exit 0 on a
-# reset too).
+# download through up1 completes, every byte, across a 2 s down/up); they end promptly when
+# the address changes (the program gets an error within seconds, instead of hanging), and a
+# new connection leaves as the new address; while up1 has no address nothing of the jail
+# leaves.  The program is cat reading a socket (bash's /dev/tcp): it exits 0 at the end of
+# the data and 1 on an error (socat would exit 0 on a reset too).
 set -u
 . "$(dirname "$0")/lab.sh"
 lab_enter "$@"
@@ -82,6 +82,41 @@ else
 	not_ok "the second download through up1 starts ($(cat "$LAB_TMP/err2"))"
 	kill -TERM "$jail" 2>/dev/null
 fi
+wait_for 10 no_jail_links
+
+# ---- the uplink keeps its link but loses its address (DHCP lease gone; or a point-to-point
+# uplink whose address comes after it is up): nothing of the jail leaves, neither unNATed nor
+# as another interface's address (masquerade would take up0's), until an address is back.
+# Counted where a leak would show: packets to the server forwarded by rb from a source
+# outside up1's subnet.
+ip netns exec rb nft -f - <<'NFT'
+table ip leakcount {
+	chain forward { type filter hook forward priority 0; ip daddr 203.0.113.10 ip saddr != 198.51.100.0/24 counter; }
+}
+NFT
+leaked() { ip netns exec rb nft list chain ip leakcount forward | grep -o 'packets [0-9]*' | awk '{print $2}'; }
+log=$LAB_TMP/tries.log
+nj_bg -i up1 -g 198.51.100.1 -- sh -c "$prober" >"$log" 2>"$LAB_TMP/err3" </dev/null
+jail=$NJ_PID
+if wait_for 10 got_since 0 198.51.100.2; then
+	ip addr del 198.51.100.2/24 dev up1
+	ip route add 198.51.100.0/24 dev up1	# still routed: only the address is gone
+	sleep 1		# tries under way may still get their answer
+	mark=$(lines)
+	sleep 2		# the time the address stays away (the fault, not a measurement)
+	check "no address on up1: every try of the jail fails" only_failures_since "$mark"
+	is "$(leaked)" 0 "... and none of its packets left up1 (unNATed or as up0's address)"
+	ip route del 198.51.100.0/24 dev up1
+	ip addr add 198.51.100.2/24 dev up1
+	mark=$(lines)
+	check "the address back: the running jail reaches the server as 198.51.100.2 within 3 s" \
+		wait_for 3 got_since "$mark" 198.51.100.2
+else
+	not_ok "the prober through up1 reaches the server ($(cat "$LAB_TMP/err3"))"
+fi
+kill -TERM "$jail" 2>/dev/null
+finish "$jail" 5
+ip netns exec rb nft delete table ip leakcount
 wait_for 10 no_jail_links
 assert_host_unchanged "$before"
 tap_done
