@@ -2,8 +2,13 @@
  *
  * table inet netjail<N> (owned by netjail's netlink socket) {
  *   chain postrouting { type nat hook postrouting priority srcnat + 201;
- *     oifname <uplink> ip saddr <jail> masquerade }      (after hostnat.c's chain)
+ *     oifname <uplink> ip saddr <jail> snat ip to <uplink's address> }
+ *                                    (after hostnat.c's chain; nftnat.c, with chain stale)
+ *   chain leave { type filter hook postrouting priority srcnat + 202;
+ *     oifname <uplink> ct mark & MASK == M fib saddr type != local counter drop
+ *                                                        comment "fail-closed" }
  *   chain forward { type filter hook forward priority filter;
+ *     iif <host veth> oifname <uplink> jump stale        (nftnat.c)
  *     iif <host veth> oifname <uplink> ct mark set ct mark & ~MASK | M counter accept
  *                                                        comment "egress"
  *     iif <host veth> counter drop                       comment "fail-closed"

@@ -2,7 +2,7 @@
  *
  *   chain postrouting { type nat hook postrouting priority srcnat + 201;
  *     oifname <uplink> ip saddr <jail> snat ip to <uplink's address>
- *       (no address: counter drop comment "fail-closed")
+ *       (no address: no rule; "leave" drops the jail's unNATed packets)
  *     [the same for ip6 saddr <jail6>, with IPv6] }
  *   chain stale {                       (forward jumps here for the jail's outgoing packets)
  *     meta nfproto ipv4 ct status snat ct reply ip daddr != <address> meta l4proto tcp
@@ -21,9 +21,11 @@
  * When it changes or goes, the connections NATed to the old one cannot go on: their
  * replies go to an address the host no longer has.  "stale" ends them on the jail's side:
  * the jail's next packet of such a connection gets a TCP reset or an ICMP error back, and
- * the program sees ECONNRESET or EHOSTUNREACH instead of waiting for minutes.  Until the
- * supervisor has rewritten them (and while it is stopped), the chain "leave" (nft.c) drops
- * whatever of the jail would go out with an address that is no longer the host's.
+ * the program sees ECONNRESET or EHOSTUNREACH instead of waiting for minutes.  A connection
+ * on which the jail sends nothing more is not told (nothing here can reach its socket).
+ * Until the supervisor has rewritten them (and while it is stopped), the chain "leave"
+ * (nft.c) drops whatever of the jail would go out with an address that is not the host's:
+ * the one it lost, or none (the jail's own, unNATed).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -59,25 +61,24 @@ static void match_nfproto(struct nftnl_rule *r, uint8_t nfproto, struct nft_batc
 	nftb_compare(r, NFT_CMP_EQ, &nfproto, sizeof(nfproto), b);
 }
 
-/* oifname <uplink> <family> saddr <jail> snat to <source>, or drop without one. */
+/* oifname <uplink> <family> saddr <jail> snat to <source>.  Without a source, no rule: the
+ * kernel then binds the connection to the jail's own address, which "leave" drops (and
+ * counts as "fail-closed", in a rule that is never rewritten, so --list's count only
+ * grows). */
 static void add_nat_rule(struct nft_batch *b, const struct nft_jail *jail, const struct family *f)
 {
-	struct nftnl_rule *r = nftb_rule_new(jail->table, NAT_CHAIN);
+	struct nftnl_rule *r;
 
+	if (!f->source)
+		return;
+	r = nftb_rule_new(jail->table, NAT_CHAIN);
 	if (r) {
 		nftb_match_ifname(r, NFT_META_OIFNAME, jail->uplink, b);
 		match_nfproto(r, f->nfproto, b);
 		nftb_load_payload(r, NFT_PAYLOAD_NETWORK_HEADER, f->saddr_offset, f->len, b);
 		nftb_compare(r, NFT_CMP_EQ, f->jail, f->len, b);
-		if (f->source) {
-			nftb_load_immediate(r, NFT_REG_1, f->source, f->len, b);
-			nftb_nat(r, NFT_NAT_SNAT, f->nfproto, false, b);
-		} else {
-			/* Never out unNATed, nor as another interface's address. */
-			nftb_count(r, b);
-			nftb_verdict(r, NF_DROP, b);
-			nftb_comment(r, NFT_COUNTER_FAIL_CLOSED, b);
-		}
+		nftb_load_immediate(r, NFT_REG_1, f->source, f->len, b);
+		nftb_nat(r, NFT_NAT_SNAT, f->nfproto, false, b);
 	}
 	nftb_send_rule(b, r);
 }

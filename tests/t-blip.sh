@@ -106,6 +106,8 @@ if wait_for 10 got_since 0 198.51.100.2; then
 	sleep 2		# the time the address stays away (the fault, not a measurement)
 	check "no address on up1: every try of the jail fails" only_failures_since "$mark"
 	is "$(leaked)" 0 "... and none of its packets left up1 (unNATed or as up0's address)"
+	dropped=$("$NETJAIL" --list | awk 'NR == 2 {print $7}')
+	check "... and --list counts them as fail-closed ($dropped)" test "${dropped:-0}" -gt 0
 	ip route del 198.51.100.0/24 dev up1
 	ip addr add 198.51.100.2/24 dev up1
 	mark=$(lines)
