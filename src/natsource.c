@@ -57,6 +57,15 @@ static void read_attrs(const struct nlmsghdr *nlh, size_t len, struct addr_attrs
 		a->address = a->local;
 }
 
+/* Remember @local in @kept (of @size bytes each), or that there were too many. */
+static void keep(void *kept, unsigned *count, const void *local, size_t size)
+{
+	if (*count < NAT_KEPT_MAX)
+		memcpy((char *)kept + *count * size, local, size);
+	if (*count <= NAT_KEPT_MAX)
+		(*count)++;
+}
+
 static void consider_ipv4(struct candidates *c, const struct ifaddrmsg *ifa,
 			  const struct addr_attrs *a)
 {
@@ -64,8 +73,10 @@ static void consider_ipv4(struct candidates *c, const struct ifaddrmsg *ifa,
 	struct in_addr address;
 	bool on_subnet;
 
-	if ((a->flags & IFA_F_SECONDARY) || ifa->ifa_scope != RT_SCOPE_UNIVERSE ||
-	    c->on_gateway_subnet)
+	if (ifa->ifa_scope != RT_SCOPE_UNIVERSE)
+		return;
+	keep(c->src->kept4, &c->src->kept4_count, a->local, sizeof(struct in_addr));
+	if ((a->flags & IFA_F_SECONDARY) || c->on_gateway_subnet)
 		return;
 	memcpy(&address, a->address, sizeof(address));
 	on_subnet = c->gateway && ((address.s_addr ^ c->gateway->s_addr) & mask) == 0;
@@ -82,7 +93,10 @@ static void consider_ipv6(struct candidates *c, const struct ifaddrmsg *ifa,
 	const uint8_t *bytes = a->local;
 	int rank;
 
-	if (ifa->ifa_scope != RT_SCOPE_UNIVERSE || (a->flags & IFA_F_DADFAILED) ||
+	if (ifa->ifa_scope != RT_SCOPE_UNIVERSE)
+		return;
+	keep(c->src->kept6, &c->src->kept6_count, a->local, sizeof(struct in6_addr));
+	if ((a->flags & IFA_F_DADFAILED) ||
 	    ((a->flags & IFA_F_TENTATIVE) && !(a->flags & IFA_F_OPTIMISTIC)))
 		return;
 	rank = ((a->flags & IFA_F_DEPRECATED) ? 2 : 0) + ((bytes[0] & 0xfe) == 0xfc ? 1 : 0);
@@ -124,10 +138,13 @@ static int dump_family(struct nl *nl, uint8_t family, struct candidates *c)
 
 		ifa->ifa_family = family;
 		ifa->ifa_index = (uint32_t)c->index;	/* a hint; on_addr checks it */
-		if (family == AF_INET)
+		if (family == AF_INET) {
 			c->src->has_ipv4 = c->on_gateway_subnet = false;
-		else
+			c->src->kept4_count = 0;
+		} else {
 			c->src->has_ipv6 = false;
+			c->src->kept6_count = 0;
+		}
 		err = nl_dump(nl, nlh, on_addr, c);
 	}
 	return err;
@@ -152,7 +169,13 @@ int nat_source_find(struct nl *nl, int index, const struct in_addr *gateway,
 
 bool nat_source_equal(const struct nat_source *a, const struct nat_source *b)
 {
+	unsigned kept4 = a->kept4_count < NAT_KEPT_MAX ? a->kept4_count : NAT_KEPT_MAX;
+	unsigned kept6 = a->kept6_count < NAT_KEPT_MAX ? a->kept6_count : NAT_KEPT_MAX;
+
 	return a->has_ipv4 == b->has_ipv4 && a->has_ipv6 == b->has_ipv6 &&
 	       (!a->has_ipv4 || a->ipv4.s_addr == b->ipv4.s_addr) &&
-	       (!a->has_ipv6 || memcmp(&a->ipv6, &b->ipv6, sizeof(a->ipv6)) == 0);
+	       (!a->has_ipv6 || memcmp(&a->ipv6, &b->ipv6, sizeof(a->ipv6)) == 0) &&
+	       a->kept4_count == b->kept4_count && a->kept6_count == b->kept6_count &&
+	       memcmp(a->kept4, b->kept4, kept4 * sizeof(a->kept4[0])) == 0 &&
+	       memcmp(a->kept6, b->kept6, kept6 * sizeof(a->kept6[0])) == 0;
 }

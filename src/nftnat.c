@@ -5,11 +5,10 @@
  *       (no address: no rule; "leave" drops the jail's unNATed packets)
  *     [the same for ip6 saddr <jail6>, with IPv6] }
  *   chain stale {                       (forward jumps here for the jail's outgoing packets)
- *     meta nfproto ipv4 ct status snat ct reply ip daddr != <address> meta l4proto tcp
- *       reject with tcp reset
- *     meta nfproto ipv4 ct status snat ct reply ip daddr != <address>
- *       reject with icmpx admin-prohibited
- *     (no address: the same without "ct reply ip daddr"; with IPv6, the same for ip6) }
+ *     meta nfproto ipv4 ct reply ip daddr <address> return   (each of the uplink's)
+ *     meta nfproto ipv4 ct status snat meta l4proto tcp counter reject with tcp reset
+ *     meta nfproto ipv4 ct status snat counter reject with icmpx admin-prohibited
+ *     [the same for ip6, with IPv6] }
  *
  * SNAT, not masquerade: masquerade drops every connection it made on an interface when that
  * interface goes down (nf_nat_masquerade's netdev notifier), so an uplink down for two
@@ -18,11 +17,13 @@
  * address is natsource.c's; the supervisor rewrites both chains, in one batch, when it
  * changes (nft_update_nat).
  *
- * When it changes or goes, the connections NATed to the old one cannot go on: their
- * replies go to an address the host no longer has.  "stale" ends them on the jail's side:
- * the jail's next packet of such a connection gets a TCP reset or an ICMP error back, and
- * the program sees ECONNRESET or EHOSTUNREACH instead of waiting for minutes.  A connection
- * on which the jail sends nothing more is not told (nothing here can reach its socket).
+ * When an address goes, the connections NATed to it cannot go on: their replies go to an
+ * address the host no longer has.  "stale" ends them on the jail's side: the jail's next
+ * packet of such a connection gets a TCP reset or an ICMP error back, and the program sees
+ * ECONNRESET or EHOSTUNREACH instead of waiting for minutes.  A connection on which the
+ * jail sends nothing more is not told (nothing here can reach its socket).  An address
+ * that stays on the uplink keeps its connections, also when new ones are NATed to
+ * another (the kernel lists the newest IPv6 address first).
  * Until the supervisor has rewritten them (and while it is stopped), the chain "leave"
  * (nft.c) drops whatever of the jail would go out with an address that is not the host's:
  * the one it lost, or none (the jail's own, unNATed).
@@ -50,6 +51,8 @@
 struct family {
 	uint8_t nfproto;
 	const void *jail, *source;	/* the jail's address; the uplink's, or NULL */
+	const void *kept;		/* all the uplink's addresses, @kept_count of them */
+	unsigned kept_count;
 	uint32_t len;
 	uint32_t ct_reply_daddr;	/* NFT_CT_DST_IP or _IP6 */
 	uint32_t saddr_offset;
@@ -94,7 +97,30 @@ static void add_reject(struct nftnl_rule *r, uint32_t type, uint8_t code, struct
 	nftb_add_expr(r, e, b);
 }
 
-/* <family> ct status snat [ct reply <family> daddr != <source>] [meta l4proto tcp] reject */
+/* <family> ct reply <family> daddr <address> return */
+static void add_kept_rule(struct nft_batch *b, const struct nft_jail *jail, const struct family *f,
+			  const void *address)
+{
+	struct nftnl_rule *r = nftb_rule_new(jail->table, NFT_STALE_CHAIN);
+	struct nftnl_expr *e = nftnl_expr_alloc("ct");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, f->ct_reply_daddr);
+		nftnl_expr_set_u8(e, NFTNL_EXPR_CT_DIR, IP_CT_DIR_REPLY);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	}
+	if (r) {
+		match_nfproto(r, f->nfproto, b);
+		nftb_add_expr(r, e, b);
+		nftb_compare(r, NFT_CMP_EQ, address, f->len, b);
+		nftb_verdict(r, NFT_RETURN, b);
+	} else {
+		nftnl_expr_free(e);
+	}
+	nftb_send_rule(b, r);
+}
+
+/* <family> ct status snat [meta l4proto tcp] reject */
 static void add_stale_rule(struct nft_batch *b, const struct nft_jail *jail, const struct family *f,
 			   bool tcp)
 {
@@ -107,17 +133,6 @@ static void add_stale_rule(struct nft_batch *b, const struct nft_jail *jail, con
 		nftb_load_ct(r, NFT_CT_STATUS, b);
 		nftb_mask_xor(r, snat, 0, b);
 		nftb_match_u32(r, snat, b);
-		if (f->source) {
-			struct nftnl_expr *e = nftnl_expr_alloc("ct");
-
-			if (e) {
-				nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, f->ct_reply_daddr);
-				nftnl_expr_set_u8(e, NFTNL_EXPR_CT_DIR, IP_CT_DIR_REPLY);
-				nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-			}
-			nftb_add_expr(r, e, b);
-			nftb_compare(r, NFT_CMP_NEQ, f->source, f->len, b);
-		}
 		nftb_count(r, b);
 		if (tcp) {
 			nftb_load_meta(r, NFT_META_L4PROTO, b);
@@ -130,9 +145,16 @@ static void add_stale_rule(struct nft_batch *b, const struct nft_jail *jail, con
 	nftb_send_rule(b, r);
 }
 
+/* A connection NATed to an address the uplink still has goes on (the kernel's own
+ * connections do too); one NATed to any other is ended.  With more addresses than could be
+ * named, none is ended: "leave" still keeps the lost ones in. */
 static void add_family(struct nft_batch *b, const struct nft_jail *jail, const struct family *f)
 {
 	add_nat_rule(b, jail, f);
+	if (f->kept_count > NAT_KEPT_MAX)
+		return;
+	for (unsigned i = 0; i < f->kept_count; i++)
+		add_kept_rule(b, jail, f, (const char *)f->kept + (size_t)i * f->len);
 	add_stale_rule(b, jail, f, true);
 	add_stale_rule(b, jail, f, false);
 }
@@ -142,11 +164,13 @@ void nft_queue_nat(struct nft_batch *b, const struct nft_jail *jail)
 	struct family ipv4 = {
 		.nfproto = NFPROTO_IPV4, .jail = &jail->jail_addr, .len = sizeof(struct in_addr),
 		.source = jail->src.has_ipv4 ? &jail->src.ipv4 : NULL,
+		.kept = jail->src.kept4, .kept_count = jail->src.kept4_count,
 		.ct_reply_daddr = NFT_CT_DST_IP, .saddr_offset = IPV4_SADDR_OFFSET,
 	};
 	struct family ipv6 = {
 		.nfproto = NFPROTO_IPV6, .jail = &jail->jail_addr6, .len = sizeof(struct in6_addr),
 		.source = jail->src.has_ipv6 ? &jail->src.ipv6 : NULL,
+		.kept = jail->src.kept6, .kept_count = jail->src.kept6_count,
 		.ct_reply_daddr = NFT_CT_DST_IP6, .saddr_offset = IPV6_SADDR_OFFSET,
 	};
 
