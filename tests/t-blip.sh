@@ -10,14 +10,15 @@ set -u
 lab_enter "$@"
 lab_start_test
 
-# A slow sender on the server: every connection to port 8080 gets FILE at RATE bytes/s.
+# A slow sender on the server: every connection to ADDRESS port 8080 gets FILE at RATE
+# bytes/s.
 cat >"$LAB_TMP/slow.py" <<'PY'
 import socket, sys, threading, time
 data = open(sys.argv[1], 'rb').read()
 rate = int(sys.argv[2])
-srv = socket.socket()
+srv = socket.socket(socket.AF_INET6 if ':' in sys.argv[3] else socket.AF_INET)
 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind(('203.0.113.10', 8080))
+srv.bind((sys.argv[3], 8080))
 srv.listen(8)
 def send(conn):
     try:
@@ -32,9 +33,9 @@ while True:
     threading.Thread(target=send, args=(conn,), daemon=True).start()
 PY
 head -c 1048576 /dev/urandom >"$LAB_TMP/blob"
-lab_bg ip netns exec srv python3 "$LAB_TMP/slow.py" "$LAB_TMP/blob" 204800
-listening() { ip netns exec srv ss -Htln 'sport = :8080' | grep -q .; }
-wait_for 5 listening || { not_ok "the slow server listens"; tap_done; }
+lab_bg ip netns exec srv python3 "$LAB_TMP/slow.py" "$LAB_TMP/blob" 204800 203.0.113.10
+listening() { ip netns exec srv ss -Htln "src $1 and sport = :8080" | grep -q .; }
+wait_for 5 listening 203.0.113.10 || { not_ok "the slow server listens"; tap_done; }
 size_of() { stat -c %s "$1" 2>/dev/null || echo 0; }
 grown() { [[ $(size_of "$1") -ge $2 ]]; }
 
@@ -121,4 +122,36 @@ finish "$jail" 5
 ip netns exec rb nft delete table ip leakcount
 wait_for 10 no_jail_links
 assert_host_unchanged "$before"
+
+# ---- IPv6 (where the kernel gives a jail IPv6): a new address on up1 (a fresh temporary
+# address, say, which the kernel lists first) takes the jail's new connections, and the
+# open ones, NATed to the address that stays, carry on.
+lab_ipv6_if_jails_get_it
+if [[ $ipv6 == 1 ]]; then
+	host_state >"$before"
+	lab_bg ip netns exec srv python3 "$LAB_TMP/slow.py" "$LAB_TMP/blob" 204800 2001:db8:ff::10
+	wait_for 5 listening '[2001:db8:ff::10]' || not_ok "the slow server listens on IPv6"
+	got=$LAB_TMP/got6 status=$LAB_TMP/status6
+	nj_bg -i up1 -g 198.51.100.1 -- bash -c 'cat </dev/tcp/2001:db8:ff::10/8080 >"$1"; echo $? >"$2"
+		socat -T3 -t3 - "TCP6:[2001:db8:ff::10]:7" </dev/null' bash "$got" "$status" \
+		>"$LAB_TMP/seen6" 2>"$LAB_TMP/err6" </dev/null
+	jail=$NJ_PID
+	if wait_for 10 grown "$got" 102400; then
+		ip addr add 2001:db8:1::7/64 dev up1 nodad
+		finish "$jail" 20
+		is "$(cat "$status" 2>/dev/null)" 0 "IPv6: an address added to up1, the open download completes"
+		check "... with every byte ($(size_of "$got") of 1048576)" cmp -s "$LAB_TMP/blob" "$got"
+		# socat writes the peer's address in full, in brackets.
+		is "$(tr -d '\r' <"$LAB_TMP/seen6")" '[2001:0db8:0001:0000:0000:0000:0000:0007]' \
+			"... and the jail's next connection leaves as the new address, 2001:db8:1::7"
+		ip addr del 2001:db8:1::7/64 dev up1
+	else
+		not_ok "the IPv6 download through up1 starts ($(cat "$LAB_TMP/err6"))"
+		kill -TERM "$jail" 2>/dev/null
+	fi
+	wait_for 10 no_jail_links
+	assert_host_unchanged "$before" "host state unchanged (IPv6)"
+else
+	skip "IPv6: an address added to up1 keeps the open connection" "no per-interface force_forwarding"
+fi
 tap_done
