@@ -82,8 +82,8 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 		     bool gateway_given);
 
 /* hostsource.c: read which of the uplink's addresses the jail is to be NATed to, into
- * jh->nat_src.  0 or -errno. */
-int jail_host_find_source(struct jail_host *jh, struct nl *nl);
+ * jh->nat_src and, unless NULL, @copy.  0 or -errno. */
+int jail_host_find_source(struct jail_host *jh, struct nl *nl, struct nat_source *copy);
 /* While the jail runs: read them again and, if they changed, rewrite the jail's NAT (the
  * connections NATed to an address that went then end).  Returns 1 if it did, else 0. */
 int jail_host_follow_source(struct jail_host *jh, struct nl *nl);

@@ -22,10 +22,14 @@ static int uplink_index(struct jail_host *jh, struct nl *nl)
 	return now.index;
 }
 
-int jail_host_find_source(struct jail_host *jh, struct nl *nl)
+int jail_host_find_source(struct jail_host *jh, struct nl *nl, struct nat_source *copy)
 {
-	return nat_source_find(nl, uplink_index(jh, nl), jh->has_gateway ? &jh->gateway : NULL,
-			       &jh->nat_src);
+	int err = nat_source_find(nl, uplink_index(jh, nl), jh->has_gateway ? &jh->gateway : NULL,
+				  &jh->nat_src);
+
+	if (copy)
+		*copy = jh->nat_src;
+	return err;
 }
 
 static void log_source(const struct jail_host *jh)
@@ -50,7 +54,7 @@ int jail_host_follow_source(struct jail_host *jh, struct nl *nl)
 	int err;
 
 	/* A failed read leaves things as they are: the next event tries again. */
-	if (!jh->has_table || jail_host_find_source(jh, nl)) {
+	if (!jh->has_table || jail_host_find_source(jh, nl, NULL)) {
 		jh->nat_src = old;
 		return 0;
 	}
