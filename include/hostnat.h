@@ -6,7 +6,7 @@
 
 /* Priorities of the NAT chains on postrouting: srcnat + 200, after other tools' chains
  * (iptables' and most tools' at srcnat, firewalld's at srcnat + 10), and each jail's
- * masquerade just after the chain that sends the host's own connections past it. */
+ * source NAT just after the chain that sends the host's own connections past it. */
 #define HOSTNAT_PRIORITY 300
 #define JAIL_NAT_PRIORITY (HOSTNAT_PRIORITY + 1)
 

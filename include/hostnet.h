@@ -10,6 +10,7 @@
 #include "conf.h"
 #include "fwaccept.h"
 #include "link.h"
+#include "natsource.h"
 #include "nl.h"
 #include "pool.h"
 #include "publish.h"
@@ -45,6 +46,7 @@ struct jail_host {
 	 * are no news to this one: a ring of their indexes (hostwatch.c). */
 	int foreign[256];
 	unsigned foreign_next;
+	struct nat_source nat_src;	/* the uplink's addresses its table NATs to */
 	struct fw_rules fw_rules;	/* its accept rules in the host's firewall (fwaccept.c) */
 	/* What the kernel-side filter of the watch was made for (hostwatch.c). */
 	int filtered_host, filtered_uplink;
@@ -87,6 +89,13 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_confi
  * things it changed (0 when all was in place or the uplink is still down). */
 int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg,
 		     bool gateway_given);
+
+/* hostsource.c: read which of the uplink's addresses the jail is to be NATed to, into
+ * jh->nat_src and, unless NULL, @copy.  0 or -errno. */
+int jail_host_find_source(struct jail_host *jh, struct nl *nl, struct nat_source *copy);
+/* While the jail runs: read them again and, if they changed, rewrite the jail's NAT (the
+ * connections NATed to an address that went then end).  Returns 1 if it did, else 0. */
+int jail_host_follow_source(struct jail_host *jh, struct nl *nl);
 
 /* hostwatch.c: read the events waiting on @events (see nl_drain_events) and say whether any of them,
  * not caused by @own_portid, may concern this jail: not those about other jails' links,

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "natsource.h"
+#include "nftbatch.h"
 #include "nl.h"
 #include "publish.h"
 
@@ -25,7 +27,11 @@ struct nft_jail {
 	bool uplink_bridge;		/* the uplink is a bridge (guard_match_uplink) */
 	bool allow_host;		/* --allow-host: no to_host chain */
 	bool with_hostnat;		/* also make hostnat.h's table, in the same batch */
+	struct nat_source src;		/* the uplink's addresses the jail is NATed to */
 };
+
+/* The chain that ends the jail's connections NATed to an address the uplink lost. */
+#define NFT_STALE_CHAIN "stale"
 
 /* Comments of the rules whose counters netjail --list shows. */
 #define NFT_COUNTER_EGRESS "egress"
@@ -45,6 +51,11 @@ struct nft_counters {
  * deletes it when the socket closes, so it cannot outlive netjail even if netjail is
  * killed.  0 or -errno. */
 int nft_install_jail(struct nl *nl, const struct nft_jail *jail);
+
+/* nftnat.c: add to @b the jail's NAT rules and its "stale" chain's, for jail->src. */
+void nft_queue_nat(struct nft_batch *b, const struct nft_jail *jail);
+/* Replace them, in one batch on @nl, for a new jail->src.  0 or -errno. */
+int nft_update_nat(struct nl *nl, const struct nft_jail *jail);
 
 /* Read the counters of table @table (e.g. "netjail3") through @nl.  0, -ENOENT if there is
  * no such table, or -errno (-EPERM without CAP_NET_ADMIN). */

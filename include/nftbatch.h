@@ -44,6 +44,10 @@ void nftb_add_table(struct nft_batch *b, const char *name, uint32_t table_flags,
 void nftb_delete_table(struct nft_batch *b, const char *name);
 void nftb_add_chain(struct nft_batch *b, const char *table, const char *name, const char *type,
 		    uint32_t hook, int32_t priority);
+/* A chain without a hook, reached by nftb_jump only. */
+void nftb_add_regular_chain(struct nft_batch *b, const char *table, const char *name);
+/* Delete every rule of @chain (in the same batch as the new ones: no moment without). */
+void nftb_flush_chain(struct nft_batch *b, const char *table, const char *chain);
 void nftb_delete_rule(struct nft_batch *b, const char *table, const char *chain, uint64_t handle);
 struct nftnl_rule *nftb_rule_new(const char *table, const char *chain);
 /* Append @rule (may be NULL: out of memory) to its chain and free it. */
@@ -76,6 +80,8 @@ void nftb_match_ifname_not(struct nftnl_rule *r, uint32_t key, const char *name,
 			   struct nft_batch *b);
 void nftb_match_ipv4(struct nftnl_rule *r, struct nft_batch *b);
 void nftb_verdict(struct nftnl_rule *r, int code, struct nft_batch *b);
+/* "jump CHAIN" */
+void nftb_jump(struct nftnl_rule *r, const char *chain, struct nft_batch *b);
 void nftb_count(struct nftnl_rule *r, struct nft_batch *b);
 /* The rule's comment, stored as nft(8) stores it, so `nft list` shows it too. */
 void nftb_comment(struct nftnl_rule *r, const char *text, struct nft_batch *b);

@@ -9,7 +9,7 @@
  * The kernel hands the first packet of every new connection to the NAT chains of its hook
  * one after the other, in priority order, until one of them sets the connection's
  * mapping; if none does, it binds the connection to its own addresses (the "null
- * binding").  Each jail has a masquerade chain, so with a hundred jails every connection
+ * binding").  Each jail has a NAT chain, so with a hundred jails every connection
  * the host opens went past a hundred chains that cannot match it.  This chain, before the
  * jails' (JAIL_NAT_PRIORITY), does for every connection that does not come in from a
  * jail's link what the kernel would have done after them: it maps the source to itself,

@@ -353,6 +353,8 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_confi
 	snprintf(nft.table, sizeof(nft.table), "netjail%u", jh->net.slot);
 	nft.host_veth_index = jh->host_index;
 	err = jh->nft.sock ? 0 : nl_open(&jh->nft, NETLINK_NETFILTER);
+	if (!err)
+		err = jail_host_find_source(jh, nl, &nft.src);	/* the address to NAT to */
 	if (!err) {
 		/* The host's NAT shortcut, if no jail made it yet (setups and teardowns hold
 		 * the state lock, so none makes or removes it meanwhile). */

@@ -17,6 +17,9 @@ static void repair_jail_host(struct keeper *k)
 {
 	int changes = jail_host_repair(k->jh, k->nl, &k->conf->pool, k->gateway_given);
 
+	/* Also while the uplink is down: an address it loses meanwhile must not be used. */
+	changes += jail_host_follow_source(k->jh, k->nl);
+
 	if (changes)
 		log_verbose("put back %d thing(s) of jail %s on %s", changes, k->jh->net.host_veth,
 			    k->jh->uplink.name);

@@ -2,8 +2,13 @@
  *
  * table inet netjail<N> (owned by netjail's netlink socket) {
  *   chain postrouting { type nat hook postrouting priority srcnat + 201;
- *     oifname <uplink> ip saddr <jail> masquerade }      (after hostnat.c's chain)
+ *     oifname <uplink> ip saddr <jail> snat ip to <uplink's address> }
+ *                                    (after hostnat.c's chain; nftnat.c, with chain stale)
+ *   chain leave { type filter hook postrouting priority srcnat + 202;
+ *     oifname <uplink> ct mark & MASK == M fib saddr type != local counter drop
+ *                                                        comment "fail-closed" }
  *   chain forward { type filter hook forward priority filter;
+ *     iif <host veth> oifname <uplink> jump stale        (nftnat.c)
  *     iif <host veth> oifname <uplink> ct mark set ct mark & ~MASK | M counter accept
  *                                                        comment "egress"
  *     iif <host veth> counter drop                       comment "fail-closed"
@@ -276,38 +281,54 @@ static void add_to_host_rules(struct nft_batch *b, const struct nft_jail *jail)
 	add_link_guard(b, jail, "to_host", NFT_META_IIF, false, NFT_COUNTER_TO_HOST);
 }
 
+/* What leaves by the uplink as the jail's (its connections and the replies of its published
+ * ports) leaves with one of the host's addresses, or not at all: that holds even before
+ * the supervisor has followed an address that went (nftnat.c), and while it is stopped.
+ * "fib saddr type local": any of the host's addresses, not only the uplink's, as a reply
+ * from a published port leaves with the address it was sent to. */
+static void add_leave_rule(struct nft_batch *b, const struct nft_jail *jail)
+{
+	struct nftnl_rule *r = nftb_rule_new(jail->table, "leave");
+	uint32_t local = RTN_LOCAL;
+	struct nftnl_expr *e;
+
+	if (r) {
+		nftb_match_ifname(r, NFT_META_OIFNAME, jail->uplink, b);
+		match_ct_mark(r, jail, jail->mark, b);
+		e = nftnl_expr_alloc("fib");
+		if (e) {
+			nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_SADDR);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
+		}
+		nftb_add_expr(r, e, b);
+		nftb_compare(r, NFT_CMP_NEQ, &local, sizeof(local), b);
+		nftb_count(r, b);
+		nftb_verdict(r, NF_DROP, b);
+		nftb_comment(r, NFT_COUNTER_FAIL_CLOSED, b);
+	}
+	nftb_send_rule(b, r);
+}
+
 static void add_rules(struct nft_batch *b, const struct nft_jail *jail)
 {
 	uint32_t established = CT_STATE_BIT(IP_CT_ESTABLISHED) | CT_STATE_BIT(IP_CT_RELATED);
 	struct nftnl_rule *r;
 
-	r = nftb_rule_new(jail->table, "postrouting");
+	nft_queue_nat(b, jail);
+	add_leave_rule(b, jail);
+
+	/* Its connections NATed to an address the uplink lost end here (nftnat.c)... */
+	r = nftb_rule_new(jail->table, "forward");
 	if (r) {
+		nftb_load_meta(r, NFT_META_IIF, b);
+		nftb_match_u32(r, (uint32_t)jail->host_veth_index, b);
 		nftb_match_ifname(r, NFT_META_OIFNAME, jail->uplink, b);
-		nftb_match_ipv4(r, b);
-		nftb_load_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, b);	/* ip saddr */
-		nftb_compare(r, NFT_CMP_EQ, &jail->jail_addr, sizeof(jail->jail_addr), b);
-		nftb_add_expr(r, nftnl_expr_alloc("masq"), b);
+		nftb_jump(r, NFT_STALE_CHAIN, b);
 	}
 	nftb_send_rule(b, r);
 
-	if (jail->has_ipv6) {
-		uint8_t ipv6 = NFPROTO_IPV6;
-
-		/* NAT66: the jail's ULA leaves as the uplink's address, as IPv4 does. */
-		r = nftb_rule_new(jail->table, "postrouting");
-		if (r) {
-			nftb_match_ifname(r, NFT_META_OIFNAME, jail->uplink, b);
-			nftb_load_meta(r, NFT_META_NFPROTO, b);
-			nftb_compare(r, NFT_CMP_EQ, &ipv6, sizeof(ipv6), b);
-			nftb_load_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 8, 16, b);	/* ip6 saddr */
-			nftb_compare(r, NFT_CMP_EQ, &jail->jail_addr6, sizeof(jail->jail_addr6), b);
-			nftb_add_expr(r, nftnl_expr_alloc("masq"), b);
-		}
-		nftb_send_rule(b, r);
-	}
-
-	/* The jail's packets leave by the uplink, their connection marked as the jail's... */
+	/* ...the others leave by the uplink, their connection marked as the jail's... */
 	r = nftb_rule_new(jail->table, "forward");
 	if (r) {
 		nftb_load_meta(r, NFT_META_IIF, b);
@@ -380,6 +401,9 @@ int nft_install_jail(struct nl *nl, const struct nft_jail *jail)
 	nftb_add_table(&b, jail->table, NFT_TABLE_F_OWNER, NLM_F_CREATE | NLM_F_EXCL);
 	nftb_add_chain(&b, jail->table, "postrouting", "nat", NF_INET_POST_ROUTING,
 		       JAIL_NAT_PRIORITY);
+	nftb_add_chain(&b, jail->table, "leave", "filter", NF_INET_POST_ROUTING,
+		       JAIL_NAT_PRIORITY + 1);
+	nftb_add_regular_chain(&b, jail->table, NFT_STALE_CHAIN);
 	nftb_add_chain(&b, jail->table, "forward", "filter", NF_INET_FORWARD, 0);
 	nftb_add_chain(&b, jail->table, "from_host", "filter", NF_INET_LOCAL_OUT, 0);
 	if (!jail->allow_host)

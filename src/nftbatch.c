@@ -136,6 +136,18 @@ void nftb_verdict(struct nftnl_rule *r, int code, struct nft_batch *b)
 	nftb_add_expr(r, e, b);
 }
 
+void nftb_jump(struct nftnl_rule *r, const char *chain, struct nft_batch *b)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)NFT_JUMP);
+		nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, chain);
+	}
+	nftb_add_expr(r, e, b);
+}
+
 void nftb_load_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len,
 			 struct nft_batch *b)
 {
@@ -217,6 +229,33 @@ void nftb_add_chain(struct nft_batch *b, const char *table, const char *name, co
 	nftnl_chain_set_u32(chain, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	nftb_send_object(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, nftb_build_chain, chain);
 	nftnl_chain_free(chain);
+}
+
+void nftb_add_regular_chain(struct nft_batch *b, const char *table, const char *name)
+{
+	struct nftnl_chain *chain = nftnl_chain_alloc();
+
+	if (!chain) {
+		b->err = -ENOMEM;
+		return;
+	}
+	nftnl_chain_set_str(chain, NFTNL_CHAIN_TABLE, table);
+	nftnl_chain_set_str(chain, NFTNL_CHAIN_NAME, name);
+	nftb_send_object(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, nftb_build_chain, chain);
+	nftnl_chain_free(chain);
+}
+
+void nftb_flush_chain(struct nft_batch *b, const char *table, const char *chain)
+{
+	struct nftnl_rule *rule = nftb_rule_new(table, chain);
+
+	if (!rule) {
+		b->err = -ENOMEM;
+		return;
+	}
+	/* A rule deletion without a handle deletes every rule of the chain. */
+	nftb_send_object(b, NFT_MSG_DELRULE, 0, nftb_build_rule, rule);
+	nftnl_rule_free(rule);
 }
 
 struct nftnl_rule *nftb_rule_new(const char *table, const char *chain)

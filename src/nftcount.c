@@ -52,7 +52,7 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 			counters->egress_bytes = bytes;
 		} else if (!strcmp(text, NFT_COUNTER_FAIL_CLOSED) ||
 			   !strcmp(text, NFT_COUNTER_TO_HOST)) {
-			counters->fail_closed_packets += packets;	/* forward and to_host */
+			counters->fail_closed_packets += packets;	/* forward, leave, to_host */
 		} else if (!strcmp(text, NFT_COUNTER_INBOUND)) {
 			counters->inbound_packets += packets;	/* forward and from_host */
 		}
