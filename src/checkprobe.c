@@ -295,6 +295,12 @@ int check_probe(const struct cli_options *opts, const struct netjail_conf *conf,
 	err = state_open(&st, &nl, true);
 	if (!err)
 		err = state_lock(&st);
+	if (err == -ETIMEDOUT) {
+		state_lock_explain(&st, report->why_not, sizeof(report->why_not));
+		state_close(&st);
+		nl_close(&nl);
+		return -1;
+	}
 	if (err) {
 		REASON("cannot use %s: %s", STATE_ROOT, strerror(-err));
 		state_close(&st);
