@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "nl.h"
+#include "statelock.h"
 
 #define STATE_ROOT "/run/netjail"
 /* What failed, when writing a file there did (a full /run: ENOSPC, not the pool's EUSERS). */
@@ -14,7 +15,8 @@
 
 struct state {
 	int dir_fd;	/* STATE_ROOT/<netns cookie>, root-owned, 0700 */
-	int lock_fd;	/* the network namespace's setup/teardown lock */
+	int lock_fd;	/* the network namespace's setup/teardown lock (statelock.c) */
+	struct state_lock_stall stall;	/* why the last state_lock() gave up */
 };
 
 /* A setting that could not be read: recorded as "-", never written back. */
@@ -31,13 +33,6 @@ struct uplink_record {
  * -ENOENT if it is not there and not to be created, or -errno. */
 int state_open(struct state *st, struct nl *nl, bool create);
 void state_close(struct state *st);
-
-#define STATE_LOCK_WAIT_SECONDS 10
-
-/* Serialise changes to host networking between netjail processes.  0, -ETIMEDOUT after
- * STATE_LOCK_WAIT_SECONDS, or -errno. */
-int state_lock(struct state *st);
-void state_unlock(struct state *st);
 
 /* Claim slot @slot for the user @owner (written in the slot's file): returns a held lock fd
  * (>= 0) that stays held while the jail lives and is released by the kernel when netjail

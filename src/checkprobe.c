@@ -38,6 +38,7 @@
 #include "checkprobe.h"
 #include "cleanup.h"
 #include "jail.h"
+#include "link.h"
 #include "log.h"
 #include "priv.h"
 #include "state.h"
@@ -295,6 +296,12 @@ int check_probe(const struct cli_options *opts, const struct netjail_conf *conf,
 	err = state_open(&st, &nl, true);
 	if (!err)
 		err = state_lock(&st);
+	if (err == -ETIMEDOUT) {
+		state_lock_explain(&st, report->why_not, sizeof(report->why_not));
+		state_close(&st);
+		nl_close(&nl);
+		return -1;
+	}
 	if (err) {
 		REASON("cannot use %s: %s", STATE_ROOT, strerror(-err));
 		state_close(&st);
@@ -348,8 +355,20 @@ int check_probe(const struct cli_options *opts, const struct netjail_conf *conf,
 	}
 	state_unlock(&st);
 	probe_in_jail(opts, jh, &child, report);
-	if (state_lock(&st))
-		log_error("cannot lock %s; tearing down anyway", STATE_ROOT);
+	err = state_lock(&st);
+	if (err) {
+		char why[256];
+
+		/* As a run's exit (main.c): never a teardown without the lock. */
+		if (err == -ETIMEDOUT)
+			state_lock_explain(&st, why, sizeof(why));
+		else
+			snprintf(why, sizeof(why), "cannot lock %s: %s", STATE_ROOT, strerror(-err));
+		link_set_down(&nl, jh->host_index);
+		log_error("%s; jail %s left for the next netjail or --cleanup to remove", why,
+			  jh->net.host_veth);
+		goto out;
+	}
 teardown:
 	jail_host_teardown(jh, &nl, &st, cfg);
 out:

@@ -323,6 +323,18 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 	} else if (released > 0) {
 		state_forget_uplink(st, jh->uplink.name);
 	}
+	/* Given back before finish_detached() forks: its child would hold what this process
+	 * holds until it runs (the next jail on the uplink, finding the users' lock still
+	 * taken, failed with EAGAIN). */
+	if (jh->joined_uplink)
+		close(jh->uplink_fd);
+	jh->joined_uplink = false;
+	if (jh->slot_fd >= 0) {
+		if (clean)
+			state_forget_slot(st, jh->net.slot);
+		close(jh->slot_fd);
+	}
+	jh->slot_fd = -1;
 	/* A table still there (its removal failed) goes when its owner socket closes: here,
 	 * before netjail exits, and so does the link then. */
 	if (jh->has_table) {
@@ -339,15 +351,6 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 			nl_open(&jh->nft, NETLINK_NETFILTER);	/* if not, the child has none */
 		finish_detached(&jh->nft, st, retired, mark_fd);
 	}
-	if (jh->joined_uplink)
-		close(jh->uplink_fd);
-	jh->joined_uplink = false;
-	if (jh->slot_fd >= 0) {
-		if (clean)
-			state_forget_slot(st, jh->net.slot);
-		close(jh->slot_fd);
-	}
-	jh->slot_fd = -1;
 	/* The last jail out takes the gate with it (a dead one's slot keeps it for cleanup),
 	 * and then the flag that says the shared objects may exist: until they are all gone,
 	 * it makes cleanup_dead_jails look for them, should this netjail die meanwhile. */

@@ -1,14 +1,16 @@
 /* main.c - drive one run of netjail.
  *
- *   parse (no side effects) -> check the uplink, gateway, firewalld (read only) -> lock, clean up
- *   after dead jails, count the caller's live ones, claim a slot, open the host's firewall for
- *   it (fwaccept.c; or refuse) -> start the child in its
- *   namespaces, and meanwhile build what of the host side needs no jail -> the rest of it
- *   -> unlock, let the child exec COMMAND -> supervise until the jail's last process ends
- *   (COMMAND's end, if others live on, returns its status at once: a copy of the supervisor
- *   keeps the jail, background.c) -> lock, tear down, exit with COMMAND's status.
- * Every refusal before the host side exists is one line and exit 125 with nothing changed;
- * after it exists, a failure tears it down first.
+ *   parse (no side effects) -> check the uplink, gateway, firewalld (read only) -> start the
+ *   child in its namespaces and wait until they exist -> lock, clean up after dead jails,
+ *   count the caller's live ones, claim a slot, open the host's firewall for it (fwaccept.c;
+ *   or refuse) -> build the host side and plug the veth pair in -> unlock, let the child
+ *   exec COMMAND -> supervise until the jail's last process ends (COMMAND's end, if others
+ *   live on, returns its status at once: a copy of the supervisor keeps the jail,
+ *   background.c) -> lock, tear down, exit with COMMAND's status.
+ * The state lock is held only while the host is changed, so that concurrent starts and
+ * exits take as long as their own work, not everyone's (statelock.c).
+ * Every refusal before the host side exists is one line and exit 125 with nothing changed
+ * (a child already started dies with us); after it exists, a failure tears it down first.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -70,9 +72,24 @@ static void open_rtnl(struct nl *nl)
 		die("cannot open a netlink socket: %s", strerror(-err));
 }
 
-/* Open and lock the state of @nl's network namespace; false if it has none and is not to
- * get one (!@create). */
-static bool open_state(struct state *st, struct nl *nl, bool create)
+/* Lock the state, or say in one line why not and exit. */
+static void lock_state(struct state *st)
+{
+	int err = state_lock(st);
+
+	if (err == -ETIMEDOUT) {
+		char why[256];
+
+		state_lock_explain(st, why, sizeof(why));
+		die("%s", why);
+	}
+	if (err)
+		die("cannot lock %s: %s", STATE_ROOT, strerror(-err));
+}
+
+/* Open (@lock: and lock) the state of @nl's network namespace; false if it has none and is
+ * not to get one (!@create). */
+static bool open_state(struct state *st, struct nl *nl, bool create, bool lock)
 {
 	int err = state_open(st, nl, create);
 
@@ -80,12 +97,8 @@ static bool open_state(struct state *st, struct nl *nl, bool create)
 		return false;
 	if (err)
 		die("cannot use the state directory %s: %s", STATE_ROOT, strerror(-err));
-	err = state_lock(st);
-	if (err == -ETIMEDOUT)
-		die("another netjail has held the lock on %s for %d s (is it stopped?): try again",
-		    STATE_ROOT, STATE_LOCK_WAIT_SECONDS);
-	if (err)
-		die("cannot lock %s: %s", STATE_ROOT, strerror(-err));
+	if (lock)
+		lock_state(st);
 	return true;
 }
 
@@ -260,7 +273,33 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	jh.publish = opts->publish;
 	jh.publish_count = opts->publish_count;
 	jh.allow_host = opts->allow_host;
-	open_state(&st, &nl, true);
+	/* The jail's namespaces are made before the state lock is taken: they need no slot,
+	 * and a fork and a new network namespace cost more than all the rest of a start
+	 * (under 200 concurrent starts a fork stalled 1-2 s on the kernel's locks of shared
+	 * mappings).  The lock serialises only the host's changes.  A refusal from here on
+	 * ends the child with us (its parent-death signal).  The state directory is made
+	 * first: the child's scratch tmpfs goes over it (jailfs.c). */
+	open_state(&st, &nl, true, false);
+	signal_fd = open_signals();
+	err = jail_child_start(&child, &(struct jail_child_plan){
+		.target = &target, .command = opts->command, .env = env, .files = &view.files,
+	});
+	if (err)
+		die("cannot start the jail: %s", strerror(-err));
+	jh.reaper = child.pid;
+	err = priv_narrow_to_supervisor(child.own_session);
+	if (err) {
+		jail_child_abort(&child);
+		die("cannot give up the capabilities teardown does not need: %s", strerror(-err));
+	}
+	err = jail_child_wait_ready(&child);
+	if (err) {
+		jail_child_abort(&child);
+		if (err == -ECHILD)	/* it died, and said why if it could */
+			exit(EXIT_NETJAIL_FAILED);
+		die("cannot hear from the jail's child: %s", strerror(-err));
+	}
+	lock_state(&st);
 	err = cleanup_dead_jails(&nl, &st, cfg);
 	if (err < 0)
 		log_error("cannot clean up after dead jails: %s", nl_reason(err));
@@ -281,26 +320,10 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	/* The host's firewall lets the jail through, or nothing starts. */
 	if (jail_host_admit_firewall(&jh, &nl, &st, &conf, reason, sizeof(reason)))
 		die("%s", reason);
-	signal_fd = open_signals();
-	err = jail_child_start(&child, &(struct jail_child_plan){
-		.target = &target, .command = opts->command, .env = env, .files = &view.files,
-	});
-	if (err)
-		die("cannot start the jail: %s", strerror(-err));
-	jh.reaper = child.pid;
-	err = priv_narrow_to_supervisor(child.own_session);
-	if (err) {
-		jail_child_abort(&child);
-		die("cannot give up the capabilities teardown does not need: %s", strerror(-err));
-	}
 	/* Listening before setup, so nothing another tool changes meanwhile goes unseen; our
 	 * own changes are told apart by the port id of the socket that made them. */
 	keeper_open(&keeper, &jh, &nl, &conf, opts->has_gateway, &watch);
 	err = jail_host_prepare(&jh, &nl, &st, cfg, &step);
-	if (!err) {
-		step = "hear from the jail's child";
-		err = jail_child_wait_ready(&child);
-	}
 	if (!err)
 		err = jail_host_setup(&jh, &nl, cfg, child.netns, &step);
 	if (err) {
@@ -308,6 +331,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 			log_error("cannot %s: %s", step, nl_reason(err));
 		jail_child_abort(&child);
 		jail_host_teardown(&jh, &nl, &st, cfg);
+		state_unlock(&st);
 		exit(EXIT_NETJAIL_FAILED);
 	}
 	state_unlock(&st);
@@ -331,10 +355,24 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	}
 	keeper_close(&keeper);
 
-	if (state_lock(&st))
-		log_error("cannot lock %s; tearing down anyway", STATE_ROOT);
-	jail_host_teardown(&jh, &nl, &st, cfg);
-	log_verbose("jail %s removed", jh.net.host_veth);
+	err = state_lock(&st);
+	if (err) {
+		/* Without the lock, teardown would race another netjail's changes to what jails
+		 * share (the uplink's settings, the gate).  Cut the jail off, and leave the rest to
+		 * the next netjail or --cleanup, as for a netjail killed here: the slot's flock
+		 * goes with this process, which makes it a dead jail's. */
+		if (err == -ETIMEDOUT)
+			state_lock_explain(&st, reason, sizeof(reason));
+		link_set_down(&nl, jh.host_index);
+		log_error("%s; jail %s left for the next netjail or --cleanup to remove",
+			  err == -ETIMEDOUT ? reason : strerror(-err), jh.net.host_veth);
+	} else {
+		jail_host_teardown(&jh, &nl, &st, cfg);
+		/* Now, not at close: teardown's detached child holds the lock's file too,
+		 * until it runs. */
+		state_unlock(&st);
+		log_verbose("jail %s removed", jh.net.host_veth);
+	}
 	state_close(&st);
 	nl_close(&nl);
 	close(signal_fd);
@@ -356,7 +394,7 @@ static int cleanup(void)
 	/* No state, no jail ever ran in this namespace: nothing to clean, and nothing to
 	 * create (run in a jail, it would be a directory for the jail's namespace on the
 	 * host's /run that nothing ever removes). */
-	if (!open_state(&st, &nl, false)) {
+	if (!open_state(&st, &nl, false, true)) {
 		nl_close(&nl);
 		log_verbose("no jail has run in this network namespace: nothing to clean up");
 		return 0;

@@ -22,7 +22,6 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/file.h>
-#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -149,39 +148,6 @@ void state_close(struct state *st)
 	if (st->dir_fd >= 0)
 		close(st->dir_fd);
 	st->dir_fd = st->lock_fd = -1;
-}
-
-static void on_alarm(int signo)
-{
-	(void)signo;	/* only here to interrupt flock() */
-}
-
-int state_lock(struct state *st)
-{
-	/* No SA_RESTART: the alarm makes flock() fail with EINTR instead of waiting on. */
-	struct sigaction wake = { .sa_handler = on_alarm }, previous;
-	struct itimerval limit = { .it_value = { .tv_sec = STATE_LOCK_WAIT_SECONDS } };
-	struct itimerval off = { 0 };
-	int err = 0;
-
-	if (flock(st->lock_fd, LOCK_EX | LOCK_NB) == 0)
-		return 0;
-	if (errno != EWOULDBLOCK)
-		return -errno;
-	/* The holder may be a user's netjail they stopped (SIGSTOP is theirs to send): wait
-	 * a bounded time rather than hang every netjail on the host. */
-	sigaction(SIGALRM, &wake, &previous);
-	setitimer(ITIMER_REAL, &limit, NULL);
-	if (flock(st->lock_fd, LOCK_EX))
-		err = errno == EINTR ? -ETIMEDOUT : -errno;
-	setitimer(ITIMER_REAL, &off, NULL);
-	sigaction(SIGALRM, &previous, NULL);
-	return err;
-}
-
-void state_unlock(struct state *st)
-{
-	flock(st->lock_fd, LOCK_UN);
 }
 
 /* Open slot @slot's file with @flags and take its lock, with fsuid 0 already: the held
