@@ -73,10 +73,7 @@ is "$(seen_source)" 10.66.0.2 "... while the host goes through the VPN"
 check "no try of the jail ever left by the VPN or up0" fails grep -qvxE '198\.51\.100\.2|fail' "$log"
 kill -TERM "$jail"
 finish "$jail" 5
-# Reconnected under the jail, the VPN's rules got other priorities: put back the first ones.
-vpn_rules del
-ip rule add pref 32765 not fwmark 51820 table 51820
-ip rule add pref 32764 table main suppress_prefixlength 0
+# Reconnected under the jail, the VPN's rules went back where they are without netjail.
 assert_host_unchanged "$before" "host state (with VPN) unchanged after the last jail"
 
 # A VPN whose catch-all leaves the main table no say at all, as Tailscale's exit node does
@@ -91,18 +88,24 @@ is "$(seen_source_udp nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "... also over
 ip rule del pref 5270 table 52
 ip route del default dev wg0 table 52
 
-# Another tool's rule at the jails' own priority, 100, while a jail runs: the host's own
-# lookups jump from the gate (99) past the jails' rules (100) to 101, and would skip it.
-# The supervisor moves the jail's rule and the gate ahead of it instead.
+# Another tool's rule with an explicit priority, at the jails' own 100, while a jail runs:
+# netjail moves neither it nor its own rules (98..101) and --check names it, as
+# netjail.conf(5) says under rule_priority.
 ip route add default dev wg0 table 77
 nj_bg -i up1 -g 198.51.100.1 -- sleep 30 >/dev/null 2>&1 </dev/null
 jail=$NJ_PID
 wait_for 10 jail_links_at_least 1
 ip rule add pref 100 table 77
-host_via_vpn() { [[ $(seen_source) == 10.66.0.2 ]]; }
-check "a catch-all at the jails' priority added while a jail runs: the host's own traffic obeys it" \
-	wait_for 3 host_via_vpn
-is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "... and a jail on up1 still leaves by up1"
+check "--check names another tool's rule at the jails' priority" \
+	grep -q "^rules .* at 100 come before a jail's own at 100.* past those at R-1 and R" \
+	<<<"$(nj --check -i up1 -g 198.51.100.1 2>&1)"
+slot=$(jail_links)
+is "$(ip rule show | grep -E '^(98|99|100|101):' | sed -E 's/\t/ /; s/ \[detached\]//')" \
+	"98: from all to 10.231.0.0/16 lookup 1852440576
+99: from all iif lo goto 101
+100: from all iif $slot lookup $((1852440576 + ${slot#nj}))
+100: from all lookup 77
+101: from all nop" "... which stays at 100, behind the jail's rule, and the jails' stay at 98..101"
 kill -TERM "$jail"
 finish "$jail" 5
 ip rule del pref 100 table 77
