@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "nl.h"
 #include "pool.h"
@@ -19,5 +20,12 @@ int ruleplace_others(struct nl *nl, const struct pool_config *cfg, bool ipv6);
  * first @max priorities in @priorities; returns how many there are, or -errno. */
 int ruleplace_others_ahead(struct nl *nl, const struct pool_config *cfg, uint8_t family,
 			   uint32_t *priorities, unsigned max);
+
+/* The gate's jump (R-1: iif lo goto R+1) would take the host's own lookups past another
+ * tool's rule at R-1 or R: then the jails go without it, and without its target (gate.c).
+ * Returns RULEPLACE_NO_JUMP(AF_INET) | (with @ipv6) RULEPLACE_NO_JUMP(AF_INET6) for the
+ * families where that is so, or -errno. */
+#define RULEPLACE_NO_JUMP(family) ((family) == AF_INET6 ? 2 : 1)
+int ruleplace_jump_blocked(struct nl *nl, const struct pool_config *cfg, bool ipv6);
 
 #endif

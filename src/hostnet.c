@@ -25,6 +25,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
@@ -177,9 +178,16 @@ out:
 	return err;
 }
 
-/* Queue (or, outside a batch, add) the jail's rules and the gate in front of them. */
+/* The gate's jump and its target (gate.c). */
+static bool is_jump(const struct rule_info *rule)
+{
+	return rule->action == FR_ACT_GOTO || rule->action == FR_ACT_NOP;
+}
+
+/* Queue (or, outside a batch, add) the jail's rules and the gate in front of them; without
+ * the jump in the families of @no_jump (ruleplace_jump_blocked). */
 static int add_rules_and_gate(const struct jail_host *jh, struct nl *nl,
-			      const struct pool_config *cfg)
+			      const struct pool_config *cfg, int no_jump)
 {
 	struct rule_info rules[JAIL_RULES], gate[GATE_RULES];
 	int count = jail_host_rules(jh, cfg, rules), added = 0;
@@ -190,8 +198,24 @@ static int add_rules_and_gate(const struct jail_host *jh, struct nl *nl,
 		nl_batch_shared(nl);
 	count = gate_rules(cfg, cfg->rule_priority, jh->has_ipv6, gate);
 	for (int i = 0; i < count; i++)
-		added += rule_add(nl, &gate[i]) == 0;
+		if (!((no_jump & RULEPLACE_NO_JUMP(gate[i].family)) && is_jump(&gate[i])))
+			added += rule_add(nl, &gate[i]) == 0;
 	return added;
+}
+
+/* Another tool's rule sits at R-1 or R, which the jump would take the host's own lookups
+ * past: take the jump away in the families of @no_jump, its target first (a goto without
+ * one does nothing), so that no nop is left behind that gate_remove() would not know. */
+static int drop_jump(const struct jail_host *jh, struct nl *nl, const struct pool_config *cfg,
+		     int no_jump)
+{
+	struct rule_info gate[GATE_RULES];
+	int count = gate_rules(cfg, cfg->rule_priority, jh->has_ipv6, gate), dropped = 0;
+
+	for (int i = count - 1; i >= 0; i--)
+		if ((no_jump & RULEPLACE_NO_JUMP(gate[i].family)) && is_jump(&gate[i]))
+			dropped += rule_delete(nl, &gate[i]) == 0;
+	return dropped;
 }
 
 int jail_host_rules(const struct jail_host *jh, const struct pool_config *cfg,
@@ -341,7 +365,7 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 int jail_host_prepare(struct jail_host *jh, struct nl *nl, struct state *st,
 		      const struct pool_config *cfg, const char **step)
 {
-	int err;
+	int err, no_jump;
 
 	/* Table T and the rules, in one message the kernel carries out in order.  If one
 	 * fails, the others may still have been made; teardown removes whatever exists. */
@@ -351,11 +375,12 @@ int jail_host_prepare(struct jail_host *jh, struct nl *nl, struct state *st,
 	if (err)
 		return err;
 	*step = "add the jail's routes and rules";
+	no_jump = ruleplace_jump_blocked(nl, cfg, jh->has_ipv6);
 	err = nl_batch_begin(nl);
 	if (err)
 		return err;
 	queue_jail_routes(jh, nl, false);
-	add_rules_and_gate(jh, nl, cfg);
+	add_rules_and_gate(jh, nl, cfg, no_jump > 0 ? no_jump : 0);
 	err = nl_batch_commit(nl);
 	if (err)
 		return err;
@@ -522,7 +547,7 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 {
 	struct route_info routes[JAIL_ROUTES];
 	struct link_info now;
-	int changes, count, moved;
+	int changes, count, moved, no_jump;
 
 	/* Gone or down: the unreachable route and the kill switch hold until it is back.  Only
 	 * an interface of that very name is it: the kernel also answers with one that has the
@@ -536,7 +561,12 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 	count = jail_routes(jh, routes);
 	for (int i = 0; i < count; i++)
 		changes += route_add(nl, &routes[i]) == 0;
-	changes += add_rules_and_gate(jh, nl, cfg);
+	no_jump = ruleplace_jump_blocked(nl, cfg, jh->has_ipv6);
+	if (no_jump < 0)
+		no_jump = 0;
+	changes += add_rules_and_gate(jh, nl, cfg, no_jump);
+	if (no_jump)
+		changes += drop_jump(jh, nl, cfg, no_jump);
 	/* Rules that another tool added meanwhile without a priority, which the kernel put
 	 * in front of the gate: where they would be without netjail (ruleplace.c). */
 	moved = ruleplace_others(nl, cfg, jh->has_ipv6);

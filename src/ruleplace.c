@@ -258,6 +258,7 @@ struct ahead {
 	const struct pool_config *cfg;
 	uint32_t *priorities;
 	unsigned max, count;
+	bool in_jump;			/* one at R-1 or R */
 };
 
 static int note_ahead(const struct rule_info *rule, void *data)
@@ -269,6 +270,7 @@ static int note_ahead(const struct rule_info *rule, void *data)
 		if (a->count < a->max)
 			a->priorities[a->count] = rule->priority;
 		a->count++;
+		a->in_jump |= rule->priority + 1 >= a->cfg->rule_priority;
 	}
 	return 0;
 }
@@ -280,4 +282,21 @@ int ruleplace_others_ahead(struct nl *nl, const struct pool_config *cfg, uint8_t
 	int err = rule_for_each_family(nl, family, note_ahead, &a);
 
 	return err ? err : (int)a.count;
+}
+
+int ruleplace_jump_blocked(struct nl *nl, const struct pool_config *cfg, bool ipv6)
+{
+	static const uint8_t families[] = { AF_INET, AF_INET6 };
+	int blocked = 0;
+
+	for (size_t f = 0; f < (ipv6 ? 2u : 1u); f++) {
+		struct ahead a = { .cfg = cfg };
+		int err = rule_for_each_family(nl, families[f], note_ahead, &a);
+
+		if (err)
+			return err;
+		if (a.in_jump)
+			blocked |= RULEPLACE_NO_JUMP(families[f]);
+	}
+	return blocked;
 }

@@ -89,26 +89,35 @@ ip rule del pref 5270 table 52
 ip route del default dev wg0 table 52
 
 # Another tool's rule with an explicit priority, at the jails' own 100, while a jail runs:
-# netjail moves neither it nor its own rules (98..101) and --check names it, as
-# netjail.conf(5) says under rule_priority.
+# netjail moves neither it nor its own rules, but takes the gate's jump away (99: iif lo
+# goto 101, 101: nop), which would take the host's own lookups past it, while it is there;
+# --check names it (netjail.conf(5), rule_priority).
 ip route add default dev wg0 table 77
-nj_bg -i up1 -g 198.51.100.1 -- sleep 30 >/dev/null 2>&1 </dev/null
+nj_bg -i up1 -g 198.51.100.1 -- sleep 60 >/dev/null 2>&1 </dev/null
 jail=$NJ_PID
 wait_for 10 jail_links_at_least 1
-ip rule add pref 100 table 77
-check "--check names another tool's rule at the jails' priority" \
-	grep -q "^rules .* at 100 come before a jail's own at 100.* past those at R-1 and R" \
-	<<<"$(nj --check -i up1 -g 198.51.100.1 2>&1)"
 slot=$(jail_links)
-is "$(ip rule show | grep -E '^(98|99|100|101):' | sed -E 's/\t/ /; s/ \[detached\]//')" \
-	"98: from all to 10.231.0.0/16 lookup 1852440576
-99: from all iif lo goto 101
-100: from all iif $slot lookup $((1852440576 + ${slot#nj}))
-100: from all lookup 77
-101: from all nop" "... which stays at 100, behind the jail's rule, and the jails' stay at 98..101"
+jails_rules() { ip rule show | grep -E '^(98|99|100|101):' | sed -E 's/\t/ /; s/ \[detached\]//'; }
+gate="98: from all to 10.231.0.0/16 lookup 1852440576"
+own="100: from all iif $slot lookup $((1852440576 + ${slot#nj}))"
+ip rule add pref 100 table 77
+host_via_vpn() { [[ $(seen_source) == 10.66.0.2 ]]; }
+check "a catch-all at the jails' priority added while a jail runs: the host's own traffic obeys it" \
+	wait_for 3 host_via_vpn
+is "$(jails_rules)" "$gate
+$own
+100: from all lookup 77" "... it stays at 100, behind the jail's rule; the jails' stay, without the jump"
+check "--check names it" \
+	grep -q "^rules .* at 100 come before a jail's own at 100" <<<"$(nj --check -i up1 -g 198.51.100.1 2>&1)"
+is "$(nj -i up1 -g 198.51.100.1 -- socat -T2 - TCP:203.0.113.10:7,connect-timeout=2 </dev/null 2>/dev/null)" "" \
+	"a jail started now meets it before its own rule: fails closed"
+ip rule del pref 100 table 77
+jump_back() {
+	[[ $(jails_rules) == "$gate"$'\n99: from all iif lo goto 101\n'"$own"$'\n101: from all nop' ]]
+}
+check "once it is gone, the jump is back at 99 and 101" wait_for 3 jump_back
 kill -TERM "$jail"
 finish "$jail" 5
-ip rule del pref 100 table 77
 ip route del default dev wg0 table 77
 ip rule add pref 32765 not fwmark 51820 table 51820
 ip rule add pref 32764 table main suppress_prefixlength 0
