@@ -76,37 +76,42 @@ static bool is_jails(const struct pool_config *cfg, const struct rule_info *rule
 	       gate_rule_is(cfg, rule);
 }
 
+/* @attr or the first attribute after it in @nlh that says more than where the rule sits
+ * (not its priority, not padding); NULL at the end. */
+static const struct nlattr *kept_attr(const struct nlmsghdr *nlh, const struct nlattr *attr)
+{
+	const char *tail = mnl_nlmsg_get_payload_tail(nlh);
+
+	while (mnl_attr_ok(attr, (int)(tail - (const char *)attr))) {
+		if (mnl_attr_get_type(attr) != FRA_PRIORITY && mnl_attr_get_type(attr) != FRA_PAD)
+			return attr;
+		attr = mnl_attr_next(attr);
+	}
+	return NULL;
+}
+
 /* Do the rule messages @a and @b say the same but for the priority? */
 static bool same_but_priority(const struct nlmsghdr *a, const struct nlmsghdr *b)
 {
 	const struct fib_rule_hdr *fa = mnl_nlmsg_get_payload(a), *fb = mnl_nlmsg_get_payload(b);
 	const struct nlattr *x, *y;
-	size_t offset = sizeof(struct fib_rule_hdr);
-	bool more_x, more_y;
 
 	if (fa->family != fb->family || fa->dst_len != fb->dst_len ||
 	    fa->src_len != fb->src_len || fa->tos != fb->tos || fa->table != fb->table ||
 	    fa->action != fb->action || (fa->flags & ~DERIVED_FLAGS) != (fb->flags & ~DERIVED_FLAGS))
 		return false;
 	/* Both from the same kernel: the same attributes come in the same order. */
-	x = mnl_nlmsg_get_payload_offset(a, offset);
-	y = mnl_nlmsg_get_payload_offset(b, offset);
-	for (;;) {
-		while ((more_x = mnl_attr_ok(x, (char *)mnl_nlmsg_get_payload_tail(a) - (char *)x)) &&
-		       (mnl_attr_get_type(x) == FRA_PRIORITY || mnl_attr_get_type(x) == FRA_PAD))
-			x = mnl_attr_next(x);
-		while ((more_y = mnl_attr_ok(y, (char *)mnl_nlmsg_get_payload_tail(b) - (char *)y)) &&
-		       (mnl_attr_get_type(y) == FRA_PRIORITY || mnl_attr_get_type(y) == FRA_PAD))
-			y = mnl_attr_next(y);
-		if (!more_x || !more_y)
-			return more_x == more_y;
+	x = kept_attr(a, mnl_nlmsg_get_payload_offset(a, sizeof(*fa)));
+	y = kept_attr(b, mnl_nlmsg_get_payload_offset(b, sizeof(*fb)));
+	while (x && y) {
 		if (x->nla_type != y->nla_type || x->nla_len != y->nla_len ||
 		    memcmp(mnl_attr_get_payload(x), mnl_attr_get_payload(y),
 			   mnl_attr_get_payload_len(x)) != 0)
 			return false;
-		x = mnl_attr_next(x);
-		y = mnl_attr_next(y);
+		x = kept_attr(a, mnl_attr_next(x));
+		y = kept_attr(b, mnl_attr_next(y));
 	}
+	return !x && !y;
 }
 
 static int note_rule(const struct rule_info *rule, const struct nlmsghdr *nlh, void *data)

@@ -100,4 +100,45 @@ kill -TERM "$jail"
 finish "$jail" 5
 is "$(ip rule show)" "$wg_rules" "the jail gone: ip rule is what wg-quick alone gives (0, 32764..32767)"
 assert_host_unchanged "$before" "host state (with the VPN up) unchanged after the jails"
+
+# The same for IPv6 (AllowedIPs = ::/0: wg-quick runs `ip -6 rule` alike), where the kernel
+# gives jails IPv6 (force_forwarding, Linux 6.17).
+lab_ipv6_if_jails_get_it
+if [[ $ipv6 -eq 0 ]]; then
+	skip "IPv6 reconnects" "this kernel gives jails no IPv6 (no force_forwarding)"
+	tap_done
+fi
+ip -6 route add default dev wg0 table 51820
+vpn6() {
+	ip -6 rule "$1" not fwmark 51820 table 51820
+	ip -6 rule "$1" table main suppress_prefixlength 0
+}
+vpn6 add
+wg_rules6=$(ip -6 rule show)
+host_state >"$before"
+nj_bg -i up1 -g 198.51.100.1 -- sleep 60 >/dev/null 2>&1 </dev/null
+jail=$NJ_PID
+wait_for 10 jail_links_at_least 1
+settled6() {
+	local rules
+	rules=$(ip -6 rule show)
+	grep -q $'^98:\tfrom all to fd6e:6a00::/48' <<<"$rules" &&
+		grep -qx $'32765:\tnot from all fwmark 0xca6c lookup 51820' <<<"$rules" &&
+		grep -qx $'32764:\tfrom all lookup main suppress_prefixlength 0' <<<"$rules" &&
+		[[ $(grep -vcE '^(0|98|99|100|101|3276[4-7]):' <<<"$rules") -eq 0 ]]
+}
+settled=0
+for _ in $(seq 10); do
+	vpn6 del
+	vpn6 add
+	wait_for 3 settled6 || break
+	settled=$((settled + 1))
+done
+is "$settled" 10 "10 IPv6 reconnects under a jail with IPv6, each settled: wg-quick's at 32765/32764"
+is "$(nj -i up1 -g 198.51.100.1 -- socat -T3 - 'TCP6:[2001:db8:ff::10]:7' </dev/null 2>/dev/null)" \
+	"[2001:0db8:0001:0000:0000:0000:0000:0002]" "... and a new jail's IPv6 leaves by up1 (2001:db8:1::2)"
+kill -TERM "$jail"
+finish "$jail" 5
+is "$(ip -6 rule show)" "$wg_rules6" "the jail gone: ip -6 rule is what wg-quick alone gives"
+assert_host_unchanged "$before" "host state (with the IPv6 VPN up) unchanged after the jails"
 tap_done
