@@ -16,10 +16,10 @@
 int ruleplace_others(struct nl *nl, const struct pool_config *cfg, bool ipv6);
 
 /* Other tools' rules of @family from 1 to R, which a jail's traffic meets before its own
- * rule; the gate's jump takes the host's own lookups past those at R-1 and R (gate.c).  The
- * first @max priorities in @priorities; returns how many there are, or -errno. */
+ * rule; @in_jump: one of them is at R-1 or R, which keeps the gate from having its jump.
+ * The first @max priorities in @priorities; returns how many there are, or -errno. */
 int ruleplace_others_ahead(struct nl *nl, const struct pool_config *cfg, uint8_t family,
-			   uint32_t *priorities, unsigned max);
+			   uint32_t *priorities, unsigned max, bool *in_jump);
 
 /* The gate's jump (R-1: iif lo goto R+1) would take the host's own lookups past another
  * tool's rule at R-1 or R: then the jails go without it, and without its target (gate.c).

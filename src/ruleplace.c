@@ -17,8 +17,9 @@
  * 32766 on most hosts: 32765, 32764), in the same order.  They are recognised as the run
  * of other tools' rules from R-3 down, each one less than (or as much as) the one after
  * it: what the kernel gives rules added one after another.  Anything else stays where its
- * tool put it: a rule with an explicit priority further in front, or from R-2 to R+1
- * (netjail.conf(5) says what the gate does to those; --check names them).
+ * tool put it: a rule with an explicit priority further in front, or from R-2 to R+1 (at
+ * R-1 or R the gate goes without its jump, which would skip it: ruleplace_jump_blocked;
+ * netjail.conf(5) says what such rules mean for the jails, --check names them).
  *
  * A rule moves without a moment of absence: the kernel's own message, every attribute
  * kept (FIB_RULE_INVERT, suppress_prefixlength, protocol ...) but the priority, is added
@@ -52,8 +53,7 @@
 
 struct candidate {
 	uint32_t priority;
-	size_t len;
-	char msg[RULE_MSG_MAX];
+	char msg[RULE_MSG_MAX];		/* the kernel's RTM_NEWRULE */
 };
 
 struct layout {
@@ -129,7 +129,6 @@ static int note_rule(const struct rule_info *rule, const struct nlmsghdr *nlh, v
 			return 0;
 		}
 		l->in_front[l->count].priority = rule->priority;
-		l->in_front[l->count].len = nlh->nlmsg_len;
 		memcpy(l->in_front[l->count++].msg, nlh, nlh->nlmsg_len);
 		return 0;
 	}
@@ -281,11 +280,12 @@ static int note_ahead(const struct rule_info *rule, void *data)
 }
 
 int ruleplace_others_ahead(struct nl *nl, const struct pool_config *cfg, uint8_t family,
-			   uint32_t *priorities, unsigned max)
+			   uint32_t *priorities, unsigned max, bool *in_jump)
 {
 	struct ahead a = { .cfg = cfg, .priorities = priorities, .max = max };
 	int err = rule_for_each_family(nl, family, note_ahead, &a);
 
+	*in_jump = a.in_jump;
 	return err ? err : (int)a.count;
 }
 
