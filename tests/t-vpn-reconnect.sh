@@ -101,6 +101,22 @@ finish "$jail" 5
 is "$(ip rule show)" "$wg_rules" "the jail gone: ip rule is what wg-quick alone gives (0, 32764..32767)"
 assert_host_unchanged "$before" "host state (with the VPN up) unchanged after the jails"
 
+# A supervisor that cannot act (stopped) while wg-quick reconnects, then killed: the rules
+# the kernel put in front of the gate meanwhile go where they belong before --cleanup
+# removes the gate, which they would otherwise stay in front of.
+nj_bg -i up1 -g 198.51.100.1 -- sleep 60 >/dev/null 2>&1 </dev/null
+jail=$NJ_PID
+wait_for 10 jail_links_at_least 1
+kill -STOP "$jail"
+vpn_down
+vpn_up
+is "$(ip rule show | grep -cE $'^9[67]:\t.*(51820|suppress_prefixlength)')" 2 \
+	"with the supervisor stopped, wg-quick's rules land in front of the gate (97, 96)"
+{ kill -KILL "$jail"; finish "$jail" 5; } 2>/dev/null	# no "Killed" from bash
+nj --cleanup >/dev/null 2>&1
+is "$(ip rule show)" "$wg_rules" "after SIGKILL and --cleanup: ip rule is what wg-quick alone gives"
+assert_host_unchanged "$before" "host state (with the VPN up) unchanged after --cleanup"
+
 # The same for IPv6 (AllowedIPs = ::/0: wg-quick runs `ip -6 rule` alike), where the kernel
 # gives jails IPv6 (force_forwarding, Linux 6.17).
 lab_ipv6_if_jails_get_it
