@@ -547,7 +547,7 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 {
 	struct route_info routes[JAIL_ROUTES];
 	struct link_info now;
-	int changes, count, moved, no_jump;
+	int changes, count, moved, no_jump, dropped;
 
 	/* Gone or down: the unreachable route and the kill switch hold until it is back.  Only
 	 * an interface of that very name is it: the kernel also answers with one that has the
@@ -565,8 +565,12 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 	if (no_jump < 0)
 		no_jump = 0;
 	changes += add_rules_and_gate(jh, nl, cfg, no_jump);
-	if (no_jump)
-		changes += drop_jump(jh, nl, cfg, no_jump);
+	if (no_jump && (dropped = drop_jump(jh, nl, cfg, no_jump)) > 0) {
+		log_verbose("another tool's rule at priority %u or %u: the jails' gate goes "
+			    "without its jump, which would take the host's lookups past it",
+			    cfg->rule_priority - 1, cfg->rule_priority);
+		changes += dropped;
+	}
 	/* Rules that another tool added meanwhile without a priority, which the kernel put
 	 * in front of the gate: where they would be without netjail (ruleplace.c). */
 	moved = ruleplace_others(nl, cfg, jh->has_ipv6);
