@@ -31,7 +31,6 @@ struct jail_host {
 	struct link_info uplink;
 	bool has_gateway;		/* false on point-to-point uplinks */
 	struct in_addr gateway;
-	uint32_t rule_priority;		/* of its rules: the configured one, or less (repair) */
 	bool has_ipv6;			/* the uplink has an IPv6 default route; the jail gets IPv6 */
 	bool has_gateway6;
 	struct in6_addr gateway6;

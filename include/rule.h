@@ -36,5 +36,10 @@ int rule_delete(struct nl *nl, const struct rule_info *rule);
 int rule_for_each(struct nl *nl, rule_visit_fn visit, void *data);
 /* The same for the rules of @family (AF_INET or AF_INET6). */
 int rule_for_each_family(struct nl *nl, uint8_t family, rule_visit_fn visit, void *data);
+/* The same, in the kernel's order, with the kernel's own RTM_NEWRULE message of each rule
+ * (every attribute, also those rule_info leaves out), valid during the call only. */
+typedef int (*rule_visit_msg_fn)(const struct rule_info *rule, const struct nlmsghdr *nlh,
+				 void *data);
+int rule_for_each_msg(struct nl *nl, uint8_t family, rule_visit_msg_fn visit, void *data);
 
 #endif

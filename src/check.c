@@ -5,7 +5,7 @@
  * carrier of an interface that does not exist), in the order a run meets them: privileges,
  * the resource limits (rlimits.c), the admin's policy and the interface (uplink.c), its carrier, the IPv4 next hop (on-link,
  * not the host's own address) and address (NAT needs one), reverse-path filtering, IPv6,
- * whether firewalld would let the jail out (fwfirewalld.c), the addresses of -P (publish.c;
+ * other tools' routing rules in front of the jails' (ruleplace.c), whether firewalld would let the jail out (fwfirewalld.c), the addresses of -P (publish.c;
  * whether the ports are free is not tried), the
  * nameservers the jail would use (dnsfind.c) and by which way it reaches them.  All of it
  * changes nothing.
@@ -36,6 +36,7 @@
 #include "hostnet.h"
 #include "publish.h"
 #include "rlimits.h"
+#include "ruleplace.h"
 #include "route.h"
 #include "uplink.h"
 #include "util.h"
@@ -238,6 +239,36 @@ static void check_ipv6(struct check *c)
 	}
 }
 
+/* Other tools' rules among or in front of the jails' (see ruleplace.c): not netjail's to
+ * move, so named here.  Neither good nor bad: what they do is theirs. */
+static void check_rules(struct check *c)
+{
+	uint32_t r = c->conf->pool.rule_priority, found[8];
+	char list[80] = "", detail[400];
+	bool in_jump;
+	int count = ruleplace_others_ahead(&c->nl, &c->conf->pool, AF_INET, found, 8, &in_jump);
+
+	if (count < 0) {
+		item_skipped("rules", "cannot read the routing rules");
+		return;
+	}
+	if (!count) {
+		snprintf(detail, sizeof(detail), "no other tool's rule comes before the jails' (%u, "
+			 "the rules they share at %u..%u: rule_priority)", r, r - 2, r + 1);
+		printf("%-10s %s  %s\n", "rules", "ok  ", detail);
+		return;
+	}
+	for (int i = 0; i < count && i < 8; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%u", i ? ", " : "",
+			 found[i]);
+	snprintf(detail, sizeof(detail), "other tools' rules at %s%s come before a jail's own at "
+		 "%u and see its traffic first (rule_priority, netjail.conf(5))%s", list,
+		 count > 8 ? " ..." : "", r,
+		 in_jump ? "; one at R-1 or R keeps the jails' gate from its jump, which would "
+			   "skip it (the host's own lookups then go past each jail's rule)" : "");
+	item_skipped("rules", detail);
+}
+
 /* Whether firewalld, if it runs, would let the jail's traffic out (fwfirewalld.c). */
 static void check_firewalld(struct verdict *v, struct check *c)
 {
@@ -396,6 +427,7 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 	check_address(&v, &c);
 	check_rp_filter(&v, &c);
 	check_ipv6(&c);
+	check_rules(&c);
 	check_firewalld(&v, &c);
 	fw_check(c.conf, !c.opts->no_ipv6 && c.jh.has_ipv6, firewall_item, &v);
 	check_publish(&v, &c);

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "route.h"
 #include "rule.h"
+#include "ruleplace.h"
 
 /* A dead jail's accept rules in the host's firewall (fwaccept.c), found by their comment. */
 static void remove_firewall_rules(const char *host_veth)
@@ -152,6 +153,7 @@ int cleanup_dead_jails(struct nl *nl, struct state *st, const struct pool_config
 	 * gate and the host's NAT shortcut go too (jail_host_teardown does it for the
 	 * living). */
 	if (!err && (cleaned || state_marked(st, STATE_SHARED)) && !state_has_slots(st, 0)) {
+		ruleplace_others(nl, cfg, true);	/* as jail_host_teardown does */
 		err = gate_remove(nl, cfg);
 		if (!err)
 			err = release.nft.sock ? 0 : nl_open(&release.nft, NETLINK_NETFILTER);

@@ -21,9 +21,13 @@
  * works: a reply is checked as if it came in by its way out, nj<N>, whose own rule answers
  * with the uplink.
  *
- * What the jump skips must be jails' rules only: keep_rules_first (hostnet.c) moves the
- * jails' rules and the gate ahead of any other tool's rule at R or before.  Every jail
- * adds the gate (EEXIST: another did); the last one out removes it.
+ * What the jump skips must be jails' rules only.  The gate and the jails' rules stay at R
+ * (rule_priority); while another tool's rule sits at R-1 or R, the supervisors leave the
+ * jump and its target out (hostnet.c, ruleplace_jump_blocked), and the host's own lookups
+ * walk past the jails' rules instead.  A rule another tool adds without a priority lands
+ * just in front of the gate (the kernel puts it before the second rule in the list): the
+ * supervisors move it to where it would be without netjail (ruleplace.c).  Every jail adds
+ * the gate (EEXIST: another did); the last one out removes it.
  */
 #include <errno.h>
 #include <linux/fib_rules.h>

@@ -29,6 +29,7 @@
 #include "ipv6conf.h"
 #include "log.h"
 #include "route.h"
+#include "ruleplace.h"
 
 /* Put back the settings recorded for @uplink if no live jail uses it any more.  1 if it did
  * (then its guard, and after that its record, are to go), 0 if a jail still uses it or
@@ -355,6 +356,9 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 	 * and then the flag that says the shared objects may exist: until they are all gone,
 	 * it makes cleanup_dead_jails look for them, should this netjail die meanwhile. */
 	if (!state_has_slots(st, 0)) {
+		/* Rules the kernel put in front of the gate while no supervisor moved them (one
+		 * was stopped, say) would stay there without it: they go first (ruleplace.c). */
+		ruleplace_others(nl, cfg, true);
 		err = gate_remove(nl, cfg);
 		if (err)
 			log_error("cannot remove the jails' routing rules: %s", strerror(-err));

@@ -44,6 +44,7 @@
 #include "nft.h"
 #include "route.h"
 #include "rule.h"
+#include "ruleplace.h"
 #include "util.h"
 
 #define JAIL_PEER_NAME "eth0"
@@ -90,14 +91,16 @@ pid_t jail_alias_reaper(const char *alias)
 	return (pid_t)value;
 }
 
-static uint32_t jail_rule_priority(const struct jail_host *jh, const struct pool_config *cfg)
+/* The gate's jump and its target (gate.c). */
+static bool is_jump(const struct rule_info *rule)
 {
-	return jh->rule_priority ? jh->rule_priority : cfg->rule_priority;
+	return rule->action == FR_ACT_GOTO || rule->action == FR_ACT_NOP;
 }
 
-/* Queue (or, outside a batch, add) the jail's rules and the gate in front of them. */
+/* Queue (or, outside a batch, add) the jail's rules and the gate in front of them; without
+ * the jump in the families of @no_jump (ruleplace_jump_blocked). */
 static int add_rules_and_gate(const struct jail_host *jh, struct nl *nl,
-			      const struct pool_config *cfg)
+			      const struct pool_config *cfg, int no_jump)
 {
 	struct rule_info rules[JAIL_RULES], gate[GATE_RULES];
 	int count = jail_host_rules(jh, cfg, rules), added = 0;
@@ -106,10 +109,26 @@ static int add_rules_and_gate(const struct jail_host *jh, struct nl *nl,
 		added += rule_add(nl, &rules[i]) == 0;
 	if (nl->batch)
 		nl_batch_shared(nl);
-	count = gate_rules(cfg, jail_rule_priority(jh, cfg), jh->has_ipv6, gate);
+	count = gate_rules(cfg, cfg->rule_priority, jh->has_ipv6, gate);
 	for (int i = 0; i < count; i++)
-		added += rule_add(nl, &gate[i]) == 0;
+		if (!((no_jump & RULEPLACE_NO_JUMP(gate[i].family)) && is_jump(&gate[i])))
+			added += rule_add(nl, &gate[i]) == 0;
 	return added;
+}
+
+/* Another tool's rule sits at R-1 or R, which the jump would take the host's own lookups
+ * past: take the jump away in the families of @no_jump, its target first (a goto without
+ * one does nothing), so that no nop is left behind that gate_remove() would not know. */
+static int drop_jump(const struct jail_host *jh, struct nl *nl, const struct pool_config *cfg,
+		     int no_jump)
+{
+	struct rule_info gate[GATE_RULES];
+	int count = gate_rules(cfg, cfg->rule_priority, jh->has_ipv6, gate), dropped = 0;
+
+	for (int i = count - 1; i >= 0; i--)
+		if ((no_jump & RULEPLACE_NO_JUMP(gate[i].family)) && is_jump(&gate[i]))
+			dropped += rule_delete(nl, &gate[i]) == 0;
+	return dropped;
 }
 
 int jail_host_rules(const struct jail_host *jh, const struct pool_config *cfg,
@@ -118,7 +137,7 @@ int jail_host_rules(const struct jail_host *jh, const struct pool_config *cfg,
 	memset(rules, 0, JAIL_RULES * sizeof(rules[0]));
 	for (int i = 0; i < JAIL_RULES; i++) {
 		rules[i].family = i == 0 ? AF_INET : AF_INET6;
-		rules[i].priority = jail_rule_priority(jh, cfg);
+		rules[i].priority = cfg->rule_priority;
 		rules[i].table = jh->net.table;
 		snprintf(rules[i].iifname, sizeof(rules[i].iifname), "%s", jh->net.host_veth);
 	}
@@ -259,7 +278,7 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 int jail_host_prepare(struct jail_host *jh, struct nl *nl, struct state *st,
 		      const struct pool_config *cfg, const char **step)
 {
-	int err;
+	int err, no_jump;
 
 	/* Table T and the rules, in one message the kernel carries out in order.  If one
 	 * fails, the others may still have been made; teardown removes whatever exists. */
@@ -269,19 +288,19 @@ int jail_host_prepare(struct jail_host *jh, struct nl *nl, struct state *st,
 	if (err)
 		return err;
 	*step = "add the jail's routes and rules";
+	no_jump = ruleplace_jump_blocked(nl, cfg, jh->has_ipv6);
 	err = nl_batch_begin(nl);
 	if (err)
 		return err;
 	queue_jail_routes(jh, nl, false);
-	jh->rule_priority = cfg->rule_priority;
-	add_rules_and_gate(jh, nl, cfg);
+	add_rules_and_gate(jh, nl, cfg, no_jump > 0 ? no_jump : 0);
 	err = nl_batch_commit(nl);
 	if (err)
 		return err;
 	log_verbose("table %u: out by %s, unreachable when that is gone", jh->net.table,
 		    jh->uplink.name);
 	log_verbose("rule at priority %u: iif %s looks up table %u, behind the jails' gate",
-		    jh->rule_priority, jh->net.host_veth, jh->net.table);
+		    cfg->rule_priority, jh->net.host_veth, jh->net.table);
 
 	*step = "enable forwarding on the uplink";
 	err = prepare_uplink(jh, nl, st, cfg->mark_mask, step);
@@ -417,58 +436,6 @@ static int follow_uplink(struct jail_host *jh, struct nl *nl, const struct pool_
 	return changes;
 }
 
-struct first_rule {
-	const struct pool_config *cfg;
-	uint32_t lowest;	/* lowest priority of another tool's rule, above local's 0 */
-};
-
-static int note_foreign_rule(const struct rule_info *rule, void *data)
-{
-	struct first_rule *first = data;
-
-	/* Jails' rules (ours, and other jails', which never take each other's packets) and
-	 * their gate do not count: two jails must not push each other down. */
-	if (rule->priority > 0 && rule->priority < first->lowest &&
-	    !((rule->action == 0 || rule->action == FR_ACT_TO_TBL) &&
-	      pool_slot_of_table(first->cfg, rule->table)) &&
-	    !gate_rule_is(first->cfg, rule))
-		first->lowest = rule->priority;
-	return 0;
-}
-
-/* The jail's rules must be the first to see its packets, and the gate's the first to see
- * its replies.  A rule added after them without a priority (wg-quick's "not fwmark 51820
- * lookup 51820", say) gets one just below the first rule's, ahead of ours, and would send
- * the jail into the VPN, where the kill switch drops it; one at R-1 or R would be skipped
- * by the gate's jump.  So whenever another tool's rule is at R or before, move the jail's
- * rule and the gate in front of it: the nop then lands at its priority, and the jump on
- * it.  Returns 1 if they moved. */
-static int keep_rules_first(struct jail_host *jh, struct nl *nl, const struct pool_config *cfg)
-{
-	struct first_rule first = { .cfg = cfg, .lowest = UINT32_MAX };
-	struct rule_info old_rules[JAIL_RULES], old_gate[GATE_RULES];
-	int count, gates;
-
-	if (rule_for_each_family(nl, AF_INET, note_foreign_rule, &first) ||
-	    (jh->has_ipv6 && rule_for_each_family(nl, AF_INET6, note_foreign_rule, &first)))
-		return 0;
-	if (first.lowest > jh->rule_priority || first.lowest < 4)
-		return 0;	/* already first, or no room for the gate before the other rule */
-	count = jail_host_rules(jh, cfg, old_rules);
-	gates = gate_rules(cfg, jh->rule_priority, jh->has_ipv6, old_gate);
-	jh->rule_priority = first.lowest - 1;
-	/* New ones first, then the old: never a moment without.  Other jails still behind
-	 * the other tool's rule see it too and follow. */
-	add_rules_and_gate(jh, nl, cfg);
-	for (int i = 0; i < count; i++)
-		rule_delete(nl, &old_rules[i]);
-	for (int i = 0; i < gates; i++)
-		rule_delete(nl, &old_gate[i]);
-	log_verbose("jail %s: rules moved to priority %u, ahead of another tool's rule",
-		    jh->net.host_veth, jh->rule_priority);
-	return 1;
-}
-
 /* Forwarding on the jail's link and the uplink is what the jail lives on; another tool
  * writing net.ipv4.conf.all.forwarding=0 (or IPv6's, which clears force_forwarding) turns
  * it off everywhere.  Turn it on again on these two, as setup did. */
@@ -495,7 +462,7 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 {
 	struct route_info routes[JAIL_ROUTES];
 	struct link_info now;
-	int changes, count;
+	int changes, count, moved, no_jump, dropped;
 
 	/* Gone or down: the unreachable route and the kill switch hold until it is back.  Only
 	 * an interface of that very name is it: the kernel also answers with one that has the
@@ -509,6 +476,21 @@ int jail_host_repair(struct jail_host *jh, struct nl *nl, const struct pool_conf
 	count = jail_routes(jh, routes);
 	for (int i = 0; i < count; i++)
 		changes += route_add(nl, &routes[i]) == 0;
-	changes += add_rules_and_gate(jh, nl, cfg);
-	return changes + keep_rules_first(jh, nl, cfg);
+	no_jump = ruleplace_jump_blocked(nl, cfg, jh->has_ipv6);
+	if (no_jump < 0)
+		no_jump = 0;
+	changes += add_rules_and_gate(jh, nl, cfg, no_jump);
+	if (no_jump && (dropped = drop_jump(jh, nl, cfg, no_jump)) > 0) {
+		log_verbose("another tool's rule at priority %u or %u: the jails' gate goes "
+			    "without its jump, which would take the host's lookups past it",
+			    cfg->rule_priority - 1, cfg->rule_priority);
+		changes += dropped;
+	}
+	/* Rules that another tool added meanwhile without a priority, which the kernel put
+	 * in front of the gate: where they would be without netjail (ruleplace.c). */
+	moved = ruleplace_others(nl, cfg, jh->has_ipv6);
+	if (moved > 0)
+		log_verbose("moved %d rule(s) of another tool from in front of the jails' to "
+			    "where the kernel would have put them without netjail", moved);
+	return changes + (moved > 0 ? moved : 0);
 }

@@ -76,6 +76,7 @@ int rule_delete(struct nl *nl, const struct rule_info *rule)
 
 struct walk {
 	rule_visit_fn visit;
+	rule_visit_msg_fn visit_msg;	/* instead of @visit: also hands over the message */
 	void *data;
 	int stopped_with;
 	uint8_t family;
@@ -114,7 +115,8 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 	/* The kernel reports a plain "fwmark M" with mask 0xffffffff; no fwmark: mask 0. */
 	if (!rule.fwmark && rule.fwmask == 0xffffffffu)
 		rule.fwmask = 0;
-	walk->stopped_with = walk->visit(&rule, walk->data);
+	walk->stopped_with = walk->visit_msg ? walk->visit_msg(&rule, nlh, walk->data) :
+					       walk->visit(&rule, walk->data);
 	return MNL_CB_OK;
 }
 
@@ -123,15 +125,28 @@ int rule_for_each(struct nl *nl, rule_visit_fn visit, void *data)
 	return rule_for_each_family(nl, AF_INET, visit, data);
 }
 
-int rule_for_each_family(struct nl *nl, uint8_t family, rule_visit_fn visit, void *data)
+static int walk_rules(struct nl *nl, struct walk *walk)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_GETRULE, 0);
 	struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
-	struct walk walk = { visit, data, 0, family };
 	int err;
 
-	frh->family = family;
-	err = nl_dump(nl, nlh, on_rule, &walk);
-	return err ? err : walk.stopped_with;
+	frh->family = walk->family;
+	err = nl_dump(nl, nlh, on_rule, walk);
+	return err ? err : walk->stopped_with;
+}
+
+int rule_for_each_family(struct nl *nl, uint8_t family, rule_visit_fn visit, void *data)
+{
+	struct walk walk = { .visit = visit, .data = data, .family = family };
+
+	return walk_rules(nl, &walk);
+}
+
+int rule_for_each_msg(struct nl *nl, uint8_t family, rule_visit_msg_fn visit, void *data)
+{
+	struct walk walk = { .visit_msg = visit, .data = data, .family = family };
+
+	return walk_rules(nl, &walk);
 }

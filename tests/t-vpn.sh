@@ -73,10 +73,7 @@ is "$(seen_source)" 10.66.0.2 "... while the host goes through the VPN"
 check "no try of the jail ever left by the VPN or up0" fails grep -qvxE '198\.51\.100\.2|fail' "$log"
 kill -TERM "$jail"
 finish "$jail" 5
-# Reconnected under the jail, the VPN's rules got other priorities: put back the first ones.
-vpn_rules del
-ip rule add pref 32765 not fwmark 51820 table 51820
-ip rule add pref 32764 table main suppress_prefixlength 0
+# Reconnected under the jail, the VPN's rules went back where they are without netjail.
 assert_host_unchanged "$before" "host state (with VPN) unchanged after the last jail"
 
 # A VPN whose catch-all leaves the main table no say at all, as Tailscale's exit node does
@@ -91,21 +88,40 @@ is "$(seen_source_udp nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "... also over
 ip rule del pref 5270 table 52
 ip route del default dev wg0 table 52
 
-# Another tool's rule at the jails' own priority, 100, while a jail runs: the host's own
-# lookups jump from the gate (99) past the jails' rules (100) to 101, and would skip it.
-# The supervisor moves the jail's rule and the gate ahead of it instead.
+# Another tool's rule with an explicit priority, at the jails' own 100, while a jail runs:
+# netjail moves neither it nor its own rules, but takes the gate's jump away (99: iif lo
+# goto 101, 101: nop), which would take the host's own lookups past it, while it is there;
+# --check names it (netjail.conf(5), rule_priority).
 ip route add default dev wg0 table 77
-nj_bg -i up1 -g 198.51.100.1 -- sleep 30 >/dev/null 2>&1 </dev/null
+nj_bg -i up1 -g 198.51.100.1 -- sleep 60 >/dev/null 2>&1 </dev/null
 jail=$NJ_PID
 wait_for 10 jail_links_at_least 1
+slot=$(jail_links)
+jails_rules() { ip rule show | grep -E '^(98|99|100|101):' | sed -E 's/\t/ /; s/ \[detached\]//'; }
+gate="98: from all to 10.231.0.0/16 lookup 1852440576"
+own="100: from all iif $slot lookup $((1852440576 + ${slot#nj}))"
 ip rule add pref 100 table 77
 host_via_vpn() { [[ $(seen_source) == 10.66.0.2 ]]; }
 check "a catch-all at the jails' priority added while a jail runs: the host's own traffic obeys it" \
 	wait_for 3 host_via_vpn
-is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "... and a jail on up1 still leaves by up1"
+# The host obeys it once the jump's target is gone (a goto without one does nothing): the
+# goto itself goes a moment later.
+without_jump="$gate
+$own
+100: from all lookup 77"
+wait_for 3 eval '[[ $(jails_rules) == "$without_jump" ]]'
+is "$(jails_rules)" "$without_jump" "... it stays at 100, behind the jail's rule; the jails' stay, without the jump"
+check "--check names it" \
+	grep -q "^rules .* at 100 come before a jail's own at 100" <<<"$(nj --check -i up1 -g 198.51.100.1 2>&1)"
+is "$(nj -i up1 -g 198.51.100.1 -- socat -T2 - TCP:203.0.113.10:7,connect-timeout=2 </dev/null 2>/dev/null)" "" \
+	"a jail started now meets it before its own rule: fails closed"
+ip rule del pref 100 table 77
+jump_back() {
+	[[ $(jails_rules) == "$gate"$'\n99: from all iif lo goto 101\n'"$own"$'\n101: from all nop' ]]
+}
+check "once it is gone, the jump is back at 99 and 101" wait_for 3 jump_back
 kill -TERM "$jail"
 finish "$jail" 5
-ip rule del pref 100 table 77
 ip route del default dev wg0 table 77
 ip rule add pref 32765 not fwmark 51820 table 51820
 ip rule add pref 32764 table main suppress_prefixlength 0
