@@ -28,6 +28,7 @@
 #include "log.h"
 #include "route.h"
 #include "rule.h"
+#include "seal.h"
 
 /* A dead jail's accept rules in the host's firewall (fwaccept.c), found by their comment. */
 static void remove_firewall_rules(const char *host_veth)
@@ -157,6 +158,8 @@ int cleanup_dead_jails(struct nl *nl, struct state *st, const struct pool_config
 			err = release.nft.sock ? 0 : nl_open(&release.nft, NETLINK_NETFILTER);
 		if (!err)
 			err = hostnat_remove(&release.nft);
+		if (!err)
+			err = seal_remove(&release.nft);
 		if (!err)
 			state_unmark(st, STATE_SHARED);
 	}

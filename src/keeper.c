@@ -12,10 +12,15 @@
 
 #include "keeper.h"
 #include "log.h"
+#include "seal.h"
 
 static void repair_jail_host(struct keeper *k)
 {
 	int changes = jail_host_repair(k->jh, k->nl, &k->conf->pool, k->gateway_given);
+
+	/* A change to the uplink is when conntrack may forget the jail's NAT (seal.c). */
+	if (k->jh->nft.sock && seal_keep(&k->jh->nft, k->conf->pool.mark_mask) > 0)
+		changes++;
 
 	if (changes)
 		log_verbose("put back %d thing(s) of jail %s on %s", changes, k->jh->net.host_veth,

@@ -25,6 +25,7 @@
  *   chain dstnat, chain output: -P's DNAT (with the jail's ct mark), of packets to the
  *     host's own addresses only: [ip daddr ADDR] fib daddr type local }
  * }
+ * and, if no jail has made it yet, seal.c's table, which outlives this one.
  * "fail-closed" is the kill switch that does not depend on routing: whatever the rules and
  * tables say (another tool flushed them, the uplink vanished and the main table's default
  * route would take over), a packet from the jail is forwarded to the uplink or nowhere.
@@ -64,6 +65,7 @@
 #include "guard.h"
 #include "nft.h"
 #include "nftbatch.h"
+#include "seal.h"
 
 #define CT_STATE_BIT(state) (1u << ((state) + 1))
 
@@ -377,6 +379,9 @@ int nft_install_jail(struct nl *nl, const struct nft_jail *jail)
 		return -ENOMEM;
 	if (jail->with_hostnat)
 		hostnat_queue(&b);
+	/* Asked here, under the state lock as the shortcut is: no other jail makes it meanwhile. */
+	if (seal_present(nl) == 0)
+		seal_queue(&b, jail->mark_mask);
 	nftb_add_table(&b, jail->table, NFT_TABLE_F_OWNER, NLM_F_CREATE | NLM_F_EXCL);
 	nftb_add_chain(&b, jail->table, "postrouting", "nat", NF_INET_POST_ROUTING,
 		       JAIL_NAT_PRIORITY);

@@ -1,0 +1,27 @@
+/* seal.h - nothing of a jail's connections leaves the host but NATed by its jail, and the
+ * host never answers for them: the rules that hold when a jail's own table is gone. */
+#ifndef NETJAIL_SEAL_H
+#define NETJAIL_SEAL_H
+
+#include <stdint.h>
+
+#include "nftbatch.h"
+
+/* Is the table "inet netjail_seal" there?  Asked through @nft: 1, 0 or -errno. */
+int seal_present(struct nl *nft);
+
+/* Add to batch @b that table and its rules, @mark_mask being the jails' bits of the ct mark
+ * (call it under the state lock, having found the table missing). */
+void seal_queue(struct nft_batch *b, uint32_t mark_mask);
+
+/* Put it back if it is missing (`nft flush ruleset`), from a running jail's supervisor.
+ * 1 if it did, 0 if it was there, or -errno. */
+int seal_keep(struct nl *nft, uint32_t mark_mask);
+
+/* Add its removal to batch @b (it must be there, or the batch fails). */
+void seal_queue_removal(struct nft_batch *b);
+
+/* Remove it if it is there.  0 or -errno. */
+int seal_remove(struct nl *nft);
+
+#endif
