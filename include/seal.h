@@ -18,6 +18,15 @@ void seal_queue(struct nft_batch *b, uint32_t mark_mask);
  * 1 if it did, 0 if it was there, or -errno. */
 int seal_keep(struct nl *nft, uint32_t mark_mask);
 
+/* Listen, on the new NETLINK_NETFILTER socket @w, for deletions in nftables that may have
+ * taken that table (`nft flush ruleset`); the kernel filters out the rest, the jails' own
+ * tables' among them.  0 or -errno. */
+int seal_watch_open(struct nl *w);
+
+/* After @w was readable: if something was deleted, seal_keep() through @nft.  Its result,
+ * or 0 if nothing was heard. */
+int seal_watch_keep(struct nl *w, struct nl *nft, uint32_t mark_mask);
+
 /* Add its removal to batch @b (it must be there, or the batch fails). */
 void seal_queue_removal(struct nft_batch *b);
 

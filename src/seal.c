@@ -70,7 +70,10 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/filter.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <linux/rtnetlink.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "pool.h"
@@ -274,4 +277,67 @@ int seal_remove(struct nl *nft)
 	seal_queue_removal(&b);
 	err = nftb_commit(&b);
 	return err == -ENOENT ? 0 : err;
+}
+
+/* Where a deletion event names its table: its first attribute (NFTA_TABLE_NAME,
+ * NFTA_CHAIN_TABLE, NFTA_RULE_TABLE are all 1, and put first by the kernel), after the
+ * netlink and nfnetlink headers. */
+#define OFF_ATTR_TYPE (sizeof(struct nlmsghdr) + sizeof(struct nfgenmsg) + 2)
+#define OFF_TABLE_NAME (sizeof(struct nlmsghdr) + sizeof(struct nfgenmsg) + 4)
+#define NFT_EVENT(msg) htons((NFNL_SUBSYS_NFTABLES << 8) | (msg))
+#define TABLE_ATTR 1
+
+/* A socket filter that lets through deletions of nftables rules, chains and tables (the
+ * kernel sends one message each, several in one datagram, and the filter sees the first)
+ * but those of a jail's own table "netjail<N>": every jail's teardown deletes its table,
+ * and no other supervisor is to wake for that.  `nft flush ruleset` deletes the shared
+ * tables and every other tool's; it passes.  Loads of halves and words are in network
+ * order, the header's fields in the host's: hence htons. */
+static int attach_filter(struct nl *w)
+{
+	enum { ACCEPT = 15, DROP = 16 };
+	struct sock_filter code[] = {
+		/* 0 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, offsetof(struct nlmsghdr, nlmsg_type)),
+		/* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NFT_EVENT(NFT_MSG_DELRULE), 3, 0),
+		/* 2 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NFT_EVENT(NFT_MSG_DELCHAIN), 2, 0),
+		/* 3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NFT_EVENT(NFT_MSG_DELTABLE), 1, 0),
+		/* 4 */ BPF_JUMP(BPF_JMP | BPF_JA, DROP - 5, 0, 0),
+		/* 5 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, OFF_ATTR_TYPE),
+		/* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, htons(TABLE_ATTR), 0, ACCEPT - 7),
+		/* "netj" "ail" and a digit: a jail's own table */
+		/* 7 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, OFF_TABLE_NAME),
+		/* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x6e65746au, 0, ACCEPT - 9),
+		/* 9 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, OFF_TABLE_NAME + 4),
+		/* 10 */ BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xffffff00u),
+		/* 11 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x61696c00u, 0, ACCEPT - 12),
+		/* 12 */ BPF_STMT(BPF_LD | BPF_B | BPF_ABS, OFF_TABLE_NAME + 7),
+		/* 13 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, '0', 0, ACCEPT - 14),
+		/* 14 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, '9', 0, DROP - 15),
+		/* 15 */ BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+		/* 16 */ BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+
+	return nl_attach_filter(w, code, sizeof(code) / sizeof(code[0]));
+}
+
+int seal_watch_open(struct nl *w)
+{
+	unsigned group = NFNLGRP_NFTABLES;
+	int err = nl_open(w, NETLINK_NETFILTER);
+
+	if (!err)
+		err = nl_subscribe(w, &group, 1);
+	/* Without the filter, every nftables change wakes this supervisor: slower, not wrong. */
+	if (!err)
+		attach_filter(w);
+	if (err && w->sock)
+		nl_close(w);
+	return err;
+}
+
+int seal_watch_keep(struct nl *w, struct nl *nft, uint32_t mark_mask)
+{
+	if (!w->sock || !nl_drain_events(w, 0))
+		return 0;
+	return seal_keep(nft, mark_mask);
 }

@@ -73,9 +73,11 @@ ns_pids() {
 	done
 }
 ns_empty() { [[ -z $(ns_pids "$1") ]]; }
-# SIGKILL every process in jail namespace NS: a jailed command and its children.
+# SIGKILL every process in jail namespace NS: a jailed command and its children (not the
+# lab's own, where a jail's child is until it has its namespace).
 kill_jail_of() {
 	local p
+	[[ -n $1 && $1 != "$(readlink /proc/$$/ns/net)" ]] || return 0
 	for p in $(ns_pids "$1"); do kill -KILL "$p" 2>/dev/null; done
 }
 more_than() { [[ $(counter "$1" own_jails) -gt $2 ]]; }
@@ -176,9 +178,9 @@ for p in "${sups[@]}"; do finish "$p" 8; done
 wait_for 5 no_jail_links
 quiet nj --cleanup
 ip route del default table 200 2>/dev/null
-flap up0; flap up1
 is "$(($(wrong) - wrong_before))" 0 "chaos: no packet of a jail reached the wrong place"
 [[ $(wrong) -eq "$wrong_before" ]] || diag "$(wrong_detail)"
+flap up0; flap up1
 check "the jails had traffic on both uplinks" test "$(counter ra own_jails)" -gt 100 -a "$(counter rb own_jails)" -gt 100
 assert_host_unchanged "$before" "host unchanged after --cleanup"
 [[ $TAP_FAILED -eq 0 ]] || diag "$(grep -E 'restored|cannot|forwarding on' "$LAB_TMP/netjail.log" | sort | uniq -c)"
