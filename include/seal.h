@@ -4,6 +4,8 @@
 #define NETJAIL_SEAL_H
 
 #include <stdint.h>
+#include <stdio.h>	/* libnftnl's headers use FILE */
+#include <libnftnl/rule.h>
 
 #include "nftbatch.h"
 
@@ -26,6 +28,11 @@ int seal_watch_open(struct nl *w);
 /* After @w was readable: if something was deleted, seal_keep() through @nft.  Its result,
  * or 0 if nothing was heard. */
 int seal_watch_keep(struct nl *w, struct nl *nft, uint32_t mark_mask);
+
+/* Add to rule @r "ct state & @states != 0 meta l4proto tcp tcp flags & (fin|syn|rst|ack)
+ * != syn": a TCP segment of a connection lost to conntrack, which the host's stack would
+ * answer with a RST. */
+void seal_match_lost_tcp(struct nftnl_rule *r, uint32_t states, struct nft_batch *b);
 
 /* Add its removal to batch @b (it must be there, or the batch fails). */
 void seal_queue_removal(struct nft_batch *b);

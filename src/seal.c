@@ -53,7 +53,10 @@
  * instead of being reset by the host, or goes on if the jail sends first (conntrack picks
  * it up from the jail, and masquerade maps it again).
  *
- * Owned by no socket, so that it outlives a netjail killed with SIGKILL.  Made and removed
+ * Owned by no socket, so that it outlives a netjail killed with SIGKILL.  Each jail's own
+ * table, which `nft flush ruleset` does not remove, also drops the TCP segments that belong
+ * to no connection or would open one in its middle on its uplink (nft.c): the seal is
+ * briefly gone after a flush, and the peers of connections it keeps hanging retransmit.  Made and removed
  * as the host's NAT shortcut is (hostnat.c): by the first jail that finds it missing, in
  * the same batch as its own table, and by the last jail out or --cleanup, under the state
  * lock.  `nft flush ruleset` removes it too (not the jails' own tables, which their
@@ -177,12 +180,25 @@ static void queue_forward(struct nft_batch *b, uint32_t mark_mask)
 	nftb_send_rule(b, r);
 }
 
-static void queue_input(struct nft_batch *b)
+void seal_match_lost_tcp(struct nftnl_rule *r, uint32_t states, struct nft_batch *b)
 {
 	const uint8_t flags[sizeof(uint32_t)] = { TCP_FIN | TCP_SYN | TCP_RST | TCP_ACK };
 	uint8_t tcp = IPPROTO_TCP, syn = TCP_SYN;
-	struct nftnl_rule *r = nftb_rule_new(SEAL_TABLE, "input");
 	uint32_t mask;
+
+	/* The flags byte, in the register's first byte (the kernel zeroes the rest). */
+	memcpy(&mask, flags, sizeof(mask));
+	match_ct_state(r, states, b);
+	nftb_load_meta(r, NFT_META_L4PROTO, b);
+	nftb_compare(r, NFT_CMP_EQ, &tcp, sizeof(tcp), b);
+	nftb_load_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, TCP_FLAGS_OFFSET, 1, b);
+	nftb_mask_xor(r, mask, 0, b);
+	nftb_compare(r, NFT_CMP_NEQ, &syn, sizeof(syn), b);
+}
+
+static void queue_input(struct nft_batch *b)
+{
+	struct nftnl_rule *r = nftb_rule_new(SEAL_TABLE, "input");
 
 	if (r) {
 		match_jail_link(r, NFT_META_IIFNAME, NFT_CMP_NEQ, b);
@@ -192,18 +208,11 @@ static void queue_input(struct nft_batch *b)
 	}
 	nftb_send_rule(b, r);
 
-	/* The flags byte, in the register's first byte (the kernel zeroes the rest). */
-	memcpy(&mask, flags, sizeof(mask));
 	r = nftb_rule_new(SEAL_TABLE, "input");
 	if (r) {
 		match_jail_link(r, NFT_META_IIFNAME, NFT_CMP_NEQ, b);
 		match_not_lo(r, b);
-		match_ct_state(r, NF_CT_STATE_BIT(IP_CT_NEW), b);
-		nftb_load_meta(r, NFT_META_L4PROTO, b);
-		nftb_compare(r, NFT_CMP_EQ, &tcp, sizeof(tcp), b);
-		nftb_load_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, TCP_FLAGS_OFFSET, 1, b);
-		nftb_mask_xor(r, mask, 0, b);
-		nftb_compare(r, NFT_CMP_NEQ, &syn, sizeof(syn), b);
+		seal_match_lost_tcp(r, NF_CT_STATE_BIT(IP_CT_NEW), b);
 		drop_counted(r, "lost connection", b);
 	}
 	nftb_send_rule(b, r);
