@@ -46,7 +46,7 @@ struct fw_report {
 int fw_detect(struct nl *nft, const char *host_veth, struct fw_report *report);
 
 /* Is table @table of @family one of netjail's own (inet netjail<N>, netjail_guard,
- * netjail_hostnat)? */
+ * netjail_hostnat, netjail_seal)? */
 bool fw_table_is_netjails(uint8_t family, const char *table);
 
 /* Does @chain concern a jail (with IPv6 if @ipv6)?  ip6 chains only with IPv6. */

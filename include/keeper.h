@@ -15,6 +15,8 @@
 struct keeper {
 	struct nl events;		/* rtnetlink: links, addresses, routes, rules, netconf */
 	struct fw_watch firewall;	/* its accept rules in the host's firewall */
+	struct nl seal;			/* nftables deletions that may take the seal (seal.c) */
+	int poll_fd;			/* events and seal together, or -1 */
 	const struct netjail_conf *conf;
 	struct jail_host *jh;
 	struct nl *nl;			/* the supervisor's own socket, whose changes are ours */

@@ -88,6 +88,8 @@ void nftb_comment(struct nftnl_rule *r, const char *text, struct nft_batch *b);
 
 /* The comment of @rule (from a dump), or NULL. */
 const char *nftb_rule_comment(const struct nftnl_rule *rule);
+/* Is table "inet @name" there?  1, 0 or -errno. */
+int nftb_table_present(struct nl *nl, const char *name);
 /* Dump the rules of inet table @table, calling @cb for each message.  0, -ENOENT if there
  * is no such table, or -errno. */
 int nftb_dump_rules(struct nl *nl, const char *table, mnl_cb_t cb, void *data);

@@ -29,6 +29,7 @@
 #include "route.h"
 #include "rule.h"
 #include "ruleplace.h"
+#include "seal.h"
 
 /* A dead jail's accept rules in the host's firewall (fwaccept.c), found by their comment. */
 static void remove_firewall_rules(const char *host_veth)
@@ -159,6 +160,8 @@ int cleanup_dead_jails(struct nl *nl, struct state *st, const struct pool_config
 			err = release.nft.sock ? 0 : nl_open(&release.nft, NETLINK_NETFILTER);
 		if (!err)
 			err = hostnat_remove(&release.nft);
+		if (!err)
+			err = seal_remove(&release.nft);
 		if (!err)
 			state_unmark(st, STATE_SHARED);
 	}

@@ -308,6 +308,7 @@ bool fw_table_is_netjails(uint8_t family, const char *table)
 	if (family != NFPROTO_INET || strncmp(table, "netjail", strlen("netjail")) != 0)
 		return false;
 	return !strcmp(digits, "_guard") || !strcmp(digits, "_hostnat") ||
+	       !strcmp(digits, "_seal") ||
 	       (*digits && strspn(digits, "0123456789") == strlen(digits));
 }
 

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "route.h"
 #include "ruleplace.h"
+#include "seal.h"
 
 /* Put back the settings recorded for @uplink if no live jail uses it any more.  1 if it did
  * (then its guard, and after that its record, are to go), 0 if a jail still uses it or
@@ -202,7 +203,7 @@ static void finish_detached(struct nl *nft, struct state *st, int retired, int m
 }
 
 /* Delete the jail's table (if @table), the guards in @guards (if any) and, if @hostnat,
- * the host's NAT shortcut in one batch. */
+ * the host's NAT shortcut and the seal (seal.c) in one batch. */
 static int delete_nft(struct jail_host *jh, bool table, const struct guard_found *guards,
 		      bool hostnat)
 {
@@ -220,8 +221,10 @@ static int delete_nft(struct jail_host *jh, bool table, const struct guard_found
 		nftb_delete_table(&b, name);
 	if (guards)
 		guard_remove(&b, guards);
-	if (hostnat)
+	if (hostnat) {
 		hostnat_queue_removal(&b);
+		seal_queue_removal(&b);
+	}
 	return nftb_commit(&b);
 }
 
@@ -250,9 +253,9 @@ static int remove_nft(struct jail_host *jh, bool unguard, bool last)
 		err = err ? err : unguarded;
 	}
 	if (last) {
-		int gone = hostnat_remove(&jh->nft);
+		int gone = hostnat_remove(&jh->nft), unsealed = seal_remove(&jh->nft);
 
-		err = err ? err : gone;
+		err = err ? err : gone ? gone : unsealed;
 	}
 	return err;
 }

@@ -71,20 +71,7 @@ static void queue_rule(struct nft_batch *b, uint8_t nfproto)
 
 int hostnat_present(struct nl *nft)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nftnl_table *table = nftnl_table_alloc();
-	struct nlmsghdr *nlh;
-	int err;
-
-	if (!table)
-		return -ENOMEM;
-	memset(buf, 0, sizeof(buf));
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, 0, nft->seq++);
-	nftnl_table_set_str(table, NFTNL_TABLE_NAME, HOSTNAT_TABLE);
-	nftnl_table_nlmsg_build_payload(nlh, table);
-	nftnl_table_free(table);
-	err = nl_query(nft, nlh, NULL, NULL);
-	return err == 0 ? 1 : err == -ENOENT ? 0 : err;
+	return nftb_table_present(nft, HOSTNAT_TABLE);
 }
 
 void hostnat_queue(struct nft_batch *b)

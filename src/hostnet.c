@@ -206,15 +206,21 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 			  uint32_t mark_mask, const char **step)
 {
 	const uint32_t *conf = jh->uplink.inet_conf;
-	struct uplink_record now = {
+	struct uplink_record now, record;
+	struct link_info link;
+	int err;
+
+	/* Read again under the state lock: before it, forwarding may have been another jail's,
+	 * since turned off by the last one out, and recorded as the uplink's own it would be
+	 * turned on again, unguarded, when all jails end. */
+	err = link_find(nl, jh->uplink.name, &link);
+	if (err || link.index != jh->uplink.index || !link.has_inet_conf)
+		return err ? err : link.index != jh->uplink.index ? -ENODEV : -EOPNOTSUPP;
+	memcpy(jh->uplink.inet_conf, link.inet_conf, sizeof(link.inet_conf));
+	now = (struct uplink_record){
 		.forwarding = conf[IPV4_DEVCONF_FORWARDING - 1],
 		.src_valid_mark = conf[IPV4_DEVCONF_SRC_VMARK - 1],
 	};
-	struct uplink_record record;
-	int err;
-
-	if (!jh->uplink.has_inet_conf)
-		return -EOPNOTSUPP;
 	/* Not read (no such setting, no IPv6 there, or the read failed): unknown, which is
 	 * never written back, and a jail with IPv6, which turns it on, does not start. */
 	err = ipv6_conf_get(jh->uplink.name, FORCE_FORWARDING, &now.force_forwarding6);

@@ -3,15 +3,19 @@
  * It sleeps in the supervisor's poll() until the kernel reports a change: rtnetlink's
  * groups for links, addresses, routes, rules and netconf (hostwatch.c reads them and tells
  * our own changes from another tool's by the port id of the socket that made them), and,
- * for a jail with accept rules in another tool's firewall, nftables' (fwwatch.c).  No timer:
+ * for a jail with accept rules in another tool's firewall, nftables' (fwwatch.c); and
+ * nftables' deletions, to put the jails' seal back (seal.c).  No timer:
  * nothing wakes it while all is quiet.
  */
 #include <errno.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 #include <string.h>
 #include <linux/rtnetlink.h>
 
 #include "keeper.h"
 #include "log.h"
+#include "seal.h"
 
 static void repair_jail_host(struct keeper *k)
 {
@@ -29,10 +33,49 @@ static void keep_jail_host(void *data)
 {
 	struct keeper *k = data;
 
-	if (k->events.sock &&
-	    jail_host_drain_events(k->jh, &k->events, k->nl->portid, &k->conf->pool))
-		repair_jail_host(k);
+	if (k->jh->nft.sock &&
+	    seal_watch_keep(&k->seal, &k->jh->nft, k->conf->pool.mark_mask) > 0)
+		log_verbose("put back the jails' seal, deleted by another tool");
+	if (k->events.sock) {
+		bool matters = jail_host_drain_events(k->jh, &k->events, k->nl->portid,
+						      &k->conf->pool);
+
+		/* Any uplink going down or losing an address, not only this jail's, makes
+		 * masquerade forget connections, of jails that may be dead already: the
+		 * seal must be there for them (seal.c), should its deletion have gone
+		 * unheard.  One query when it is. */
+		if (k->jh->nft.sock && seal_keep(&k->jh->nft, k->conf->pool.mark_mask) > 0)
+			log_verbose("put back the jails' seal");
+		if (matters)
+			repair_jail_host(k);
+	}
 	fw_watch_keep(&k->firewall, k->jh, k->conf);
+}
+
+/* Add the seal's watch to @events_fd (-1: none): one descriptor for both, or @events_fd
+ * alone if the seal's cannot be had (then only the uplink's changes put it back). */
+static int open_seal_watch(struct keeper *k, int events_fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int err = seal_watch_open(&k->seal);
+
+	if (!err) {
+		k->poll_fd = epoll_create1(EPOLL_CLOEXEC);
+		err = k->poll_fd < 0 ? -errno : 0;
+	}
+	if (!err && events_fd >= 0 && epoll_ctl(k->poll_fd, EPOLL_CTL_ADD, events_fd, &ev))
+		err = -errno;
+	if (!err && epoll_ctl(k->poll_fd, EPOLL_CTL_ADD, mnl_socket_get_fd(k->seal.sock), &ev))
+		err = -errno;
+	if (!err)
+		return k->poll_fd;
+	log_error("cannot watch nftables for the jails' seal (%s)", strerror(-err));
+	if (k->seal.sock)
+		nl_close(&k->seal);
+	if (k->poll_fd >= 0)
+		close(k->poll_fd);
+	k->poll_fd = -1;
+	return events_fd;
 }
 
 void keeper_open(struct keeper *k, struct jail_host *jh, struct nl *nl,
@@ -48,7 +91,8 @@ void keeper_open(struct keeper *k, struct jail_host *jh, struct nl *nl,
 	size_t count = sizeof(groups) / sizeof(groups[0]) - (jh->has_ipv6 ? 0 : 4);
 	int err;
 
-	*k = (struct keeper){ .jh = jh, .nl = nl, .conf = conf, .gateway_given = gateway_given };
+	*k = (struct keeper){ .jh = jh, .nl = nl, .conf = conf, .gateway_given = gateway_given,
+			      .poll_fd = -1 };
 	err = nl_open(&k->events, NETLINK_ROUTE);
 	if (!err)
 		err = nl_subscribe(&k->events, groups, count);
@@ -57,7 +101,8 @@ void keeper_open(struct keeper *k, struct jail_host *jh, struct nl *nl,
 		log_error("cannot watch the uplink (%s): the jail will not recover if it drops",
 			  strerror(-err));
 	*watch = (struct jail_watch){
-		.fd = fw_watch_open(&k->firewall, jh, err ? -1 : mnl_socket_get_fd(k->events.sock)),
+		.fd = fw_watch_open(&k->firewall, jh,
+				    open_seal_watch(k, err ? -1 : mnl_socket_get_fd(k->events.sock))),
 		.changed = keep_jail_host, .data = k,
 	};
 }
@@ -66,4 +111,9 @@ void keeper_close(struct keeper *k)
 {
 	nl_close(&k->events);
 	fw_watch_close(&k->firewall);
+	if (k->seal.sock)
+		nl_close(&k->seal);
+	if (k->poll_fd >= 0)
+		close(k->poll_fd);
+	k->poll_fd = -1;
 }

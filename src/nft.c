@@ -22,7 +22,10 @@
  *     ct status dnat accept
  *     ct state untracked meta l4proto ipv6-icmp accept        (neighbour discovery)
  *     counter drop                                       comment "inbound" }
- *   chain to_host { type filter hook input priority filter;     (not with --allow-host)
+ *   chain to_host { type filter hook input priority filter;
+ *     iifname <uplink> ct state invalid,new tcp flags & (fin|syn|rst|ack) != syn drop
+ *                                           (a connection masquerade forgot, see seal.c)
+ *     (the rest not with --allow-host:)
  *     iif != <host veth> accept
  *     ct state established,related accept
  *     ct state untracked meta l4proto ipv6-icmp accept        (neighbour discovery)
@@ -30,6 +33,7 @@
  *   chain dstnat, chain output: -P's DNAT (with the jail's ct mark), of packets to the
  *     host's own addresses only: [ip daddr ADDR] fib daddr type local }
  * }
+ * and, if no jail has made it yet, seal.c's table, which outlives this one.
  * "fail-closed" is the kill switch that does not depend on routing: whatever the rules and
  * tables say (another tool flushed them, the uplink vanished and the main table's default
  * route would take over), a packet from the jail is forwarded to the uplink or nowhere.
@@ -69,6 +73,7 @@
 #include "guard.h"
 #include "nft.h"
 #include "nftbatch.h"
+#include "seal.h"
 
 #define CT_STATE_BIT(state) (1u << ((state) + 1))
 
@@ -310,6 +315,22 @@ static void add_leave_rule(struct nft_batch *b, const struct nft_jail *jail)
 	nftb_send_rule(b, r);
 }
 
+/* The seal's (seal.c) "no connection" and "lost connection" for the uplink, here too, where
+ * `nft flush ruleset` does not reach: a jail's connection that masquerade forgot must not
+ * reach the host's stack, which would answer its peer with a RST from the uplink's
+ * address.  First in to_host, where the host's other links cost one comparison. */
+static void add_lost_connection_rule(struct nft_batch *b, const struct nft_jail *jail)
+{
+	struct nftnl_rule *r = nftb_rule_new(jail->table, "to_host");
+
+	if (r) {
+		nftb_match_ifname(r, NFT_META_IIFNAME, jail->uplink, b);
+		seal_match_lost_tcp(r, NF_CT_STATE_INVALID_BIT | NF_CT_STATE_BIT(IP_CT_NEW), b);
+		nftb_verdict(r, NF_DROP, b);
+	}
+	nftb_send_rule(b, r);
+}
+
 static void add_rules(struct nft_batch *b, const struct nft_jail *jail)
 {
 	uint32_t established = CT_STATE_BIT(IP_CT_ESTABLISHED) | CT_STATE_BIT(IP_CT_RELATED);
@@ -378,6 +399,7 @@ static void add_rules(struct nft_batch *b, const struct nft_jail *jail)
 	}
 	nftb_send_rule(b, r);
 	add_from_host_rules(b, jail);
+	add_lost_connection_rule(b, jail);
 	if (!jail->allow_host)
 		add_to_host_rules(b, jail);
 
@@ -398,6 +420,9 @@ int nft_install_jail(struct nl *nl, const struct nft_jail *jail)
 		return -ENOMEM;
 	if (jail->with_hostnat)
 		hostnat_queue(&b);
+	/* Asked here, under the state lock as the shortcut is: no other jail makes it meanwhile. */
+	if (seal_present(nl) == 0)
+		seal_queue(&b, jail->mark_mask);
 	nftb_add_table(&b, jail->table, NFT_TABLE_F_OWNER, NLM_F_CREATE | NLM_F_EXCL);
 	nftb_add_chain(&b, jail->table, "postrouting", "nat", NF_INET_POST_ROUTING,
 		       JAIL_NAT_PRIORITY);
@@ -406,8 +431,7 @@ int nft_install_jail(struct nl *nl, const struct nft_jail *jail)
 	nftb_add_regular_chain(&b, jail->table, NFT_STALE_CHAIN);
 	nftb_add_chain(&b, jail->table, "forward", "filter", NF_INET_FORWARD, 0);
 	nftb_add_chain(&b, jail->table, "from_host", "filter", NF_INET_LOCAL_OUT, 0);
-	if (!jail->allow_host)
-		nftb_add_chain(&b, jail->table, "to_host", "filter", NF_INET_LOCAL_IN, 0);
+	nftb_add_chain(&b, jail->table, "to_host", "filter", NF_INET_LOCAL_IN, 0);
 	if (jail->publish_count) {
 		nftb_add_chain(&b, jail->table, "dstnat", "nat", NF_INET_PRE_ROUTING, -100);
 		nftb_add_chain(&b, jail->table, "output", "nat", NF_INET_LOCAL_OUT, -100);

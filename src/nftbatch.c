@@ -442,3 +442,21 @@ int nftb_dump_chain_rules(struct nl *nl, uint8_t family, const char *table, cons
 	nftnl_rule_free(rule);
 	return nl_dump(nl, nlh, cb, data);
 }
+
+int nftb_table_present(struct nl *nl, const char *name)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nftnl_table *table = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+	int err;
+
+	if (!table)
+		return -ENOMEM;
+	memset(buf, 0, sizeof(buf));
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, 0, nl->seq++);
+	nftnl_table_set_str(table, NFTNL_TABLE_NAME, name);
+	nftnl_table_nlmsg_build_payload(nlh, table);
+	nftnl_table_free(table);
+	err = nl_query(nl, nlh, NULL, NULL);
+	return err == 0 ? 1 : err == -ENOENT ? 0 : err;
+}
