@@ -199,13 +199,17 @@ int priv_init(const char **why)
 	 * after the child, whose COMMAND keeps the caller's bounding set, is forked.  Root
 	 * keeps its permitted set for its own child: a root COMMAND that gained capabilities
 	 * at exec would lose its parent-death signal (commit_creds) and outlive netjail. */
+	/* Both allocate (libcap): under a data or address-space limit below netjail's needs
+	 * they fail first, and that limit is the reason to name. */
 	if (set_capabilities(setup_caps, COUNT(setup_caps), root || setuid_root, root)) {
-		*why = "cannot reduce capabilities to those setup needs";
+		if (rlimits_check(why) == 0)
+			*why = "cannot reduce capabilities to those setup needs";
 		return -EPERM;
 	}
 	if (setuid_root && (become_caller_keeping_caps() ||
 			    set_capabilities(setup_caps, COUNT(setup_caps), true, false))) {
-		*why = "cannot switch to the calling user's uid";
+		if (rlimits_check(why) == 0)
+			*why = "cannot switch to the calling user's uid";
 		return -EPERM;
 	}
 	return 0;
