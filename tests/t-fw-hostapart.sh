@@ -66,7 +66,7 @@ if [[ $ipv6 == 1 ]]; then
 	lab_bg socat TCP6-LISTEN:7100,fork,reuseaddr,ipv6only=1 SYSTEM:"$answer"
 	lab_bg socat 'UDP6-RECVFROM:7100,bind=[2001:db8:1::2],ipv6only=1,fork' SYSTEM:"cat >/dev/null; $answer"
 fi
-wait_for 5 sh -c 'ss -ltn | grep -q 198.51.100.2:7201 && ss -lun | grep -q ":7300 "'
+wait_for 5 sh -c 'ss -ltn | grep -q ":7100 " && ss -ltn | grep -q 198.51.100.2:7201 && ss -lun | grep -q ":7300 "'
 is "$(socat -T2 - TCP:172.30.0.1:7100 </dev/null 2>/dev/null)" host "(control) the host's service answers on the host"
 : >"$seen"
 before=$LAB_TMP/state.before
