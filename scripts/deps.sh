@@ -6,7 +6,8 @@ set -e
 packages="gcc make libc6-dev pkg-config libmnl-dev libnftnl-dev libcap-dev libinih-dev
 iproute2 nftables socat iputils-ping procps util-linux valgrind libcap2-bin strace python3
 bash-completion zsh fish groff-base dnsmasq-base xvfb x11-utils xauth dbus-daemon dbus-bin desktop-file-utils
-firewalld iptables ufw openvpn"
+firewalld iptables ufw openvpn
+qemu-system-x86 busybox-static kmod cpio"
 [ $# -gt 0 ] && packages="$*"
 missing=""
 for p in $packages; do
