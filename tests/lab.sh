@@ -47,7 +47,8 @@
 #                               rb 2001:db8:1::1; srv 2001:db8:ff::10 answers on TCP port 7 (up0
 #                               stays IPv4-only)
 #   lab_ipv6_if_jails_get_it    lab_ipv6_on_up1 where the kernel can give a jail IPv6 (per-interface
-#                               force_forwarding, Linux 6.17); sets ipv6=1, else ipv6=0; a Bail out
+#                               force_forwarding, Linux 6.17); sets ipv6=1, else ipv6=0 and a TAP
+#                               skip naming the missing feature; a Bail out
 #                               if it cannot
 #   lab_writable DIR            make DIR writable in the lab's mount namespace only (an overlay
 #                               whose upper layer is a tmpfs); lab_writable_etc: /etc
@@ -397,7 +398,10 @@ lab_ipv6_on_up1() {
 
 lab_ipv6_if_jails_get_it() {
 	ipv6=0
-	[[ -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]] || return 0
+	if [[ ! -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]]; then
+		skip "the IPv6 half of this test" "this kernel has no per-interface IPv6 forwarding (force_forwarding, Linux 6.17)"
+		return 0
+	fi
 	if ! lab_ipv6_on_up1; then
 		echo "Bail out! could not give up1 IPv6"
 		exit 1

@@ -10,7 +10,7 @@
 # wrote one (crash, panic, timeout: see the console log).
 #
 # Environment: KERNEL_SMP (vCPUs, default 2), KERNEL_MEM (default 2G), KERNEL_TIMEOUT (seconds
-# for the whole boot, default 7200), NJ_SLOW (timeout multiplier inside the guest, default 15).
+# for the whole boot, default 14400), NJ_SLOW (timeout multiplier inside the guest, default 15).
 # There is no KVM on the machines this runs on: QEMU emulates the CPU (TCG), one vCPU per thread.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,14 +23,14 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 tests=$(IFS=,; echo "$*")
 # The guest's root is the host's / over 9p: paths on the host are paths in the guest.
-cmdline="console=ttyS0 quiet panic=-1 rdinit=/init
-njrun=$here/guest.sh njmods=$kdir/root/lib/modules/$release njargs=$tree,$tests
-NJ_SLOW=${NJ_SLOW:-15}"
+cmdline="console=ttyS0 quiet panic=-1 rdinit=/init"
+cmdline+=" njrun=$here/guest.sh njmods=$kdir/root/lib/modules/$release njargs=$tree,$tests"
+cmdline+=" NJ_SLOW=${NJ_SLOW:-15}"
 start=$(date +%s)
-timeout -k 10 "${KERNEL_TIMEOUT:-7200}" qemu-system-x86_64 \
+timeout -k 10 "${KERNEL_TIMEOUT:-14400}" qemu-system-x86_64 \
 	-M pc -accel tcg,thread=multi -cpu max -smp "${KERNEL_SMP:-2}" -m "${KERNEL_MEM:-2G}" \
 	-display none -monitor none -no-reboot -nic none \
-	-kernel "$kdir/vmlinux" -initrd "$kdir/initramfs.cpio" -append "$(echo $cmdline)" \
+	-kernel "$kdir/vmlinux" -initrd "$kdir/initramfs.cpio" -append "$cmdline" \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$out",mount_tag=out,security_model=none \
 	-serial file:"$kdir/console.log" -serial stdio </dev/null || true
