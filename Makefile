@@ -143,8 +143,8 @@ check: deps
 
 # The kernels people run, not only this machine's: each Debian kernel is fetched once into
 # build/kernels/ and booted in QEMU with this machine's / as its root (tests/kernels/boot.sh).
-# Without KVM (QEMU emulates the CPU) the subset took 14 min per kernel on a 2-core machine
-# shared with other work (load 15); the whole suite takes several times that.
+# Without KVM (QEMU emulates the CPU) the subset took 8 min (6.12) and 14 min (6.1) on a 2-core
+# machine shared with other work (load 10-18); the whole suite takes about 8 times as long.
 # One test per area: egress, fail-closed, IPv6, DNS, publish, cleanup after SIGKILL.
 KERNEL_SUBSET := t-egress.sh t-failclosed.sh t-ipv6.sh t-dns.sh t-publish.sh t-signals.sh
 check-kernels: netjail
