@@ -14,6 +14,9 @@ mount -t tmpfs -o mode=1777 tmp /tmp
 mkdir -p /dev/pts /dev/shm
 mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts
 mount -t tmpfs -o mode=1777 shm /dev/shm
+# What udev would add to devtmpfs: bash's <(...) opens /dev/fd/N.
+ln -s /proc/self/fd /dev/fd
+ln -s fd/0 /dev/stdin; ln -s fd/1 /dev/stdout; ln -s fd/2 /dev/stderr
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 hostname netjail-guest
 ip link set lo up
