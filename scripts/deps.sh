@@ -7,7 +7,8 @@ packages="gcc make libc6-dev pkg-config libmnl-dev libnftnl-dev libcap-dev libin
 iproute2 nftables socat iputils-ping procps util-linux valgrind libcap2-bin strace python3
 bash-completion zsh fish groff-base dnsmasq-base xvfb x11-utils xauth dbus-daemon dbus-bin desktop-file-utils
 firewalld iptables ufw openvpn
-dpkg-dev debhelper fakeroot lintian"
+dpkg-dev debhelper fakeroot lintian
+qemu-system-x86 busybox-static kmod cpio"
 [ $# -gt 0 ] && packages="$*"
 missing=""
 for p in $packages; do

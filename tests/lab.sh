@@ -47,7 +47,8 @@
 #                               rb 2001:db8:1::1; srv 2001:db8:ff::10 answers on TCP port 7 (up0
 #                               stays IPv4-only)
 #   lab_ipv6_if_jails_get_it    lab_ipv6_on_up1 where the kernel can give a jail IPv6 (per-interface
-#                               force_forwarding, Linux 6.17); sets ipv6=1, else ipv6=0; a Bail out
+#                               force_forwarding, Linux 6.17); sets ipv6=1, else ipv6=0 and a TAP
+#                               skip naming the missing feature; a Bail out
 #                               if it cannot
 #   lab_writable DIR            make DIR writable in the lab's mount namespace only (an overlay
 #                               whose upper layer is a tmpfs); lab_writable_etc: /etc
@@ -62,6 +63,8 @@
 #   NETJAIL_WRAP  optional command prefix for it, e.g. "valgrind -q --error-exitcode=99"
 #   NJ_TIMEOUT    seconds before a netjail run counts as hung (default 30)
 #   LAB_TMP       scratch directory of the running test (created by lab_enter, removed at exit)
+#   NJ_SLOW       multiplies every bound on waiting (wait_for, finish, nj, the probes' 20 s): an
+#                 emulated guest (tests/kernels/) runs 10-100x slower; default 1
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -149,7 +152,7 @@ lab_ns_add() {
 
 # wait_for SECONDS CMD...
 wait_for() {
-	local tries=$(($1 * 10)); shift
+	local tries=$(($1 * 10 * ${NJ_SLOW:-1})); shift
 	while ! "$@"; do
 		tries=$((tries - 1))
 		[[ $tries -gt 0 ]] || return 1
@@ -188,7 +191,10 @@ lab_up() {
 	# a command gone already made that write fail (EPIPE) and the answer get lost, in about
 	# one try in 15 on a busy machine.
 	# shellcheck disable=SC2016
-	lab_bg ip netns exec srv socat UDP-RECVFROM:7,bind=203.0.113.10,fork SYSTEM:'cat >/dev/null; echo $SOCAT_PEERADDR'
+	# Its -t: after the datagram, socat waits that long for the answer (default 0.5 s) and the
+	# answer's write then fails (EIO); starting sh and cat can take longer in an emulated guest.
+	lab_bg ip netns exec srv socat -t$((5 * ${NJ_SLOW:-1})) UDP-RECVFROM:7,bind=203.0.113.10,fork \
+		SYSTEM:'cat >/dev/null; echo $SOCAT_PEERADDR'
 
 	if ! wait_for 5 _lab_answers; then
 		echo "Bail out! lab did not come up (server unreachable)"
@@ -247,7 +253,7 @@ _run_prefixed() {
 	if declare -F "$1" >/dev/null; then
 		"$@"
 	else
-		timeout -k 2 20 "$@"
+		timeout -k 2 $((20 * ${NJ_SLOW:-1})) "$@"
 	fi
 }
 
@@ -257,7 +263,9 @@ seen_source() {
 
 seen_source_udp() {
 	# The probe is made inside, so this does not depend on stdin reaching the command.
-	_run_prefixed "$@" sh -c 'echo probe | socat -T1 -t1 - UDP:203.0.113.10:7' </dev/null 2>/dev/null |
+	# The wait for the answer is a bound, not the expected time (an emulated guest: NJ_SLOW).
+	_run_prefixed "$@" sh -c "echo probe | socat -T${NJ_SLOW:-1} -t${NJ_SLOW:-1} - UDP:203.0.113.10:7" \
+		</dev/null 2>/dev/null |
 		tr -d '\r' | head -n1
 }
 
@@ -319,7 +327,7 @@ no_jail_links() { [[ -z $(jail_links) ]]; }
 
 nj() {
 	# shellcheck disable=SC2086  # NETJAIL_WRAP is a command line, split on purpose
-	timeout -k 3 "${NJ_TIMEOUT:-30}" ${NETJAIL_WRAP:-} "$NETJAIL" "$@"
+	timeout -k 3 $((${NJ_TIMEOUT:-30} * ${NJ_SLOW:-1})) ${NETJAIL_WRAP:-} "$NETJAIL" "$@"
 }
 
 # nj_bg ARGS...: start netjail in the background, with no timeout wrapper so that signals can go
@@ -337,7 +345,7 @@ nj_bg() {
 # to "hung" (then it is SIGKILLed).  kill -0 succeeds on zombies, so look at the state instead.
 # Not in $(...): only the shell that started PID can wait for it.
 finish() {
-	local tries=$(($2 * 10)) st
+	local tries=$(($2 * 10 * ${NJ_SLOW:-1})) st
 	while :; do
 		st=$(ps -o stat= -p "$1" 2>/dev/null)
 		[[ -z $st || $st == Z* ]] && break
@@ -390,7 +398,10 @@ lab_ipv6_on_up1() {
 
 lab_ipv6_if_jails_get_it() {
 	ipv6=0
-	[[ -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]] || return 0
+	if [[ ! -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]]; then
+		skip "the IPv6 half of this test" "this kernel has no per-interface IPv6 forwarding (force_forwarding, Linux 6.17)"
+		return 0
+	fi
 	if ! lab_ipv6_on_up1; then
 		echo "Bail out! could not give up1 IPv6"
 		exit 1

@@ -9,7 +9,8 @@
 # counts as one more failure.  Exit status: 0 only if nothing failed.
 #
 # Environment: NETJAIL (binary under test, default ../netjail), NETJAIL_WRAP (e.g. a valgrind
-# command), NJ_TIMEOUT (per netjail run), NJ_TEST_TIMEOUT (per test script).  Needs root.
+# command), NJ_TIMEOUT (per netjail run), NJ_TEST_TIMEOUT (per test script), NJ_SLOW (multiplies both
+# and every bound on waiting in lab.sh; tests/kernels/ sets it in an emulated guest).  Needs root.
 
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,11 +36,13 @@ for t in "${tests[@]}"; do
 		continue
 	fi
 	out=$(mktemp)
+	t0=$SECONDS
 	# unshare inside the test ignores SIGTERM while it waits; -k makes sure the lab dies
 	# (its pid 1 has a parent-death SIGKILL, so the whole lab goes with it).
-	timeout -k 5 "${NJ_TEST_TIMEOUT:-150}" bash "$t" >"$out" 2>&1 </dev/null
+	timeout -k 5 $((${NJ_TEST_TIMEOUT:-150} * ${NJ_SLOW:-1})) bash "$t" >"$out" 2>&1 </dev/null
 	rc=$?
 	cat "$out"
+	echo "# $name: $((SECONDS - t0)) s"
 	p=$(grep -cE '^ok [0-9]+' "$out")
 	s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$out")
 	f=$(grep -cE '^not ok [0-9]+' "$out")

@@ -149,7 +149,8 @@ done
 zpty -d z
 EOF
 zsh_complete() {
-	timeout 20 zsh -f "$LAB_TMP/zcomp.zsh" "$comp_dir" "$1" 2>&1 | sort -u | paste -sd ' '
+	# A bound for a hung zsh; in an emulated guest (NJ_SLOW) compinit alone takes longer.
+	timeout $((20 * ${NJ_SLOW:-1})) zsh -f "$LAB_TMP/zcomp.zsh" "$comp_dir" "$1" 2>&1 | sort -u | paste -sd ' '
 }
 
 if command -v zsh >/dev/null; then

@@ -101,9 +101,12 @@ for sock in /run/systemd/resolve/io.systemd.Resolve /run/nscd/socket; do
 	lab_bg socat UNIX-LISTEN:"$sock",fork SYSTEM:'echo answered'
 done
 wait_for 5 test -S /run/nscd/socket
-is "$(socat -T2 - UNIX-CONNECT:/run/nscd/socket </dev/null 2>/dev/null)" answered "(control) the host reaches its nscd socket"
+# The client's stdin ends at once; -t is how long it then waits for the answer (socat's 0.5 s
+# default is shorter than starting the server's sh in an emulated guest: NJ_SLOW).
+ask="socat -T$((2 * ${NJ_SLOW:-1})) -t$((2 * ${NJ_SLOW:-1})) -"
+is "$($ask UNIX-CONNECT:/run/nscd/socket </dev/null 2>/dev/null)" answered "(control) the host reaches its nscd socket"
 for sock in /run/systemd/resolve/io.systemd.Resolve /run/nscd/socket; do
-	is "$(nj -i up0 -- socat -T2 - UNIX-CONNECT:"$sock" </dev/null 2>/dev/null)" "" "the jail cannot reach $sock"
+	is "$(nj -i up0 -- $ask UNIX-CONNECT:"$sock" </dev/null 2>/dev/null)" "" "the jail cannot reach $sock"
 done
 is "$(resolve -i up0)" 10.53.0.53 "name lookups still work with those hidden"
 

@@ -1,0 +1,43 @@
+#!/bin/bash
+# boot.sh - boot one fetched kernel under QEMU and run integration tests in it.
+#
+#   tests/kernels/boot.sh KDIR [TEST...]     KDIR: a directory fetch.sh printed; default: all tests
+#
+# No disk: the guest's root is this machine's / over virtio-9p, read-only, under a tmpfs overlay
+# (see init), so it runs this worktree's netjail and tests with this machine's tools, and only
+# the kernel (and its modules) is Debian's.  The TAP comes out on stdout; the kernel's console
+# goes to KDIR/console.log.  Exit status: the guest's tests/run.sh's, or 1 if the guest never
+# wrote one (crash, panic, timeout: see the console log).
+#
+# Environment: KERNEL_SMP (vCPUs, default 2), KERNEL_MEM (default 2G), KERNEL_TIMEOUT (seconds
+# for the whole boot, default 14400), NJ_SLOW (timeout multiplier inside the guest, default 15).
+# There is no KVM on the machines this runs on: QEMU emulates the CPU (TCG), one vCPU per thread.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+tree=$(cd "$here/../.." && pwd)
+kdir=$(cd "${1:?kernel dir}" && pwd)
+shift
+release=$(cat "$kdir/release")
+[[ -s $kdir/initramfs.cpio ]] || "$here/initramfs.sh" "$kdir"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+tests=$(IFS=,; echo "$*")
+# The guest's root is the host's / over 9p: paths on the host are paths in the guest.
+cmdline="console=ttyS0 quiet panic=-1 rdinit=/init"
+cmdline+=" njrun=$here/guest.sh njmods=$kdir/root/lib/modules/$release njargs=$tree,$tests"
+cmdline+=" NJ_SLOW=${NJ_SLOW:-15}"
+start=$(date +%s)
+timeout -k 10 "${KERNEL_TIMEOUT:-14400}" qemu-system-x86_64 \
+	-M pc -accel tcg,thread=multi -cpu max -smp "${KERNEL_SMP:-2}" -m "${KERNEL_MEM:-2G}" \
+	-display none -monitor none -no-reboot -nic none \
+	-kernel "$kdir/vmlinux" -initrd "$kdir/initramfs.cpio" -append "$cmdline" \
+	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
+	-virtfs local,path="$out",mount_tag=out,security_model=none \
+	-serial file:"$kdir/console.log" -serial stdio </dev/null || true
+echo "# $release: $(($(date +%s) - start)) s in QEMU"
+if [[ ! -s $out/rc ]]; then
+	echo "not ok - $release: the guest ended without a result (see $kdir/console.log)"
+	tail -n 20 "$kdir/console.log" | sed 's/^/#   /'
+	exit 1
+fi
+exit "$(cat "$out/rc")"
