@@ -83,6 +83,11 @@ void nftb_verdict(struct nftnl_rule *r, int code, struct nft_batch *b);
 /* "jump CHAIN" */
 void nftb_jump(struct nftnl_rule *r, const char *chain, struct nft_batch *b);
 void nftb_count(struct nftnl_rule *r, struct nft_batch *b);
+/* "counter drop comment TEXT": a drop that --list and `nft list` can count by name. */
+void nftb_drop_counted(struct nftnl_rule *r, const char *comment, struct nft_batch *b);
+/* "fib saddr type != local" (any of the host's addresses), or with @on_oif
+ * "fib saddr . oif type != local" (the out link's own addresses only). */
+void nftb_match_saddr_not_local(struct nftnl_rule *r, bool on_oif, struct nft_batch *b);
 /* The rule's comment, stored as nft(8) stores it, so `nft list` shows it too. */
 void nftb_comment(struct nftnl_rule *r, const char *text, struct nft_batch *b);
 

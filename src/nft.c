@@ -253,9 +253,7 @@ static void add_link_guard(struct nft_batch *b, const struct nft_jail *jail, con
 
 	r = nftb_rule_new(jail->table, chain);
 	if (r) {
-		nftb_count(r, b);
-		nftb_verdict(r, NF_DROP, b);
-		nftb_comment(r, counter, b);
+		nftb_drop_counted(r, counter, b);
 	}
 	nftb_send_rule(b, r);
 }
@@ -294,23 +292,12 @@ static void add_to_host_rules(struct nft_batch *b, const struct nft_jail *jail)
 static void add_leave_rule(struct nft_batch *b, const struct nft_jail *jail)
 {
 	struct nftnl_rule *r = nftb_rule_new(jail->table, "leave");
-	uint32_t local = RTN_LOCAL;
-	struct nftnl_expr *e;
 
 	if (r) {
 		nftb_match_ifname(r, NFT_META_OIFNAME, jail->uplink, b);
 		match_ct_mark(r, jail, jail->mark, b);
-		e = nftnl_expr_alloc("fib");
-		if (e) {
-			nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_SADDR);
-			nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
-			nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
-		}
-		nftb_add_expr(r, e, b);
-		nftb_compare(r, NFT_CMP_NEQ, &local, sizeof(local), b);
-		nftb_count(r, b);
-		nftb_verdict(r, NF_DROP, b);
-		nftb_comment(r, NFT_COUNTER_FAIL_CLOSED, b);
+		nftb_match_saddr_not_local(r, false, b);
+		nftb_drop_counted(r, NFT_COUNTER_FAIL_CLOSED, b);
 	}
 	nftb_send_rule(b, r);
 }
@@ -367,9 +354,7 @@ static void add_rules(struct nft_batch *b, const struct nft_jail *jail)
 	if (r) {
 		nftb_load_meta(r, NFT_META_IIF, b);
 		nftb_match_u32(r, (uint32_t)jail->host_veth_index, b);
-		nftb_count(r, b);
-		nftb_verdict(r, NF_DROP, b);
-		nftb_comment(r, NFT_COUNTER_FAIL_CLOSED, b);
+		nftb_drop_counted(r, NFT_COUNTER_FAIL_CLOSED, b);
 	}
 	nftb_send_rule(b, r);
 
@@ -393,9 +378,7 @@ static void add_rules(struct nft_batch *b, const struct nft_jail *jail)
 		nftb_load_ct(r, NFT_CT_STATE, b);
 		nftb_mask_xor(r, established, 0, b);
 		nftb_match_u32(r, 0, b);
-		nftb_count(r, b);
-		nftb_verdict(r, NF_DROP, b);
-		nftb_comment(r, NFT_COUNTER_INBOUND, b);
+		nftb_drop_counted(r, NFT_COUNTER_INBOUND, b);
 	}
 	nftb_send_rule(b, r);
 	add_from_host_rules(b, jail);

@@ -10,6 +10,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,6 +276,28 @@ void nftb_count(struct nftnl_rule *r, struct nft_batch *b)
 }
 
 /* The rule's nftb_comment, stored as nft(8) stores it, so `nft list` shows it too. */
+void nftb_drop_counted(struct nftnl_rule *r, const char *comment, struct nft_batch *b)
+{
+	nftb_count(r, b);
+	nftb_verdict(r, NF_DROP, b);
+	nftb_comment(r, comment, b);
+}
+
+void nftb_match_saddr_not_local(struct nftnl_rule *r, bool on_oif, struct nft_batch *b)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("fib");
+	uint32_t local = RTN_LOCAL;
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS,
+				   NFTA_FIB_F_SADDR | (on_oif ? NFTA_FIB_F_OIF : 0));
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
+	}
+	nftb_add_expr(r, e, b);
+	nftb_compare(r, NFT_CMP_NEQ, &local, sizeof(local), b);
+}
+
 void nftb_comment(struct nftnl_rule *r, const char *text, struct nft_batch *b)
 {
 	struct nftnl_udata_buf *udata = nftnl_udata_buf_alloc(64);

@@ -125,18 +125,10 @@ static void match_ct_state(struct nftnl_rule *r, uint32_t states, struct nft_bat
 	nftb_compare(r, NFT_CMP_NEQ, &none, sizeof(none), b);
 }
 
-static void drop_counted(struct nftnl_rule *r, const char *comment, struct nft_batch *b)
-{
-	nftb_count(r, b);
-	nftb_verdict(r, NF_DROP, b);
-	nftb_comment(r, comment, b);
-}
-
 static void queue_postrouting(struct nft_batch *b)
 {
-	uint32_t dnat = IPS_DST_NAT, local = RTN_LOCAL;
+	uint32_t dnat = IPS_DST_NAT;
 	struct nftnl_rule *r = nftb_rule_new(SEAL_TABLE, "postrouting");
-	struct nftnl_expr *e;
 
 	if (r) {
 		match_jail_link(r, NFT_META_IIFNAME, NFT_CMP_EQ, b);
@@ -154,15 +146,8 @@ static void queue_postrouting(struct nft_batch *b)
 		match_jail_link(r, NFT_META_OIFNAME, NFT_CMP_NEQ, b);
 		/* The type of the source address on the out link alone: local only if it is
 		 * that link's (inet_dev_addr_type, ipv6_chk_addr). */
-		e = nftnl_expr_alloc("fib");
-		if (e) {
-			nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_SADDR | NFTA_FIB_F_OIF);
-			nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
-			nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
-		}
-		nftb_add_expr(r, e, b);
-		nftb_compare(r, NFT_CMP_NEQ, &local, sizeof(local), b);
-		drop_counted(r, "not NATed", b);
+		nftb_match_saddr_not_local(r, true, b);
+		nftb_drop_counted(r, "not NATed", b);
 	}
 	nftb_send_rule(b, r);
 }
@@ -175,7 +160,7 @@ static void queue_forward(struct nft_batch *b, uint32_t mark_mask)
 		match_jail_link(r, NFT_META_IIFNAME, NFT_CMP_NEQ, b);
 		match_jail_link(r, NFT_META_OIFNAME, NFT_CMP_NEQ, b);
 		match_jails_mark(r, mark_mask, b);
-		drop_counted(r, "past its jail", b);
+		nftb_drop_counted(r, "past its jail", b);
 	}
 	nftb_send_rule(b, r);
 }
@@ -204,7 +189,7 @@ static void queue_input(struct nft_batch *b)
 		match_jail_link(r, NFT_META_IIFNAME, NFT_CMP_NEQ, b);
 		match_not_lo(r, b);
 		match_ct_state(r, NF_CT_STATE_INVALID_BIT, b);
-		drop_counted(r, "no connection", b);
+		nftb_drop_counted(r, "no connection", b);
 	}
 	nftb_send_rule(b, r);
 
@@ -213,7 +198,7 @@ static void queue_input(struct nft_batch *b)
 		match_jail_link(r, NFT_META_IIFNAME, NFT_CMP_NEQ, b);
 		match_not_lo(r, b);
 		seal_match_lost_tcp(r, NF_CT_STATE_BIT(IP_CT_NEW), b);
-		drop_counted(r, "lost connection", b);
+		nftb_drop_counted(r, "lost connection", b);
 	}
 	nftb_send_rule(b, r);
 }
@@ -225,7 +210,7 @@ static void queue_output(struct nft_batch *b, uint32_t mark_mask)
 	if (r) {
 		match_jail_link(r, NFT_META_OIFNAME, NFT_CMP_NEQ, b);
 		match_jails_mark(r, mark_mask, b);
-		drop_counted(r, "about a jail's", b);
+		nftb_drop_counted(r, "about a jail's", b);
 	}
 	nftb_send_rule(b, r);
 }
