@@ -12,9 +12,10 @@
 #   make fuzz       libFuzzer on every parser of untrusted text (FUZZERS), FUZZ_SECONDS each
 #   make check-kernels  the whole integration suite under Debian's stock 6.1 and 6.12 kernels,
 #                   each booted in QEMU (tests/kernels/); `make check` runs KERNEL_SUBSET there
-#   make bench      install what it lacks (iperf3, passt, hyperfine, conntrack), then time
-#                   setup and teardown, the data path, the supervisor's footprint and 100 jails at once
-#                   in a throwaway lab; prints a table, keeps it in bench/RESULTS.md
+#   make bench      install what it lacks (iperf3, passt, hyperfine, conntrack, gnuplot), then time
+#                   the start, the data path, the supervisor's footprint and 255 jails at once in a
+#                   throwaway lab; prints every ratio against its goal, keeps them in
+#                   bench/results/<kernel>.tsv, and writes bench/RESULTS.md with a chart per kernel
 
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
@@ -106,7 +107,7 @@ deps:
 	@sh scripts/deps.sh
 
 # What the benchmark runs besides netjail (bench/run.sh).
-BENCH_PKGS := iperf3 passt hyperfine conntrack
+BENCH_PKGS := iperf3 passt hyperfine conntrack gnuplot-nox
 deps-bench: deps
 	@sh scripts/deps.sh $(BENCH_PKGS)
 
@@ -168,8 +169,8 @@ demo: deps
 	$(MAKE) all
 	tests/demo.sh
 
-# The floor (a bare namespace and veth through netlink), the latency probe and the
-# route-lookup probe: bench-only.
+# The start timer, the floor (a bare namespace and veth through netlink), the packet-rate,
+# latency and route-lookup probes: bench-only.
 build/bench/%: bench/%.c | build
 	mkdir -p build/bench
 	$(CC) -std=gnu11 $(WARNINGS) $(CFLAGS) $(shell pkg-config --cflags libmnl) -o $@ $< \
@@ -177,8 +178,9 @@ build/bench/%: bench/%.c | build
 
 # Only prints: no number fails it.  BENCH_JAILS, BENCH_RUNS, ... : see bench/run.sh.
 bench: deps-bench
-	$(MAKE) all build/bench/floor build/bench/rr build/bench/lookup
+	$(MAKE) all build/bench/alt build/bench/floor build/bench/pps build/bench/rr build/bench/lookup
 	bench/run.sh
+	bench/report.sh
 
 # etc/netjail.conf, every setting commented out, goes in only where none is: an admin's own
 # file is never replaced (the Debian package ships it as a conffile, which dpkg handles).
