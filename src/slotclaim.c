@@ -152,10 +152,15 @@ void jail_host_explain_no_slot(struct nl *nl, const struct pool_config *cfg, cha
 	struct taken taken;
 	int first = -1;
 
+	/* A running jail's slot (its table has routes) is in use, not in the way: its own
+	 * address on its link overlaps its /30, and counting that would blame the jails'
+	 * links for a pool they fill. */
 	if (collect(&taken, nl, cfg) == 0)
 		for (unsigned slot = 1; slot <= slots; slot++) {
 			int i;
 
+			if (taken.table_busy[slot])
+				continue;
 			pool_slot(cfg, slot, &candidate);
 			i = overlap_of(&taken, &candidate);
 			covered += i >= 0;
