@@ -42,7 +42,9 @@ chart() {
 			if ($10 != "-") { split($10, s, "-"); lo = s[1]; hi = s[2] }
 			class = ($9 == "PASS") ? 2 : ($9 == "SHORT") ? 1 : 3
 			label = $2 ": " $3
-			gsub(/_/, "\\_", label)
+			sub(/ \([^()]*\)$/, "", label)	# "(1 jail: ...)": in the table
+			if (length(label) > 84)
+				label = substr(label, 1, 81) "..."
 			rows[n] = sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s", $6, lo, hi, ($8 == "-") ? "NaN" : $8, class, label, $7)
 		}
 		END {
