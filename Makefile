@@ -32,8 +32,9 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # own configuration.  firewalld reads both places at start and on `firewall-cmd --reload`.
 FIREWALLDDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/firewalld,/etc/firewalld)
 # What install-caps grants (see SECURITY.md): namespaces and mounts, netlink/nftables,
-# and fsuid 0 for /run/netjail plus the final setgroups/setres[ug]id.
-FILE_CAPS := cap_net_admin,cap_sys_admin,cap_setuid,cap_setgid=p
+# and fsuid 0 for /run/netjail plus the final setgroups/setres[ug]id; sys_chroot and
+# sys_ptrace for --join, which enters a jail's namespaces by its reaper (not dumpable).
+FILE_CAPS := cap_net_admin,cap_sys_admin,cap_sys_chroot,cap_sys_ptrace,cap_setuid,cap_setgid=p
 PKGS     := libmnl libnftnl libcap inih
 
 CC       ?= cc

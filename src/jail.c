@@ -56,6 +56,7 @@
 #include "ipv6conf.h"
 #include "homepaths.h"
 #include "jail.h"
+#include "joinlink.h"
 #include "link.h"
 #include "log.h"
 #include "nl.h"
@@ -174,20 +175,17 @@ static int send_ready(int sock, int netns)
 }
 
 static int exec_command(char **command, bool own_session);
+__attribute__((noreturn))
+static void run_command(int sock, pid_t parent, const struct jail_child_plan *plan, int listener,
+			int link);
 
 __attribute__((noreturn))
 static void child_main(int sock, pid_t parent, const struct jail_child_plan *plan)
 {
-	const struct target_user *target = plan->target;
-	char **command = plan->command;
-	pid_t reaper = getpid(), command_pid = 0;
 	const char *what;
 	struct jail_side side;
-	struct env_saved environment;
-	char failed[PATH_MAX];
-	bool own_session;
 	ssize_t got;
-	int err, netns;
+	int err, netns, listener = -1;
 
 	close_all_but(sock);
 	die_with_parent(parent);
@@ -224,10 +222,32 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 		log_error("cannot configure the jail's network: %s", strerror(-err));
 		_exit(EXIT_NETJAIL_FAILED);
 	}
-	if (plan->probe && (err = plan->probe->prepare(target, plan->probe->arg))) {
+	if (plan->probe && (err = plan->probe->prepare(plan->target, plan->probe->arg))) {
 		log_error("cannot prepare the probe: %s", strerror(-err));
 		_exit(EXIT_NETJAIL_FAILED);
 	}
+	/* Before any program of the user's runs here: none can take its name first. */
+	if (!plan->probe && (listener = join_listen()) < 0) {
+		log_error("cannot listen for programs joining the jail: %s", strerror(-listener));
+		_exit(EXIT_NETJAIL_FAILED);
+	}
+	run_command(sock, parent, plan, listener, -1);
+}
+
+/* The jail's child once its network is up, or a joined program's child once it is in the
+ * jail's namespaces (jail_child_start_joined): become the reaper of COMMAND's process (or
+ * run the probe), dropping every privilege in both. */
+static void run_command(int sock, pid_t parent, const struct jail_child_plan *plan, int listener,
+			int link)
+{
+	const struct target_user *target = plan->target;
+	char **command = plan->command;
+	pid_t reaper = getpid(), command_pid = 0;
+	struct env_saved environment;
+	char failed[PATH_MAX];
+	bool own_session;
+	int err;
+
 	env_save_stripped(&environment);
 	own_session = runs_as_other_user(target);
 	/* COMMAND's process is forked before the drop, as the child itself was: a caller at
@@ -253,9 +273,20 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 		/* The reaper, another user's process too, keeps no controlling terminal either. */
 		if (own_session)
 			setsid();
-		reaper_run(sock, parent, command_pid);
+		reaper_run(sock, parent, command_pid, listener, link);
 	}
 	close(sock);
+	if (listener >= 0)
+		close(listener);
+	if (link >= 0)
+		close(link);
+	/* A joined program starts where its caller was: entering the jail's mount namespace
+	 * took it to that namespace's root. */
+	if (plan->cwd && chdir(plan->cwd)) {
+		log_error("cannot enter the directory %s in the jail: %s",
+			  printable_whole(plan->cwd, failed, sizeof(failed)), strerror(errno));
+		_exit(EXIT_NETJAIL_FAILED);
+	}
 	env_restore_stripped(&environment);
 	set_login_environment(target);
 	env_apply_changes(plan->env);
@@ -362,6 +393,34 @@ int jail_child_go(struct jail_child *child, const struct jail_side *side)
 	close(child->netns);
 	child->netns = -1;
 	return err;
+}
+
+int jail_child_start_joined(struct jail_child *child, const struct jail_child_plan *plan,
+			    int link)
+{
+	int pair[2];
+	pid_t parent = getpid();
+
+	child->sock = child->netns = -1;
+	child->own_session = runs_as_other_user(plan->target);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair))
+		return -errno;
+	child->pid = fork();
+	if (child->pid < 0) {
+		int err = -errno;
+
+		close(pair[0]);
+		close(pair[1]);
+		return err;
+	}
+	if (child->pid == 0) {
+		close(pair[0]);
+		die_with_parent(parent);
+		run_command(pair[1], parent, plan, -1, link);
+	}
+	close(pair[1]);
+	child->sock = pair[0];
+	return 0;
 }
 
 void jail_child_abort(struct jail_child *child)

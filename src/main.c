@@ -36,7 +36,9 @@
 #include "hostnet.h"
 #include "ipv6conf.h"
 #include "jail.h"
+#include "jailname.h"
 #include "jailview.h"
+#include "join.h"
 #include "keeper.h"
 #include "link.h"
 #include "list.h"
@@ -256,6 +258,8 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	if (err < 0)
 		log_error("cannot clean up after dead jails: %s", nl_reason(err));
 	if (user_limit_check(&st, &conf, getuid(), reason, sizeof(reason)))
+		die("%s", reason);
+	if (opts->name && jail_name_claim(&jh, &nl, cfg, opts->name, target.uid, reason, sizeof(reason)))
 		die("%s", reason);
 	err = jail_host_claim_slot(&jh, &nl, &st, cfg, getuid());
 	if (err == -EUSERS) {
@@ -479,7 +483,9 @@ int main(int argc, char **argv)
 			die("%s", why);
 		return cleanup();
 	case ACTION_LIST:
-		return list(opts.json);
+		return opts.list_names ? join_print_names() : list(opts.json);
+	case ACTION_JOIN:
+		return join_run(&opts, opts.join);
 	case ACTION_STOP:
 		return stop(opts.stop);
 	case ACTION_CHECK:
@@ -493,5 +499,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	apply_profile(&opts, &profile, &env);
+	if (opts.join_or_start && join_target_runs(&opts))
+		return join_run(&opts, opts.name);
 	return run(&opts, &env);
 }
