@@ -22,8 +22,11 @@
  * every process of the jail: `kill PID-of-netjail` must end what COMMAND left running too,
  * or the jail would live on without COMMAND.  Those the terminal sends reach COMMAND
  * directly (it shares our process group) and are not passed on twice.
- * It runs as the user who runs COMMAND, with no capability, and holds only the socket and
- * /dev/null: whatever it does, the user could do.  It keeps no fd of the caller's (a
+ * Programs joined to the jail (netjail --join) are not its descendants: each has a reaper
+ * of its own, this same code, linked to this one (joinlink.c), which counts the link as a
+ * live program, stops them through it and, ending, kills them by closing it.
+ * It runs as the user who runs COMMAND, with no capability, and holds only the socket,
+ * /dev/null and the joiners' listener and links: whatever it does, the user could do.  It keeps no fd of the caller's (a
  * pipe's end would keep `$(netjail ... aria2c -D)` waiting for the jail's end).
  */
 #include <errno.h>
