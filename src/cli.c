@@ -262,9 +262,10 @@ int cli_parse(int argc, char **argv, struct cli_options *opts, char *why, size_t
 		FAIL("--json goes with --list");
 	if (opts->probe.family && opts->action != ACTION_CHECK)
 		FAIL("--probe goes with --check");
-	if (opts->join_or_start && (!opts->name || (opts->action != ACTION_RUN &&
-						    opts->action != ACTION_DESKTOP_ENTRY)))
-		FAIL("--join-or-start goes with --name, to start a command or write a launcher");
+	if (opts->join_or_start && ((!opts->name && !opts->profile) ||
+				    (opts->action != ACTION_RUN && opts->action != ACTION_DESKTOP_ENTRY)))
+		FAIL("--join-or-start goes with --name (or a profile's name), to start a command or "
+		     "write a launcher");
 	if (opts->name && opts->action != ACTION_RUN && opts->action != ACTION_DESKTOP_ENTRY)
 		FAIL("--name goes with a command to start, or --desktop-entry");
 	if (opts->json && opts->list_names)

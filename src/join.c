@@ -186,6 +186,8 @@ bool join_target_runs(const struct cli_options *opts)
 	struct nl nl;
 	int err;
 
+	if (!opts->name)
+		die("--join-or-start needs a name: --name NAME, or name = NAME in the profile");
 	load_pool(&conf);
 	resolve_target(opts->user, &target);
 	err = nl_open(&nl, NETLINK_ROUTE);

@@ -5,7 +5,8 @@
 # status; the jail stays while a joined program lives after the first program ended, and goes
 # with the last one; --stop ends joined programs too.  A second jail of a name already running
 # is refused, --join of a name that runs nowhere is one clear line, and a joiner cannot pick
-# the jail's settings.  --join-or-start starts the jail, then joins it.
+# the jail's settings.  --join-or-start starts the jail, then joins it; a launcher written with
+# --name does that.
 set -u
 . "$(dirname "$0")/lab.sh"
 lab_enter "$@"
@@ -96,5 +97,12 @@ is "$rc|$out" "125|netjail: jail web runs on up1, not up0: not joining it" \
 kill -TERM "$first"
 finish "$first" 10
 check "... the jail goes" wait_for 10 no_jail_links
+
+# ---- a launcher for a named jail starts it or joins it
+mkdir -p "$LAB_TMP/data"
+printf '[Desktop Entry]\nType=Application\nName=Game\nExec=game %%U\n' >"$LAB_TMP/game.desktop"
+copy=$(HOME=$LAB_TMP XDG_DATA_HOME=$LAB_TMP/data nj --desktop-entry "$LAB_TMP/game.desktop" --name web -i up1 2>&1)
+is "$(sed -n 's/^Exec=//p' "$copy" 2>&1)" "$NETJAIL -i up1 --name web --join-or-start -- game %U" \
+	"--desktop-entry with --name: the launcher starts the jail web or joins it (--join-or-start)"
 assert_host_unchanged "$before" "nothing left"
 tap_done
