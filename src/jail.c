@@ -324,7 +324,8 @@ static int exec_command(char **command, bool own_session)
 	return err == ENOENT ? JAIL_EXIT_NOT_FOUND : JAIL_EXIT_CANNOT_EXEC;
 }
 
-int jail_child_start(struct jail_child *child, const struct jail_child_plan *plan)
+/* The jail's child (@link < 0), or a joined program's reaper with @link. */
+static int start_child(struct jail_child *child, const struct jail_child_plan *plan, int link)
 {
 	int pair[2];
 	pid_t parent = getpid();
@@ -346,11 +347,25 @@ int jail_child_start(struct jail_child *child, const struct jail_child_plan *pla
 	}
 	if (child->pid == 0) {
 		close(pair[0]);
-		child_main(pair[1], parent, plan);
+		if (link < 0)
+			child_main(pair[1], parent, plan);
+		die_with_parent(parent);
+		run_command(pair[1], parent, plan, -1, link);
 	}
 	close(pair[1]);
 	child->sock = pair[0];
 	return 0;
+}
+
+int jail_child_start(struct jail_child *child, const struct jail_child_plan *plan)
+{
+	return start_child(child, plan, -1);
+}
+
+int jail_child_start_joined(struct jail_child *child, const struct jail_child_plan *plan,
+			    int link)
+{
+	return start_child(child, plan, link);
 }
 
 int jail_child_wait_ready(struct jail_child *child)
@@ -393,34 +408,6 @@ int jail_child_go(struct jail_child *child, const struct jail_side *side)
 	close(child->netns);
 	child->netns = -1;
 	return err;
-}
-
-int jail_child_start_joined(struct jail_child *child, const struct jail_child_plan *plan,
-			    int link)
-{
-	int pair[2];
-	pid_t parent = getpid();
-
-	child->sock = child->netns = -1;
-	child->own_session = runs_as_other_user(plan->target);
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair))
-		return -errno;
-	child->pid = fork();
-	if (child->pid < 0) {
-		int err = -errno;
-
-		close(pair[0]);
-		close(pair[1]);
-		return err;
-	}
-	if (child->pid == 0) {
-		close(pair[0]);
-		die_with_parent(parent);
-		run_command(pair[1], parent, plan, -1, link);
-	}
-	close(pair[1]);
-	child->sock = pair[0];
-	return 0;
 }
 
 void jail_child_abort(struct jail_child *child)

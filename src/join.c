@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -35,11 +34,8 @@
 #include "priv.h"
 #include "reaper.h"
 #include "rlimits.h"
+#include "sigfd.h"
 #include "util.h"
-
-static const int forwarded_signals[] = {
-	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
-};
 
 /* The real uid of @pid, from /proc/PID/status ("Uid:\tREAL\tEFFECTIVE..."). 0 or -errno. */
 static int proc_real_uid(pid_t pid, uid_t *uid)
@@ -138,23 +134,7 @@ static pid_t enter_jail(const char *name, const struct target_user *target,
 	return jail.reaper;
 }
 
-/* Blocked for the signalfd, as run() does (main.c): COMMAND gets the caller's back. */
-static int open_signals(void)
-{
-	sigset_t blocked;
-	int fd;
 
-	sigemptyset(&blocked);
-	sigaddset(&blocked, SIGCHLD);
-	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
-		sigaddset(&blocked, forwarded_signals[i]);
-	if (sigprocmask(SIG_BLOCK, &blocked, NULL))
-		die("cannot block signals: %s", strerror(errno));
-	fd = signalfd(-1, &blocked, SFD_CLOEXEC);
-	if (fd < 0)
-		die("cannot create a signalfd: %s", strerror(errno));
-	return fd;
-}
 
 static void load_pool(struct netjail_conf *conf)
 {
@@ -249,7 +229,9 @@ int join_run(const struct cli_options *opts, const char *name)
 		die("jail %s is ending: it takes no more programs", name);
 	if (link < 0)
 		die("cannot join jail %s: %s", name, strerror(-link));
-	signal_fd = open_signals();
+	signal_fd = supervisor_signals_open();
+	if (signal_fd < 0)
+		die("cannot read signals from a signalfd: %s", strerror(-signal_fd));
 	err = jail_child_start_joined(&child, &(struct jail_child_plan){
 		.target = &target, .command = opts->command, .cwd = cwd,
 	}, link);
