@@ -145,12 +145,16 @@ static void die_with_parent(pid_t parent)
 }
 
 /* The child keeps none of the supervisor's descriptors (netlink sockets, state locks):
- * only 0-2 and its socket. */
-static void close_all_but(int keep)
+ * only 0-2, its socket @keep and (a joined program's, @also >= 0) its link. */
+static void close_all_but(int keep, int also)
 {
-	if (keep > 3)
-		close_range(3, (unsigned)keep - 1, 0);
-	close_range((unsigned)keep + 1, ~0u, 0);
+	int low = also >= 0 && also < keep ? also : keep, high = also > keep ? also : keep;
+
+	if (low > 3)
+		close_range(3, (unsigned)low - 1, 0);
+	if (high > low + 1)
+		close_range((unsigned)low + 1, (unsigned)high - 1, 0);
+	close_range((unsigned)high + 1, ~0u, 0);
 }
 
 /* "ready", with @netns, the fd of the jail's network namespace, attached. */
@@ -187,7 +191,7 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 	ssize_t got;
 	int err, netns, listener = -1;
 
-	close_all_but(sock);
+	close_all_but(sock, -1);
 	die_with_parent(parent);
 	if (unshare(CLONE_NEWNET | CLONE_NEWNS)) {
 		log_error("cannot create the jail's namespaces: %s", strerror(errno));
@@ -349,6 +353,7 @@ static int start_child(struct jail_child *child, const struct jail_child_plan *p
 		close(pair[0]);
 		if (link < 0)
 			child_main(pair[1], parent, plan);
+		close_all_but(pair[1], link);	/* and the link (joinlink.c) */
 		die_with_parent(parent);
 		run_command(pair[1], parent, plan, -1, link);
 	}
