@@ -57,7 +57,7 @@ int proc_start_time(pid_t pid, unsigned long long *start)
 
 int jail_name_tag(char *tag, size_t size, const char *name, uid_t owner, pid_t reaper)
 {
-	unsigned long long start;
+	unsigned long long start = 0;
 	int err = proc_start_time(reaper, &start);
 
 	if (err)
