@@ -49,6 +49,7 @@ struct jail_child_plan {
 	const struct env_changes *env;	/* what COMMAND's environment gets, or NULL */
 	const struct jailfs_plan *files;	/* the jail's own files (resolv.conf...), or NULL */
 	const char *cwd;		/* a joined program's directory, entered after the drop */
+	const char *reaper_name;	/* a joined program's reaper's (jailprocs.h), or NULL */
 };
 
 /* Fork the child: it enters new network and mount namespaces, puts the jail's files in

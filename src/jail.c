@@ -277,6 +277,8 @@ static void run_command(int sock, pid_t parent, const struct jail_child_plan *pl
 		/* The reaper, another user's process too, keeps no controlling terminal either. */
 		if (own_session)
 			setsid();
+		if (plan->reaper_name)
+			prctl(PR_SET_NAME, plan->reaper_name, 0, 0, 0);
 		reaper_run(sock, parent, command_pid, listener, link);
 	}
 	close(sock);

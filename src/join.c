@@ -28,6 +28,7 @@
 #include "conf.h"
 #include "jail.h"
 #include "jailname.h"
+#include "jailprocs.h"
 #include "join.h"
 #include "joinlink.h"
 #include "log.h"
@@ -36,34 +37,6 @@
 #include "rlimits.h"
 #include "sigfd.h"
 #include "util.h"
-
-/* The real uid of @pid, from /proc/PID/status ("Uid:\tREAL\tEFFECTIVE..."). 0 or -errno. */
-static int proc_real_uid(pid_t pid, uid_t *uid)
-{
-	char path[64], status[4096], *line, *end;
-	unsigned long value;
-	ssize_t got;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	got = read(fd, status, sizeof(status) - 1);
-	close(fd);
-	if (got <= 0)
-		return -ESRCH;
-	status[got] = '\0';
-	line = strstr(status, "\nUid:\t");
-	if (!line)
-		return -EPROTO;
-	errno = 0;
-	value = strtoul(line + 6, &end, 10);
-	if (errno || end == line + 6 || *end != '\t')
-		return -EPROTO;
-	*uid = (uid_t)value;
-	return 0;
-}
 
 static bool is_reaper(pid_t pid)
 {
@@ -95,9 +68,10 @@ static bool still_the_reaper(struct nl *nl, const struct pool_config *cfg, uid_t
 	       again.start == jail->start;
 }
 
-/* Enter @name's namespaces: its reaper's pid, or dies with the line to show. */
+/* Enter @name's namespaces: its reaper's pid, and its host veth in @veth; or dies with the
+ * line to show. */
 static pid_t enter_jail(const char *name, const struct target_user *target,
-		       const struct pool_config *cfg)
+			const struct pool_config *cfg, char veth[IFNAMSIZ])
 {
 	struct named_jail jail;
 	struct nl nl;
@@ -131,6 +105,7 @@ static pid_t enter_jail(const char *name, const struct target_user *target,
 				    "setuid root, or again with make install-caps)" : "");
 	close(pidfd);
 	log_verbose("entered jail %s (%s, reaper %d)", name, jail.veth, (int)jail.reaper);
+	memcpy(veth, jail.veth, IFNAMSIZ);
 	return jail.reaper;
 }
 
@@ -210,7 +185,7 @@ int join_run(const struct cli_options *opts, const char *name)
 	struct netjail_conf conf;
 	struct jail_child child = { .sock = -1, .netns = -1 };
 	struct target_user target;
-	char cwd[PATH_MAX], shown[72];
+	char cwd[PATH_MAX], shown[72], veth[IFNAMSIZ], reaper_name[32];
 	const char *why;
 	pid_t reaper;
 	int err, link, signal_fd, status;
@@ -223,7 +198,7 @@ int join_run(const struct cli_options *opts, const char *name)
 	/* Entering the jail's mount namespace takes us to its root: COMMAND goes back here. */
 	if (!getcwd(cwd, sizeof(cwd)))
 		die("cannot tell the current directory: %s", strerror(errno));
-	reaper = enter_jail(name, &target, &conf.pool);
+	reaper = enter_jail(name, &target, &conf.pool, veth);
 	link = join_connect(reaper);
 	if (link == -ECONNREFUSED)
 		die("jail %s is ending: it takes no more programs", name);
@@ -232,8 +207,9 @@ int join_run(const struct cli_options *opts, const char *name)
 	signal_fd = supervisor_signals_open();
 	if (signal_fd < 0)
 		die("cannot read signals from a signalfd: %s", strerror(-signal_fd));
+	snprintf(reaper_name, sizeof(reaper_name), JOINED_COMM_PREFIX "%s", veth);
 	err = jail_child_start_joined(&child, &(struct jail_child_plan){
-		.target = &target, .command = opts->command, .cwd = cwd,
+		.target = &target, .command = opts->command, .cwd = cwd, .reaper_name = reaper_name,
 	}, link);
 	if (err)
 		die("cannot start the command in jail %s: %s", name, strerror(-err));

@@ -40,6 +40,7 @@ struct jail_entry {
 	pid_t reaper;		/* 0: a netjail from before reapers, whose processes are not known */
 	char uplink[IFNAMSIZ];
 	char name[JAIL_NAME_MAX + 1];	/* --name, or "" */
+	uid_t owner;			/* whose it is, if it has a name */
 	struct jail_net net;
 	bool has_counters;
 	struct nft_counters counters;
@@ -68,7 +69,7 @@ static int collect_jail(const struct link_info *link, void *data)
 	    jail_alias_parse(link->alias, &jail->pid, jail->uplink))
 		return 0;
 	jail->reaper = jail_alias_reaper(link->alias);
-	if (jail_name_of_alias(link->alias, jail->name, &(uid_t){ 0 }))
+	if (jail_name_of_alias(link->alias, jail->name, &jail->owner))
 		jail->name[0] = '\0';
 	pool_slot(listing->cfg, slot, &jail->net);
 	listing->count++;
@@ -259,11 +260,23 @@ static void json_command(pid_t pid)
 	putchar(']');
 }
 
+/* The jail's processes, joined programs' included: how many, the first PROCS_SHOWN of
+ * them in @pids; or -errno (-ENOENT: unknown, a netjail from before reapers). */
+static int jail_procs(const struct jail_entry *jail, pid_t pids[PROCS_SHOWN])
+{
+	if (!jail->reaper)
+		return -ENOENT;
+	if (jail->name[0])
+		return jail_procs_with_joined(jail->reaper, jail->net.host_veth, jail->owner, pids,
+					      PROCS_SHOWN);
+	return jail_procs_of(jail->reaper, pids, PROCS_SHOWN);
+}
+
 /* The pids of the jail's processes (the first PROCS_SHOWN), or null if unknown. */
-static void json_processes(pid_t reaper)
+static void json_processes(const struct jail_entry *jail)
 {
 	pid_t pids[PROCS_SHOWN];
-	int count = reaper ? jail_procs_of(reaper, pids, PROCS_SHOWN) : -ENOENT;
+	int count = jail_procs(jail, pids);
 
 	if (count < 0) {
 		fputs("null", stdout);
@@ -301,7 +314,7 @@ static void print_json(const struct listing *listing)
 		else
 			fputs("null", stdout);
 		fputs(",\"processes\":", stdout);
-		json_processes(jail->reaper);
+		json_processes(jail);
 		fputs(",\"command\":", stdout);
 		json_command(jail->pid);
 		puts(i + 1 < listing->count ? "}," : "}");
@@ -341,10 +354,10 @@ static void format_count(char *cell, uint64_t value, bool known)
 
 /* "N:PID,PID...": how many processes the jail has and the first of their pids, as many
  * as fit ("+" at the end if not all); "-" if unknown. */
-static void format_procs(char *cell, pid_t reaper)
+static void format_procs(char *cell, const struct jail_entry *jail)
 {
 	pid_t pids[PROCS_SHOWN];
-	int count = reaper ? jail_procs_of(reaper, pids, PROCS_SHOWN) : -ENOENT;
+	int count = jail_procs(jail, pids);
 	size_t len;
 
 	if (count < 0) {
@@ -374,7 +387,7 @@ static void format_row(const struct jail_entry *jail, char cells[COLUMNS][CELL_M
 	format_count(cells[COL_PACKETS], jail->counters.egress_packets, jail->has_counters);
 	format_count(cells[COL_BYTES], jail->counters.egress_bytes, jail->has_counters);
 	format_count(cells[COL_DROPPED], jail->counters.fail_closed_packets, jail->has_counters);
-	format_procs(cells[COL_PROCS], jail->reaper);
+	format_procs(cells[COL_PROCS], jail);
 	snprintf(cells[COL_NAME], CELL_MAX, "%s", jail->name[0] ? jail->name : "-");
 }
 

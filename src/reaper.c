@@ -222,7 +222,8 @@ void reaper_run(int sock, pid_t supervisor, pid_t command, int listener, int lin
 	sigset_t blocked;
 	int signal_fd;
 
-	prctl(PR_SET_NAME, REAPER_COMM, 0, 0, 0);
+	if (link < 0)	/* a joined program's reaper has its own name (jailprocs.h) */
+		prctl(PR_SET_NAME, REAPER_COMM, 0, 0, 0);
 	/* The supervisor blocked what it forwards and SIGCHLD before the fork: the same here,
 	 * read from a signalfd (COMMAND gets the caller's mask back before exec).  Made after
 	 * COMMAND's fork: it holds none. */

@@ -77,7 +77,11 @@ first=$NJ_PID
 wait_for 10 quiet nj --join vpn -- true
 nj_bg --join vpn -- sleep 60 >/dev/null 2>&1
 joined=$NJ_PID
-wait_for 10 quiet pgrep -P "$(pgrep -P "$joined" -x netjail-reaper)" -x sleep
+joined_sleep() { pgrep -P "$(pgrep -P "$joined")" -x sleep; }
+wait_for 10 quiet joined_sleep
+first_sleep=$(pgrep -P "$(pgrep -P "$first" -x netjail-reaper)" -x sleep)
+is "$(nj --list 2>&1 | awk '$2 == "nj1" {print $8}')" "2:$(printf '%s\n' "$first_sleep" "$(joined_sleep)" | sort -n | paste -sd,)" \
+	"--list counts the joined program with the jail's (PROCS 2:PID,PID)"
 is "$(nj --stop nj1 2>&1; echo "rc=$?")" "rc=0" "--stop of a jail with a joined program: 0"
 finish "$joined" 10
 is "$RC" 143 "... the joined program was stopped too (SIGTERM: 143)"
