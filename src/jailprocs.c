@@ -130,7 +130,7 @@ static int procs_of(pid_t reaper, const char *joined_comm, uid_t owner, pid_t *p
 		return 0;	/* no process at all: none of the reaper's */
 	qsort(links, count, sizeof(*links), by_pid);
 	for (size_t i = 0; i < count; i++) {
-		uid_t uid;
+		uid_t uid = 0;
 
 		if (links[i].joined_reaper &&
 		    (proc_real_uid(links[i].pid, &uid) || uid != owner || links[i].zombie))
