@@ -16,6 +16,9 @@
  *      resource limits and execs; the reaper reaps until the jail is empty.  Or, for
  *      netjail --check, the child runs the probe instead (its prepare step before the
  *      drop) and exits with its result.
+ * Before stage 3 it listens, in the jail's network namespace, for programs joined to the jail
+ * later (joinlink.c); such a program (netjail --join, join.c) enters the namespaces of a
+ * running jail and forks a child that goes through stage 3 alone (jail_child_start_joined).
  * It must not touch the host namespace, and it never returns to the caller.
  *
  * Another user's COMMAND must not share the caller's terminal as its controlling tty: it
