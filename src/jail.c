@@ -284,11 +284,7 @@ static void run_command(int sock, pid_t parent, const struct jail_child_plan *pl
 			prctl(PR_SET_NAME, plan->reaper_name, 0, 0, 0);
 		reaper_run(sock, parent, command_pid, listener, link);
 	}
-	close(sock);
-	if (listener >= 0)
-		close(listener);
-	if (link >= 0)
-		close(link);
+	close(sock);	/* the listener and the link are close-on-exec (joinlink.c) */
 	/* A joined program starts where its caller was: entering the jail's mount namespace
 	 * took it to that namespace's root. */
 	if (plan->cwd && chdir(plan->cwd)) {
