@@ -44,7 +44,7 @@ _netjail_launchers() {
 # _netjail_takes_arg WORD: WORD is an option whose argument is the next word (-i, --user,
 # or a cluster ending in one, like -vi).
 _netjail_takes_arg() {
-	[[ $1 =~ ^(-[vhV]*[igdPpu]|--(interface|gateway|dns|publish|profile|user|desktop-entry|probe|stop))$ ]]
+	[[ $1 =~ ^(-[vhV]*[igdPpu]|--(interface|gateway|dns|publish|profile|user|desktop-entry|probe|stop|name|join))$ ]]
 }
 
 # _netjail_delegate INDEX: complete COMP_WORDS[INDEX...] as a command line of its own.
@@ -104,7 +104,8 @@ _netjail() {
 	elif [[ -z $opt && $w == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '-i --interface -g --gateway -d --dns -P
 			--publish -p --profile --no-ipv6 --allow-host -u --user -v --verbose -h --help -V --version
-			--list --json --check --probe --stop --cleanup --desktop-entry' -- "$cur")
+			--list --json --check --probe --stop --cleanup --desktop-entry --name --join
+			--join-or-start' -- "$cur")
 		return
 	elif [[ -z $opt ]]; then
 		_netjail_delegate "${start[-1]}"  # COMMAND itself
@@ -134,9 +135,13 @@ _netjail() {
 	-*u | --user)
 		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
 		;;
-	--stop)  # the running jails' links
+	--stop)  # the running jails' links, and the names of the user's own
 		mapfile -t COMPREPLY < <(compgen -W "$(ip -o link show 2>/dev/null |
-			sed -nE 's/^[0-9]+: (nj[0-9]+)[@:].*/\1/p')" -- "$cur")
+			sed -nE 's/^[0-9]+: (nj[0-9]+)[@:].*/\1/p'
+			netjail --list-names 2>/dev/null)" -- "$cur")
+		;;
+	--join)  # the names of the user's running jails
+		mapfile -t COMPREPLY < <(compgen -W "$(netjail --list-names 2>/dev/null)" -- "$cur")
 		;;
 	esac  # -g, -d, -P, --probe: addresses and ports, nothing to offer
 } && complete -F _netjail netjail

@@ -9,7 +9,8 @@ function __netjail_command
     set -e tokens[1]
     # argparse -s stops at the first non-option, as netjail's getopt_long("+...") does.
     argparse -s i/interface= g/gateway= d/dns= P/publish= p/profile= u/user= \
-        v/verbose h/help V/version no-ipv6 allow-host list json check probe= stop= cleanup desktop-entry= -- $tokens 2>/dev/null
+        v/verbose h/help V/version no-ipv6 allow-host list json check probe= stop= cleanup desktop-entry= \
+        name= join= join-or-start list-names -- $tokens 2>/dev/null
     or return 1
     test -n "$argv"; and string join0 -- $argv
 end
@@ -87,7 +88,10 @@ complete -c netjail -n $opts -l list -d 'Show the running jails'
 complete -c netjail -n $opts -l json -d 'With --list: as JSON'
 complete -c netjail -n $opts -l check -d 'With -i: tell whether a jail on it would work'
 complete -c netjail -n $opts -l probe -x -d 'With --check: ADDR:PORT the throwaway jail connects to'
-complete -c netjail -n $opts -l stop -x -d 'End every program of a jail (its name or PID in --list)'
+complete -c netjail -n $opts -l stop -x -a '(netjail --list-names 2>/dev/null)' -d 'End every program of a jail (its name or PID in --list)'
+complete -c netjail -n $opts -l name -x -d 'Name the jail, so that more programs can join it'
+complete -c netjail -n $opts -l join -x -a '(netjail --list-names 2>/dev/null)' -d 'Run COMMAND in your running jail NAME'
+complete -c netjail -n $opts -l join-or-start -d 'With --name: join that jail if it runs, else start it'
 complete -c netjail -n $opts -l cleanup -d 'Remove what dead jails left behind'
 complete -c netjail -n $opts -l desktop-entry -x -a '(__netjail_launchers)' -d 'Write a launcher that runs its program in a jail'
 # COMMAND, then COMMAND's own completions.

@@ -20,6 +20,7 @@ enum cli_action {
 	ACTION_CHECK,
 	ACTION_DESKTOP_ENTRY,
 	ACTION_STOP,
+	ACTION_JOIN,
 };
 
 /* --probe ADDR:PORT (with --check): a TCP connection the throwaway jail tries. */
@@ -50,6 +51,10 @@ struct cli_options {
 	bool verbose;
 	const char *desktop_entry;	/* --desktop-entry FILE */
 	const char *stop;		/* --stop JAIL: nj<N> or its netjail's pid, as --list shows */
+	const char *name;		/* --name NAME, valid (jail_name_is_valid) */
+	const char *join;		/* --join NAME: run COMMAND in the caller's jail NAME */
+	bool join_or_start;		/* --join-or-start: with --name, join it if it runs */
+	bool list_names;		/* --list-names: the caller's jails' names, for completion */
 	char **command;			/* first non-option word and everything after it */
 };
 

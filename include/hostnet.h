@@ -41,6 +41,7 @@ struct jail_host {
 	size_t publish_count;
 	bool allow_host;		/* --allow-host: no to_host chain in its table */
 	pid_t reaper;			/* the jail's reaper (reaper.c), named in the alias */
+	char name_tag[96];		/* its name in the alias (jailname.c), or "" */
 	/* Interfaces seen to be other jails' (their veths, live or retired), whose changes
 	 * are no news to this one: a ring of their indexes (hostwatch.c). */
 	int foreign[256];
@@ -51,9 +52,10 @@ struct jail_host {
 	int filtered_host, filtered_uplink;
 };
 
-/* "netjail pid=P uplink=U reaper=R", the alias that marks a host veth as a jail's: P its
- * supervisor, R its reaper (reaper.c; left out if 0). */
-void jail_alias_format(char *buf, size_t size, pid_t pid, const char *uplink, pid_t reaper);
+/* "netjail pid=P uplink=U reaper=R[ TAG]", the alias that marks a host veth as a jail's: P
+ * its supervisor (@pid), U @jh's uplink, R its reaper (reaper.c; left out if 0), TAG its
+ * name, if it has one (jailname.c). */
+void jail_alias_format(char *buf, size_t size, pid_t pid, const struct jail_host *jh);
 /* 0 with @pid and @uplink if @alias is a jail's, else -EINVAL. */
 int jail_alias_parse(const char *alias, pid_t *pid, char uplink[IFNAMSIZ]);
 /* R of a jail's @alias, or 0. */

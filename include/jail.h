@@ -48,6 +48,8 @@ struct jail_child_plan {
 	const struct jail_probe *probe;	/* NULL: exec @command */
 	const struct env_changes *env;	/* what COMMAND's environment gets, or NULL */
 	const struct jailfs_plan *files;	/* the jail's own files (resolv.conf...), or NULL */
+	const char *cwd;		/* a joined program's directory, entered after the drop */
+	const char *reaper_name;	/* a joined program's reaper's (jailprocs.h), or NULL */
 };
 
 /* Fork the child: it enters new network and mount namespaces, puts the jail's files in
@@ -62,6 +64,12 @@ int jail_child_wait_ready(struct jail_child *child);
 /* Let the child configure its side, drop privileges and exec; the namespace's fd is
  * closed.  0 or -errno. */
 int jail_child_go(struct jail_child *child, const struct jail_side *side);
+
+/* netjail --join (join.c), already in the jail's namespaces with @link to its reaper
+ * (joinlink.c): fork the joined program's reaper, which forks COMMAND; both drop every
+ * privilege, as in a jail's child.  jail_supervise() then waits for it.  0 or -errno. */
+int jail_child_start_joined(struct jail_child *child, const struct jail_child_plan *plan,
+			    int link);
 
 /* Abort a child that was not let go, close what it sent, and reap it. */
 void jail_child_abort(struct jail_child *child);

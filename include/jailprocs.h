@@ -10,4 +10,15 @@
  * Reads /proc/<pid>/stat, which every user may read. */
 int jail_procs_of(pid_t reaper, pid_t *pids, size_t max);
 
+/* A program joined to a named jail (join.c) has a reaper of its own, named this prefix
+ * and the jail's host veth ("netjail+nj3"), and running as the jail's user. */
+#define JOINED_COMM_PREFIX "netjail+"
+/* The same, with the descendants of the reapers of programs joined to the jail on
+ * @host_veth, whose user is @owner (the reapers themselves left out too). */
+int jail_procs_with_joined(pid_t reaper, const char *host_veth, uid_t owner, pid_t *pids,
+			   size_t max);
+
+/* The real uid of @pid, from /proc/PID/status.  0 or -errno. */
+int proc_real_uid(pid_t pid, uid_t *uid);
+
 #endif

@@ -36,6 +36,11 @@ int priv_require_setup(const char **why);
  * CAP_SETPCAP allows, the same bounding set.  0 or -errno. */
 int priv_narrow_to_supervisor(bool signal_other_user);
 
+/* setns(2) into the namespaces @nstype of the process @pidfd (netjail --join), with
+ * CAP_SYS_CHROOT and CAP_SYS_PTRACE raised for the call (a mount namespace, a process that
+ * is not dumpable), if they are permitted.  0 or -errno (-EPERM without them). */
+int priv_enter_jail(int pidfd, int nstype);
+
 /* bind(2) @fd with the caller's right to low ports: CAP_NET_BIND_SERVICE only for root.
  * 0 or -errno. */
 struct sockaddr;

@@ -29,6 +29,7 @@ struct profile {
 	size_t publish_count;
 	enum profile_dbus dbus;
 	bool allow_host;		/* "allow_host = yes": as --allow-host */
+	const char *name;		/* "name = NAME": as --name (jailname.c) */
 	char *command[PROFILE_MAX_WORDS + 1];	/* NULL-terminated; command[0] NULL if unset;
 						 * a word "~/..." is under COMMAND's $HOME */
 	const char *mkdir[PROFILE_MAX_DIRS];	/* "~/...": made, as COMMAND's user, before it runs */

@@ -23,8 +23,10 @@ pid_t reaper_fork(void);
 
 /* Then, in the parent, after the drop: reap every process of the jail until none is
  * left, and exit with COMMAND's status (that of @command, its pid).  @sock is the socket
- * to @supervisor. */
+ * to @supervisor.  The jail's own reaper also counts the programs joined to the jail, whose
+ * links come to @listener; a joined program's reaper holds @link to the jail's (both
+ * joinlink.c; -1 where there is none). */
 __attribute__((noreturn))
-void reaper_run(int sock, pid_t supervisor, pid_t command);
+void reaper_run(int sock, pid_t supervisor, pid_t command, int listener, int link);
 
 #endif

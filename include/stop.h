@@ -7,7 +7,8 @@
 #include "nl.h"
 #include "pool.h"
 
-/* Stop the jail named @jail (its host veth's name, or its netjail's pid as --list shows)
+/* Stop the jail named @jail (its host veth's name, its netjail's pid as --list shows, or
+ * the name the caller gave it with --name)
  * and wait for its reaper's end.  Run with the caller's own rights: the kernel decides
  * whose reaper may be signalled.  0, or -errno with a one-line reason in @why. */
 int stop_jail(struct nl *nl, const struct pool_config *cfg, const char *jail, char *why,

@@ -23,6 +23,11 @@ int parse_ip_any(const char *text);
 /* true if @name can be a network interface name (1..15 chars of [A-Za-z0-9_.-], not "." or ".."). */
 bool ifname_is_valid(const char *name);
 
+/* true if @name can name a jail (--name): 1..32 of [A-Za-z0-9_.+-], not starting with '.'
+ * or '-'.  No '/', ':', space or control: it goes into aliases, launchers and completions
+ * as it is. */
+bool jail_name_is_valid(const char *name);
+
 /* Copy @text into @buf for a one-line message: at most 64 characters, every control or
  * non-ASCII byte shown as '?', so user input can never break or forge a line.  Returns @buf. */
 const char *printable(const char *text, char *buf, size_t size);

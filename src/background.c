@@ -123,7 +123,7 @@ bool background_keep(struct jail_child *child, int signal_fd, const struct jail_
 		/* Writing to a terminal we no longer own must not stop us. */
 		signal(SIGTTOU, SIG_IGN);
 		let_go_of_caller_fds();
-		jail_alias_format(alias, sizeof(alias), getpid(), jh->uplink.name, jh->reaper);
+		jail_alias_format(alias, sizeof(alias), getpid(), jh);
 		link_set_alias(nl, jh->host_index, alias);
 		log_verbose("COMMAND ended; jail %s stays while its programs run (pid %d)",
 			    jh->net.host_veth, (int)getpid());

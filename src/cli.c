@@ -17,11 +17,13 @@
 #include "util.h"
 
 enum { OPT_CLEANUP = 256, OPT_LIST, OPT_NO_IPV6, OPT_JSON, OPT_CHECK, OPT_DESKTOP_ENTRY,
-       OPT_ALLOW_HOST, OPT_PROBE, OPT_STOP };
+       OPT_ALLOW_HOST, OPT_PROBE, OPT_STOP, OPT_NAME, OPT_JOIN, OPT_JOIN_OR_START,
+       OPT_LIST_NAMES };
 
 const char cli_usage[] =
 	"Usage: netjail [OPTIONS] [--] COMMAND [ARG]...\n"
 	"       netjail -p PROFILE [OPTIONS] [[--] COMMAND [ARG]...]\n"
+	"       netjail --join NAME [-u USER] [--] COMMAND [ARG]...\n"
 	"       netjail --desktop-entry FILE.desktop OPTIONS\n"
 	"Run COMMAND so that all its network traffic leaves by one uplink.\n"
 	"\n"
@@ -40,6 +42,11 @@ const char cli_usage[] =
 	"      --allow-host        let the command connect to the host's own services (on\n"
 	"                          any of its addresses); by default it cannot\n"
 	"  -u, --user USER         run COMMAND as USER (root only)\n"
+	"      --name NAME         name the jail, so that more programs can join it (one\n"
+	"                          running jail of a name per user)\n"
+	"      --join NAME         run COMMAND in your running jail NAME: its uplink,\n"
+	"                          address, DNS and ports (root: -u USER for USER's jail)\n"
+	"      --join-or-start     with --name: join that jail if it runs, else start it\n"
 	"  -v, --verbose           say what is set up and torn down\n"
 	"  -h, --help              show this help\n"
 	"  -V, --version           show the version\n"
@@ -48,8 +55,8 @@ const char cli_usage[] =
 	"                          with privilege, a throwaway jail also pings the gateway\n"
 	"      --probe ADDR:PORT   with --check: the throwaway jail also connects to this\n"
 	"                          TCP port ([IPv6]:PORT for IPv6)\n"
-	"      --stop JAIL         end every program of a jail of yours (JAIL: its name or\n"
-	"                          PID in --list): SIGTERM, SIGKILL 5 s later\n"
+	"      --stop JAIL         end every program of a jail of yours (JAIL: its NAME, or\n"
+	"                          JAIL or PID in --list): SIGTERM, SIGKILL 5 s later\n"
 	"      --cleanup           remove what jails whose netjail died left behind\n"
 	"      --desktop-entry FILE.desktop\n"
 	"                          write a copy of that launcher that runs its program\n"
@@ -57,7 +64,8 @@ const char cli_usage[] =
 	"\n"
 	"Admin policy: " NETJAIL_CONF_DIR "/" NETJAIL_CONF_NAME ", see netjail.conf(5).\n"
 	"netjail returns when COMMAND ends; the jail stays while programs COMMAND started\n"
-	"in the background run (see --list, --stop).\n"
+	"in the background run (see --list, --stop), and while programs joined to it run.\n"
+	"Example: netjail --name vpn -i wg0 firefox, then netjail --join vpn thunderbird.\n"
 	"Exit status: COMMAND's own; 128+N if it was killed by signal N; 125 if netjail\n"
 	"failed; 126 if COMMAND cannot be executed; 127 if it was not found.  --check:\n"
 	"0 if a jail would work, 1 if not.\n";
@@ -81,6 +89,10 @@ static const struct option long_options[] = {
 	{ "desktop-entry", required_argument, NULL, OPT_DESKTOP_ENTRY },
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "stop", required_argument, NULL, OPT_STOP },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "join", required_argument, NULL, OPT_JOIN },
+	{ "join-or-start", no_argument, NULL, OPT_JOIN_OR_START },
+	{ "list-names", no_argument, NULL, OPT_LIST_NAMES },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -92,8 +104,8 @@ static const struct option long_options[] = {
 static int set_action(struct cli_options *opts, enum cli_action action, char *why, size_t why_len)
 {
 	if (opts->action != ACTION_RUN && opts->action != action)
-		FAIL("--cleanup, --list, --stop, --check, --desktop-entry, --help and --version "
-		     "cannot be combined");
+		FAIL("--cleanup, --list, --stop, --join, --check, --desktop-entry, --help and "
+		     "--version cannot be combined");
 	opts->action = action;
 	return 0;
 }
@@ -182,6 +194,23 @@ static int take_option(int opt, const char *arg, char *const *argv, struct cli_o
 			FAIL("empty jail name");
 		opts->stop = arg;
 		return set_action(opts, ACTION_STOP, why, why_len);
+	case OPT_NAME:
+	case OPT_JOIN:
+		if (!jail_name_is_valid(arg))
+			FAIL("invalid jail name '%s': use 1-32 letters, digits, '_', '.', '+' or '-', "
+			     "not starting with '.' or '-'", SHOW(arg));
+		if (opt == OPT_NAME) {
+			opts->name = arg;
+			return 0;
+		}
+		opts->join = arg;
+		return set_action(opts, ACTION_JOIN, why, why_len);
+	case OPT_JOIN_OR_START:
+		opts->join_or_start = true;
+		return 0;
+	case OPT_LIST_NAMES:
+		opts->list_names = true;
+		return set_action(opts, ACTION_LIST, why, why_len);
 	case OPT_JSON:
 		opts->json = true;
 		return 0;
@@ -233,6 +262,14 @@ int cli_parse(int argc, char **argv, struct cli_options *opts, char *why, size_t
 		FAIL("--json goes with --list");
 	if (opts->probe.family && opts->action != ACTION_CHECK)
 		FAIL("--probe goes with --check");
+	if (opts->join_or_start && ((!opts->name && !opts->profile) ||
+				    (opts->action != ACTION_RUN && opts->action != ACTION_DESKTOP_ENTRY)))
+		FAIL("--join-or-start goes with --name (or a profile's name), to start a command or "
+		     "write a launcher");
+	if (opts->name && opts->action != ACTION_RUN && opts->action != ACTION_DESKTOP_ENTRY)
+		FAIL("--name goes with a command to start, or --desktop-entry");
+	if (opts->json && opts->list_names)
+		FAIL("--json goes with --list");
 	switch (opts->action) {
 	case ACTION_RUN:
 		if (!opts->command[0] && !opts->profile)
@@ -245,6 +282,16 @@ int cli_parse(int argc, char **argv, struct cli_options *opts, char *why, size_t
 			FAIL("unexpected argument '%s'", SHOW(opts->command[0]));
 		if (!opts->uplink && !opts->profile)
 			FAIL("--check needs an uplink: pass -i IFACE");
+		return 0;
+	case ACTION_JOIN:
+		/* The jail's settings are its owner's (and the admin's policy): a joiner picks
+		 * none of them. */
+		if (opts->uplink || opts->has_gateway || opts->dns_count || opts->publish_count ||
+		    opts->profile || opts->no_ipv6 || opts->allow_host)
+			FAIL("--join runs COMMAND in the jail as it is: -i, -g, -d, -P, -p, --no-ipv6 "
+			     "and --allow-host are the jail's");
+		if (!opts->command[0])
+			FAIL("no command given (see netjail --help)");
 		return 0;
 	case ACTION_DESKTOP_ENTRY:
 		if (opts->command[0])

@@ -86,8 +86,10 @@ static int own_path(char *buf, size_t size)
 }
 
 /* The options of @opts as netjail would print them: the launcher runs from anywhere, so a
- * profile file is made absolute.  0, or -errno with the reason in @why. */
-static int build_command_line(const struct cli_options *opts, struct command_line *cl,
+ * profile file is made absolute.  A named jail's launcher (@named: --name, or a profile's
+ * name) joins the jail if it runs (--join-or-start): one more window in the same jail.  0,
+ * or -errno with the reason in @why. */
+static int build_command_line(const struct cli_options *opts, bool named, struct command_line *cl,
 			      char *why, size_t why_len)
 {
 	char path[PATH_MAX], addr[INET_ADDRSTRLEN], shown[PATH_MAX];
@@ -132,6 +134,10 @@ static int build_command_line(const struct cli_options *opts, struct command_lin
 		err = add_word(cl, "--no-ipv6");
 	if (!err && opts->allow_host)
 		err = add_word(cl, "--allow-host");
+	if (!err && opts->name)
+		err = add_option(cl, "--name", opts->name);
+	if (!err && named)
+		err = add_word(cl, "--join-or-start");
 	if (!err && opts->verbose)
 		err = add_word(cl, "-v");
 	if (err)
@@ -354,7 +360,8 @@ int desktop_entry_install(const struct cli_options *opts)
 		log_error("neither the command line nor the profile gives an uplink: pass -i IFACE");
 		goto out;
 	}
-	if (build_command_line(opts, &cl, why, sizeof(why))) {
+	if (build_command_line(opts, opts->name || (opts->profile && profile.name), &cl, why,
+			       sizeof(why))) {
 		log_error("%s", why);
 		goto out;
 	}

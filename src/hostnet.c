@@ -52,11 +52,12 @@
 
 #define REAPER_PART " reaper="
 
-void jail_alias_format(char *buf, size_t size, pid_t pid, const char *uplink, pid_t reaper)
+void jail_alias_format(char *buf, size_t size, pid_t pid, const struct jail_host *jh)
 {
-	snprintf(buf, size, ALIAS_PREFIX "%d uplink=%s", (int)pid, uplink);
-	if (reaper > 0)
-		snprintf(buf + strlen(buf), size - strlen(buf), REAPER_PART "%d", (int)reaper);
+	snprintf(buf, size, ALIAS_PREFIX "%d uplink=%s", (int)pid, jh->uplink.name);
+	if (jh->reaper > 0)
+		snprintf(buf + strlen(buf), size - strlen(buf), REAPER_PART "%d%s", (int)jh->reaper,
+			 jh->name_tag);
 }
 
 int jail_alias_parse(const char *alias, pid_t *pid, char uplink[IFNAMSIZ])
@@ -84,9 +85,20 @@ int jail_alias_parse(const char *alias, pid_t *pid, char uplink[IFNAMSIZ])
 pid_t jail_alias_reaper(const char *alias)
 {
 	const char *reaper = strstr(alias, REAPER_PART);
+	char number[16];
 	uint32_t value;
+	size_t len;
 
-	if (!reaper || parse_u32(reaper + strlen(REAPER_PART), 1, 0x7fffffff, &value))
+	if (!reaper)
+		return 0;
+	/* A named jail's tag follows (jailname.c). */
+	reaper += strlen(REAPER_PART);
+	len = strcspn(reaper, " ");
+	if (len >= sizeof(number))
+		return 0;
+	memcpy(number, reaper, len);
+	number[len] = '\0';
+	if (parse_u32(number, 1, 0x7fffffff, &value))
 		return 0;
 	return (pid_t)value;
 }
@@ -332,7 +344,7 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_confi
 	struct link_info host;
 	int err;
 
-	jail_alias_format(alias, sizeof(alias), getpid(), jh->uplink.name, jh->reaper);
+	jail_alias_format(alias, sizeof(alias), getpid(), jh);
 	*step = "create the jail's veth pair";
 	err = link_add_veth(nl, jh->net.host_veth, JAIL_PEER_NAME, jail_netns);
 	if (err)

@@ -16,6 +16,9 @@
  *      resource limits and execs; the reaper reaps until the jail is empty.  Or, for
  *      netjail --check, the child runs the probe instead (its prepare step before the
  *      drop) and exits with its result.
+ * Before stage 3 it listens, in the jail's network namespace, for programs joined to the jail
+ * later (joinlink.c); such a program (netjail --join, join.c) enters the namespaces of a
+ * running jail and forks a child that goes through stage 3 alone (jail_child_start_joined).
  * It must not touch the host namespace, and it never returns to the caller.
  *
  * Another user's COMMAND must not share the caller's terminal as its controlling tty: it
@@ -56,6 +59,7 @@
 #include "ipv6conf.h"
 #include "homepaths.h"
 #include "jail.h"
+#include "joinlink.h"
 #include "link.h"
 #include "log.h"
 #include "nl.h"
@@ -144,12 +148,16 @@ static void die_with_parent(pid_t parent)
 }
 
 /* The child keeps none of the supervisor's descriptors (netlink sockets, state locks):
- * only 0-2 and its socket. */
-static void close_all_but(int keep)
+ * only 0-2, its socket @keep and (a joined program's, @also >= 0) its link. */
+static void close_all_but(int keep, int also)
 {
-	if (keep > 3)
-		close_range(3, (unsigned)keep - 1, 0);
-	close_range((unsigned)keep + 1, ~0u, 0);
+	int low = also >= 0 && also < keep ? also : keep, high = also > keep ? also : keep;
+
+	if (low > 3)
+		close_range(3, (unsigned)low - 1, 0);
+	if (high > low + 1)
+		close_range((unsigned)low + 1, (unsigned)high - 1, 0);
+	close_range((unsigned)high + 1, ~0u, 0);
 }
 
 /* "ready", with @netns, the fd of the jail's network namespace, attached. */
@@ -174,22 +182,19 @@ static int send_ready(int sock, int netns)
 }
 
 static int exec_command(char **command, bool own_session);
+__attribute__((noreturn))
+static void run_command(int sock, pid_t parent, const struct jail_child_plan *plan, int listener,
+			int link);
 
 __attribute__((noreturn))
 static void child_main(int sock, pid_t parent, const struct jail_child_plan *plan)
 {
-	const struct target_user *target = plan->target;
-	char **command = plan->command;
-	pid_t reaper = getpid(), command_pid = 0;
 	const char *what;
 	struct jail_side side;
-	struct env_saved environment;
-	char failed[PATH_MAX];
-	bool own_session;
 	ssize_t got;
-	int err, netns;
+	int err, netns, listener = -1;
 
-	close_all_but(sock);
+	close_all_but(sock, -1);
 	die_with_parent(parent);
 	if (unshare(CLONE_NEWNET | CLONE_NEWNS)) {
 		log_error("cannot create the jail's namespaces: %s", strerror(errno));
@@ -224,10 +229,32 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 		log_error("cannot configure the jail's network: %s", strerror(-err));
 		_exit(EXIT_NETJAIL_FAILED);
 	}
-	if (plan->probe && (err = plan->probe->prepare(target, plan->probe->arg))) {
+	if (plan->probe && (err = plan->probe->prepare(plan->target, plan->probe->arg))) {
 		log_error("cannot prepare the probe: %s", strerror(-err));
 		_exit(EXIT_NETJAIL_FAILED);
 	}
+	/* Before any program of the user's runs here: none can take its name first. */
+	if (!plan->probe && (listener = join_listen()) < 0) {
+		log_error("cannot listen for programs joining the jail: %s", strerror(-listener));
+		_exit(EXIT_NETJAIL_FAILED);
+	}
+	run_command(sock, parent, plan, listener, -1);
+}
+
+/* The jail's child once its network is up, or a joined program's child once it is in the
+ * jail's namespaces (jail_child_start_joined): become the reaper of COMMAND's process (or
+ * run the probe), dropping every privilege in both. */
+static void run_command(int sock, pid_t parent, const struct jail_child_plan *plan, int listener,
+			int link)
+{
+	const struct target_user *target = plan->target;
+	char **command = plan->command;
+	pid_t reaper = getpid(), command_pid = 0;
+	struct env_saved environment;
+	char failed[PATH_MAX];
+	bool own_session;
+	int err;
+
 	env_save_stripped(&environment);
 	own_session = runs_as_other_user(target);
 	/* COMMAND's process is forked before the drop, as the child itself was: a caller at
@@ -253,9 +280,18 @@ static void child_main(int sock, pid_t parent, const struct jail_child_plan *pla
 		/* The reaper, another user's process too, keeps no controlling terminal either. */
 		if (own_session)
 			setsid();
-		reaper_run(sock, parent, command_pid);
+		if (plan->reaper_name)
+			prctl(PR_SET_NAME, plan->reaper_name, 0, 0, 0);
+		reaper_run(sock, parent, command_pid, listener, link);
 	}
-	close(sock);
+	close(sock);	/* the listener and the link are close-on-exec (joinlink.c) */
+	/* A joined program starts where its caller was: entering the jail's mount namespace
+	 * took it to that namespace's root. */
+	if (plan->cwd && chdir(plan->cwd)) {
+		log_error("cannot enter the directory %s in the jail: %s",
+			  printable_whole(plan->cwd, failed, sizeof(failed)), strerror(errno));
+		_exit(EXIT_NETJAIL_FAILED);
+	}
 	env_restore_stripped(&environment);
 	set_login_environment(target);
 	env_apply_changes(plan->env);
@@ -293,7 +329,8 @@ static int exec_command(char **command, bool own_session)
 	return err == ENOENT ? JAIL_EXIT_NOT_FOUND : JAIL_EXIT_CANNOT_EXEC;
 }
 
-int jail_child_start(struct jail_child *child, const struct jail_child_plan *plan)
+/* The jail's child (@link < 0), or a joined program's reaper with @link. */
+static int start_child(struct jail_child *child, const struct jail_child_plan *plan, int link)
 {
 	int pair[2];
 	pid_t parent = getpid();
@@ -315,11 +352,26 @@ int jail_child_start(struct jail_child *child, const struct jail_child_plan *pla
 	}
 	if (child->pid == 0) {
 		close(pair[0]);
-		child_main(pair[1], parent, plan);
+		if (link < 0)
+			child_main(pair[1], parent, plan);
+		close_all_but(pair[1], link);	/* and the link (joinlink.c) */
+		die_with_parent(parent);
+		run_command(pair[1], parent, plan, -1, link);
 	}
 	close(pair[1]);
 	child->sock = pair[0];
 	return 0;
+}
+
+int jail_child_start(struct jail_child *child, const struct jail_child_plan *plan)
+{
+	return start_child(child, plan, -1);
+}
+
+int jail_child_start_joined(struct jail_child *child, const struct jail_child_plan *plan,
+			    int link)
+{
+	return start_child(child, plan, link);
 }
 
 int jail_child_wait_ready(struct jail_child *child)

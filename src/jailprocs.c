@@ -6,6 +6,9 @@
  * of each process in /proc/<pid>/stat, which any user may read: --list counts them for
  * everyone's jails, and the reaper signals them when the jail is stopped.  A process forked
  * while /proc is read may be missed; whoever must miss none reads again (reaper.c).
+ * Programs joined to a jail (join.c) descend from a reaper of their own, known by its name
+ * (JOINED_COMM_PREFIX and the jail's veth) and its user, the jail's: --list counts them too.
+ * Only the jail's user can run a process that passes for one (and so only miscount their own).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -23,11 +26,40 @@ struct proc_link {
 	pid_t pid, parent;
 	bool zombie;
 	bool in_jail;
+	bool joined_reaper;	/* named as @joined_comm asks (then checked for its uid) */
 };
 
+int proc_real_uid(pid_t pid, uid_t *uid)
+{
+	char path[64], status[4096], *line, *end;
+	unsigned long value;
+	ssize_t got;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	got = read(fd, status, sizeof(status) - 1);
+	close(fd);
+	if (got <= 0)
+		return -ESRCH;
+	status[got] = '\0';
+	line = strstr(status, "\nUid:\t");
+	if (!line)
+		return -EPROTO;
+	errno = 0;
+	value = strtoul(line + 6, &end, 10);
+	if (errno || end == line + 6 || *end != '\t')
+		return -EPROTO;
+	*uid = (uid_t)value;
+	return 0;
+}
+
 /* The parent and the state of @pid, from "PID (COMM) STATE PPID ...": COMM may hold
- * anything, so what follows the last ')' is read.  0 or -1. */
-static int read_link(pid_t pid, struct proc_link *link)
+ * anything, so what follows the last ')' is read; whether COMM is @joined_comm (or NULL).
+ * 0 or -1. */
+static int read_link(pid_t pid, const char *joined_comm, struct proc_link *link)
 {
 	char path[64], stat[512], *end, *after;
 	long parent;
@@ -50,6 +82,9 @@ static int read_link(pid_t pid, struct proc_link *link)
 	if (after == end + 4 || *after != ' ' || parent < 0)
 		return -1;
 	*link = (struct proc_link){ .pid = pid, .parent = (pid_t)parent, .zombie = end[2] == 'Z' };
+	after = strchr(stat, '(');
+	link->joined_reaper = joined_comm && after && (size_t)(end - after - 1) == strlen(joined_comm) &&
+			      memcmp(after + 1, joined_comm, strlen(joined_comm)) == 0;
 	return 0;
 }
 
@@ -60,7 +95,7 @@ static int by_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int jail_procs_of(pid_t reaper, pid_t *pids, size_t max)
+static int procs_of(pid_t reaper, const char *joined_comm, uid_t owner, pid_t *pids, size_t max)
 {
 	struct proc_link *links = NULL;
 	size_t count = 0, size = 0, found = 0;
@@ -87,13 +122,20 @@ int jail_procs_of(pid_t reaper, pid_t *pids, size_t max)
 			links = more;
 			size = size ? size * 2 : 512;
 		}
-		if (read_link((pid_t)pid, &links[count]) == 0)
+		if (read_link((pid_t)pid, joined_comm, &links[count]) == 0)
 			count++;
 	}
 	closedir(proc);
 	if (!links)
 		return 0;	/* no process at all: none of the reaper's */
 	qsort(links, count, sizeof(*links), by_pid);
+	for (size_t i = 0; i < count; i++) {
+		uid_t uid = 0;
+
+		if (links[i].joined_reaper &&
+		    (proc_real_uid(links[i].pid, &uid) || uid != owner || links[i].zombie))
+			links[i].joined_reaper = false;
+	}
 	/* Marked from the reaper down, one generation a pass: a tree is only so deep. */
 	while (grew) {
 		grew = false;
@@ -102,9 +144,11 @@ int jail_procs_of(pid_t reaper, pid_t *pids, size_t max)
 
 			if (links[i].in_jail)
 				continue;
+			if (links[i].joined_reaper)
+				continue;	/* a root, as the reaper is */
 			parent = links[i].parent == reaper ? &key :
 				 bsearch(&key, links, count, sizeof(*links), by_pid);
-			if (parent && (parent == &key || parent->in_jail))
+			if (parent && (parent == &key || parent->in_jail || parent->joined_reaper))
 				grew = links[i].in_jail = true;
 		}
 	}
@@ -117,4 +161,19 @@ int jail_procs_of(pid_t reaper, pid_t *pids, size_t max)
 	}
 	free(links);
 	return found > 0x7fffffff ? 0x7fffffff : (int)found;
+}
+
+int jail_procs_of(pid_t reaper, pid_t *pids, size_t max)
+{
+	return procs_of(reaper, NULL, 0, pids, max);
+}
+
+int jail_procs_with_joined(pid_t reaper, const char *host_veth, uid_t owner, pid_t *pids,
+			   size_t max)
+{
+	char comm[32];
+
+	snprintf(comm, sizeof(comm), JOINED_COMM_PREFIX "%s", host_veth);
+	comm[15] = '\0';	/* as the kernel keeps it (TASK_COMM_LEN) */
+	return procs_of(reaper, comm, owner, pids, max);
 }

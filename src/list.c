@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "hostnet.h"
+#include "jailname.h"
 #include "jailprocs.h"
 #include "link.h"
 #include "list.h"
@@ -38,6 +39,8 @@ struct jail_entry {
 	pid_t pid;
 	pid_t reaper;		/* 0: a netjail from before reapers, whose processes are not known */
 	char uplink[IFNAMSIZ];
+	char name[JAIL_NAME_MAX + 1];	/* --name, or "" */
+	uid_t owner;			/* whose it is, if it has a name */
 	struct jail_net net;
 	bool has_counters;
 	struct nft_counters counters;
@@ -66,6 +69,8 @@ static int collect_jail(const struct link_info *link, void *data)
 	    jail_alias_parse(link->alias, &jail->pid, jail->uplink))
 		return 0;
 	jail->reaper = jail_alias_reaper(link->alias);
+	if (jail_name_of_alias(link->alias, jail->name, &jail->owner))
+		jail->name[0] = '\0';
 	pool_slot(listing->cfg, slot, &jail->net);
 	listing->count++;
 	return 0;
@@ -255,11 +260,23 @@ static void json_command(pid_t pid)
 	putchar(']');
 }
 
+/* The jail's processes, joined programs' included: how many, the first PROCS_SHOWN of
+ * them in @pids; or -errno (-ENOENT: unknown, a netjail from before reapers). */
+static int jail_procs(const struct jail_entry *jail, pid_t pids[PROCS_SHOWN])
+{
+	if (!jail->reaper)
+		return -ENOENT;
+	if (jail->name[0])
+		return jail_procs_with_joined(jail->reaper, jail->net.host_veth, jail->owner, pids,
+					      PROCS_SHOWN);
+	return jail_procs_of(jail->reaper, pids, PROCS_SHOWN);
+}
+
 /* The pids of the jail's processes (the first PROCS_SHOWN), or null if unknown. */
-static void json_processes(pid_t reaper)
+static void json_processes(const struct jail_entry *jail)
 {
 	pid_t pids[PROCS_SHOWN];
-	int count = reaper ? jail_procs_of(reaper, pids, PROCS_SHOWN) : -ENOENT;
+	int count = jail_procs(jail, pids);
 
 	if (count < 0) {
 		fputs("null", stdout);
@@ -291,8 +308,13 @@ static void print_json(const struct listing *listing)
 		json_counter("out_packets", jail->counters.egress_packets, jail->has_counters);
 		json_counter("out_bytes", jail->counters.egress_bytes, jail->has_counters);
 		json_counter("dropped", jail->counters.fail_closed_packets, jail->has_counters);
+		fputs(",\"name\":", stdout);
+		if (jail->name[0])
+			json_string(jail->name, strlen(jail->name));
+		else
+			fputs("null", stdout);
 		fputs(",\"processes\":", stdout);
-		json_processes(jail->reaper);
+		json_processes(jail);
 		fputs(",\"command\":", stdout);
 		json_command(jail->pid);
 		puts(i + 1 < listing->count ? "}," : "}");
@@ -304,8 +326,8 @@ static void print_json(const struct listing *listing)
 
 /* The columns before COMMAND, which is last and not padded. */
 enum { COL_PID, COL_JAIL, COL_UPLINK, COL_ADDRESS, COL_PACKETS, COL_BYTES, COL_DROPPED,
-       COL_PROCS, COLUMNS };
-#define CELL_MAX 24	/* a uint64_t's 20 digits, an address, an interface name */
+       COL_PROCS, COL_NAME, COLUMNS };
+#define CELL_MAX 40	/* a uint64_t's 20 digits, an address, an interface name, a jail name */
 
 static const struct {
 	const char *heading;
@@ -319,6 +341,7 @@ static const struct {
 	[COL_BYTES] = { "OUT-BYTES", true },
 	[COL_DROPPED] = { "DROPPED", true },
 	[COL_PROCS] = { "PROCS", false },
+	[COL_NAME] = { "NAME", false },
 };
 
 static void format_count(char *cell, uint64_t value, bool known)
@@ -331,10 +354,10 @@ static void format_count(char *cell, uint64_t value, bool known)
 
 /* "N:PID,PID...": how many processes the jail has and the first of their pids, as many
  * as fit ("+" at the end if not all); "-" if unknown. */
-static void format_procs(char *cell, pid_t reaper)
+static void format_procs(char *cell, const struct jail_entry *jail)
 {
 	pid_t pids[PROCS_SHOWN];
-	int count = reaper ? jail_procs_of(reaper, pids, PROCS_SHOWN) : -ENOENT;
+	int count = jail_procs(jail, pids);
 	size_t len;
 
 	if (count < 0) {
@@ -364,7 +387,8 @@ static void format_row(const struct jail_entry *jail, char cells[COLUMNS][CELL_M
 	format_count(cells[COL_PACKETS], jail->counters.egress_packets, jail->has_counters);
 	format_count(cells[COL_BYTES], jail->counters.egress_bytes, jail->has_counters);
 	format_count(cells[COL_DROPPED], jail->counters.fail_closed_packets, jail->has_counters);
-	format_procs(cells[COL_PROCS], jail->reaper);
+	format_procs(cells[COL_PROCS], jail);
+	snprintf(cells[COL_NAME], CELL_MAX, "%s", jail->name[0] ? jail->name : "-");
 }
 
 static void print_cells(const char *const cells[COLUMNS], const int widths[COLUMNS])

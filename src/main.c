@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/rtnetlink.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -36,7 +35,9 @@
 #include "hostnet.h"
 #include "ipv6conf.h"
 #include "jail.h"
+#include "jailname.h"
 #include "jailview.h"
+#include "join.h"
 #include "keeper.h"
 #include "link.h"
 #include "list.h"
@@ -50,6 +51,7 @@
 #include "running.h"
 #include "rlimits.h"
 #include "route.h"
+#include "sigfd.h"
 #include "state.h"
 #include "stop.h"
 #include "textfile.h"
@@ -60,10 +62,6 @@
 #ifndef NETJAIL_VERSION
 #define NETJAIL_VERSION "0.1.0"
 #endif
-
-static const int forwarded_signals[] = {
-	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
-};
 
 static void open_rtnl(struct nl *nl)
 {
@@ -163,25 +161,6 @@ static void warn_if_running_outside(const struct cli_options *opts, const struct
 			    printable(opts->command[0], shown, sizeof(shown)), (int)pid, jh->uplink.name);
 }
 
-/* Blocked for the signalfd: the child inherits this mask until, right before exec, it
- * gets the caller's own back (priv_give_back_caller_signals). */
-static int open_signals(void)
-{
-	sigset_t blocked;
-	int fd;
-
-	sigemptyset(&blocked);
-	sigaddset(&blocked, SIGCHLD);
-	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
-		sigaddset(&blocked, forwarded_signals[i]);
-	if (sigprocmask(SIG_BLOCK, &blocked, NULL))
-		die("cannot block signals: %s", strerror(errno));
-	fd = signalfd(-1, &blocked, SFD_CLOEXEC);
-	if (fd < 0)
-		die("cannot create a signalfd: %s", strerror(errno));
-	return fd;
-}
-
 static int run(const struct cli_options *opts, struct env_changes *env)
 {
 	static struct jail_view view;
@@ -232,7 +211,9 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	 * ends the child with us (its parent-death signal).  The state directory is made
 	 * first: the child's scratch tmpfs goes over it (jailfs.c). */
 	open_state(&st, &nl, true, false);
-	signal_fd = open_signals();
+	signal_fd = supervisor_signals_open();
+	if (signal_fd < 0)
+		die("cannot read signals from a signalfd: %s", strerror(-signal_fd));
 	err = jail_child_start(&child, &(struct jail_child_plan){
 		.target = &target, .command = opts->command, .env = env, .files = &view.files,
 	});
@@ -256,6 +237,8 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	if (err < 0)
 		log_error("cannot clean up after dead jails: %s", nl_reason(err));
 	if (user_limit_check(&st, &conf, getuid(), reason, sizeof(reason)))
+		die("%s", reason);
+	if (opts->name && jail_name_claim(&jh, &nl, cfg, opts->name, target.uid, reason, sizeof(reason)))
 		die("%s", reason);
 	err = jail_host_claim_slot(&jh, &nl, &st, cfg, getuid());
 	if (err == -EUSERS) {
@@ -479,7 +462,9 @@ int main(int argc, char **argv)
 			die("%s", why);
 		return cleanup();
 	case ACTION_LIST:
-		return list(opts.json);
+		return opts.list_names ? join_print_names() : list(opts.json);
+	case ACTION_JOIN:
+		return join_run(&opts, opts.join);
 	case ACTION_STOP:
 		return stop(opts.stop);
 	case ACTION_CHECK:
@@ -493,5 +478,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	apply_profile(&opts, &profile, &env);
+	if (opts.join_or_start && join_target_runs(&opts))
+		return join_run(&opts, opts.name);
 	return run(&opts, &env);
 }

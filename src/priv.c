@@ -37,6 +37,7 @@
 #include <sys/capability.h>
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -56,6 +57,13 @@ static const cap_value_t supervisor_caps[] = {
 	CAP_NET_ADMIN, CAP_SETUID, CAP_SETGID, CAP_KILL,
 };
 #define COUNT(array) ((int)(sizeof(array) / sizeof((array)[0])))
+/* netjail --join enters a jail's namespaces through a pidfd on its reaper: setns(2) needs
+ * CAP_SYS_CHROOT for a mount namespace, and CAP_SYS_PTRACE for the reaper, which is not
+ * dumpable (so that its user cannot move it into namespaces of their own).  Kept permitted
+ * beside setup's where they were given (setuid root; install-caps since named jails; not an
+ * older install-caps, where --join alone says so), raised only for that one call. */
+static const cap_value_t join_caps[] = { CAP_SYS_CHROOT, CAP_SYS_PTRACE };
+static int set_effective(cap_value_t cap, cap_flag_value_t value);
 
 /* The caller's signal state, for COMMAND (priv_give_back_caller_signals). */
 static sigset_t caller_ignored, caller_blocked;
@@ -177,6 +185,8 @@ int priv_init(const char **why)
 {
 	bool setuid_root = getuid() != 0 && geteuid() == 0;
 	bool root = getuid() == 0 && geteuid() == 0;
+	cap_value_t start_caps[COUNT(setup_caps) + COUNT(join_caps)];
+	int start_count;
 
 	/* Before anything the caller could interrupt, stop or make reap our children, or
 	 * end with a limit of its choosing. */
@@ -201,17 +211,26 @@ int priv_init(const char **why)
 	 * at exec would lose its parent-death signal (commit_creds) and outlive netjail. */
 	/* Both allocate (libcap): under a data or address-space limit below netjail's needs
 	 * they fail first, and that limit is the reason to name. */
-	if (set_capabilities(setup_caps, COUNT(setup_caps), root || setuid_root, root)) {
+	memcpy(start_caps, setup_caps, sizeof(setup_caps));
+	start_count = COUNT(setup_caps);
+	if (has_permitted(join_caps, COUNT(join_caps))) {
+		memcpy(start_caps + start_count, join_caps, sizeof(join_caps));
+		start_count += COUNT(join_caps);
+	}
+	if (set_capabilities(start_caps, start_count, root || setuid_root, root)) {
 		if (rlimits_check(why) == 0)
 			*why = "cannot reduce capabilities to those setup needs";
 		return -EPERM;
 	}
 	if (setuid_root && (become_caller_keeping_caps() ||
-			    set_capabilities(setup_caps, COUNT(setup_caps), true, false))) {
+			    set_capabilities(start_caps, start_count, true, false))) {
 		if (rlimits_check(why) == 0)
 			*why = "cannot switch to the calling user's uid";
 		return -EPERM;
 	}
+	/* Permitted, not effective: raised for the one setns (priv_enter_jail). */
+	for (int i = COUNT(setup_caps); i < start_count; i++)
+		set_effective(start_caps[i], CAP_CLEAR);
 	return 0;
 }
 
@@ -266,6 +285,17 @@ static int set_effective(cap_value_t cap, cap_flag_value_t value)
 	if (cap_set_flag(now, CAP_EFFECTIVE, 1, &cap, value) || cap_set_proc(now))
 		err = -errno;
 	cap_free(now);
+	return err;
+}
+
+int priv_enter_jail(int pidfd, int nstype)
+{
+	bool raise = set_effective(join_caps[0], CAP_SET) == 0 &&
+		     set_effective(join_caps[1], CAP_SET) == 0;
+	int err = raise && setns(pidfd, nstype) ? -errno : raise ? 0 : -EPERM;
+
+	set_effective(join_caps[1], CAP_CLEAR);
+	set_effective(join_caps[0], CAP_CLEAR);
 	return err;
 }
 

@@ -24,7 +24,7 @@
 
 enum profile_key {
 	KEY_INTERFACE, KEY_GATEWAY, KEY_DNS, KEY_IPV6, KEY_PUBLISH, KEY_DBUS, KEY_COMMAND,
-	KEY_SETENV, KEY_UNSETENV, KEY_ALLOW_HOST, KEY_MKDIR, KEY_COUNT,
+	KEY_SETENV, KEY_UNSETENV, KEY_ALLOW_HOST, KEY_MKDIR, KEY_NAME, KEY_COUNT,
 };
 
 static const struct {
@@ -36,7 +36,7 @@ static const struct {
 	[KEY_PUBLISH] = { "publish", false }, [KEY_DBUS] = { "dbus", false },
 	[KEY_COMMAND] = { "command", false }, [KEY_SETENV] = { "setenv", true },
 	[KEY_UNSETENV] = { "unsetenv", true }, [KEY_ALLOW_HOST] = { "allow_host", false },
-	[KEY_MKDIR] = { "mkdir", false },
+	[KEY_MKDIR] = { "mkdir", false }, [KEY_NAME] = { "name", false },
 };
 
 struct parse_state {
@@ -229,6 +229,13 @@ static int take(struct parse_state *ps, enum profile_key key, const char *value)
 		return for_each_word(ps, value, BLANKS, take_unsetenv);
 	case KEY_MKDIR:
 		return for_each_word(ps, value, LIST_SEPARATORS, take_mkdir);
+	case KEY_NAME:
+		if (!jail_name_is_valid(value))
+			REFUSE("invalid jail name '%s'", SHOW(value));
+		profile->name = keep(profile, value, strlen(value));
+		if (!profile->name)
+			REFUSE("profile too large: at most %d bytes of values", PROFILE_TEXT_MAX);
+		return 0;
 	case KEY_COUNT:
 		return -EINVAL;
 	}
@@ -317,4 +324,6 @@ void profile_merge(const struct profile *profile, struct cli_options *opts)
 	}
 	if (!opts->command || !opts->command[0])
 		opts->command = (char **)profile->command;
+	if (!opts->name)
+		opts->name = profile->name;
 }

@@ -22,8 +22,11 @@
  * every process of the jail: `kill PID-of-netjail` must end what COMMAND left running too,
  * or the jail would live on without COMMAND.  Those the terminal sends reach COMMAND
  * directly (it shares our process group) and are not passed on twice.
- * It runs as the user who runs COMMAND, with no capability, and holds only the socket and
- * /dev/null: whatever it does, the user could do.  It keeps no fd of the caller's (a
+ * Programs joined to the jail (netjail --join) are not its descendants: each has a reaper
+ * of its own, this same code, linked to this one (joinlink.c), which counts the link as a
+ * live program, stops them through it and, ending, kills them by closing it.
+ * It runs as the user who runs COMMAND, with no capability, and holds only the socket,
+ * /dev/null and the joiners' listener and links: whatever it does, the user could do.  It keeps no fd of the caller's (a
  * pipe's end would keep `$(netjail ... aria2c -D)` waiting for the jail's end).
  */
 #include <errno.h>
@@ -41,6 +44,7 @@
 #include <unistd.h>
 
 #include "jailprocs.h"
+#include "joinlink.h"
 #include "log.h"
 #include "reaper.h"
 
@@ -55,6 +59,8 @@ struct reaper {
 	bool told;		/* the supervisor has COMMAND's status */
 	int stopping;		/* 0, SIGTERM or SIGKILL: what the jail's processes were sent */
 	long long kill_at;	/* ms on CLOCK_MONOTONIC: SIGKILL after SIGTERM */
+	struct join_links joins;	/* the jail's reaper: programs joined to it (joinlink.c) */
+	int link;		/* a joined program's reaper: to the jail's; -1 once gone, or if not */
 };
 
 int reaper_exit_status(int wait_status)
@@ -97,6 +103,12 @@ static void stop_jail(struct reaper *r, int sig)
 	r->stopping = sig;
 	r->kill_at = now_ms() + REAPER_STOP_GRACE_MS;
 	signal_jail(sig);
+	/* Joined programs are stopped by their own reapers: gracefully, or at once when
+	 * their link closes. */
+	if (sig == SIGKILL)
+		join_links_close(&r->joins);
+	else
+		join_links_stop(&r->joins);
 }
 
 /* Reap what ended; exit once nothing is left. */
@@ -111,8 +123,9 @@ static void reap(struct reaper *r)
 			r->command = 0;
 		}
 	}
-	/* COMMAND's status even if it was told: the supervisor may hear of our end first. */
-	if (pid < 0 && errno == ECHILD)
+	/* COMMAND's status even if it was told: the supervisor may hear of our end first.  Not
+	 * while programs joined to the jail live: they are its programs too. */
+	if (pid < 0 && errno == ECHILD && r->joins.count == 0)
 		_exit(r->status);
 	/* COMMAND is done and the jail lives on: the shell is not to wait for it.  A jail being
 	 * stopped is not: netjail waits for its end, as for COMMAND's. */
@@ -153,9 +166,30 @@ static void on_supervisor(struct reaper *r)
 		stop_jail(r, SIGTERM);
 		return;
 	}
-	/* Gone: the jail's network with it. */
 	close(r->sock);
 	r->sock = -1;
+	/* A joined program's netjail returns once it has COMMAND's status: its programs'
+	 * lifeline is then the link to the jail's reaper. */
+	if (r->link >= 0 && r->told)
+		return;
+	/* Gone: the jail's network with it. */
+	stop_jail(r, SIGKILL);
+}
+
+/* A joined program's reaper: the jail's reaper says stop, or it ended (the jail is going). */
+static void on_link(struct reaper *r)
+{
+	char byte;
+	ssize_t got = recv(r->link, &byte, 1, MSG_DONTWAIT);
+
+	if (got < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (got == 1 && byte == REAPER_STOP) {
+		stop_jail(r, SIGTERM);
+		return;
+	}
+	close(r->link);
+	r->link = -1;
 	stop_jail(r, SIGKILL);
 }
 
@@ -179,16 +213,17 @@ pid_t reaper_fork(void)
 	return fork();
 }
 
-void reaper_run(int sock, pid_t supervisor, pid_t command)
+void reaper_run(int sock, pid_t supervisor, pid_t command, int listener, int link)
 {
 	struct reaper r = {
 		.sock = sock, .supervisor = supervisor, .command = command,
-		.status = EXIT_NETJAIL_FAILED,
+		.status = EXIT_NETJAIL_FAILED, .joins = { .listener = listener }, .link = link,
 	};
 	sigset_t blocked;
 	int signal_fd;
 
-	prctl(PR_SET_NAME, REAPER_COMM, 0, 0, 0);
+	if (link < 0)	/* a joined program's reaper has its own name (jailprocs.h) */
+		prctl(PR_SET_NAME, REAPER_COMM, 0, 0, 0);
 	/* The supervisor blocked what it forwards and SIGCHLD before the fork: the same here,
 	 * read from a signalfd (COMMAND gets the caller's mask back before exec).  Made after
 	 * COMMAND's fork: it holds none. */
@@ -205,25 +240,37 @@ void reaper_run(int sock, pid_t supervisor, pid_t command)
 	if (getppid() != supervisor)
 		stop_jail(&r, SIGKILL);
 	for (;;) {
-		struct pollfd fds[2] = {
+		struct pollfd fds[3 + 1 + JOIN_LINKS_MAX] = {
 			{ .fd = signal_fd, .events = POLLIN },
 			{ .fd = r.sock, .events = POLLIN },
+			{ .fd = r.link, .events = POLLIN },
 		};
+		unsigned joins = join_links_pollfds(&r.joins, fds + 3);
 		int timeout = -1;
 
 		if (r.stopping == SIGTERM)
 			timeout = (int)(r.kill_at > now_ms() ? r.kill_at - now_ms() : 0);
 		else if (r.stopping == SIGKILL)
 			timeout = KILL_AGAIN_MS;
-		if (poll(fds, 2, timeout) < 0 && errno != EINTR)
+		if (poll(fds, 3 + joins, timeout) < 0 && errno != EINTR)
 			stop_jail(&r, SIGKILL);
 		if (fds[0].revents)
 			on_signal(&r, signal_fd);
 		if (r.sock >= 0 && fds[1].revents)
 			on_supervisor(&r);
+		if (r.link >= 0 && fds[2].revents)
+			on_link(&r);
+		if (joins && r.joins.listener >= 0) {
+			if (join_links_check(&r.joins, fds + 3))
+				reap(&r);	/* the last of the jail's programs may have gone */
+			if (fds[3].revents)
+				join_links_accept(&r.joins, r.stopping != 0);
+		}
 		if (r.stopping == SIGTERM && now_ms() >= r.kill_at)
 			stop_jail(&r, SIGKILL);
-		else if (r.stopping == SIGKILL)
+		else if (r.stopping == SIGKILL) {
 			signal_jail(SIGKILL);
+			reap(&r);	/* no child left to send SIGCHLD: joined programs were the last */
+		}
 	}
 }

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "hostnet.h"
+#include "jailname.h"
 #include "link.h"
 #include "reaper.h"
 #include "stop.h"
@@ -87,6 +88,7 @@ int stop_jail(struct nl *nl, const struct pool_config *cfg, const char *jail, ch
 	      size_t why_len)
 {
 	struct wanted w = { .cfg = cfg, .name = jail };
+	struct named_jail named;
 	struct pollfd exited = { .fd = -1, .events = POLLIN };
 	char shown[72];
 	uint32_t number;
@@ -95,6 +97,9 @@ int stop_jail(struct nl *nl, const struct pool_config *cfg, const char *jail, ch
 
 	if (parse_u32(jail, 1, 0x7fffffff, &number) == 0)
 		w.pid = (pid_t)number;
+	/* A name of the caller's own jails (--name), unless it is a veth's. */
+	else if (!pool_slot_of_veth(cfg, jail) && jail_name_find(nl, cfg, getuid(), jail, &named) == 0)
+		w.name = named.veth;
 	err = find_jail(nl, &w);
 	if (err) {
 		snprintf(why, why_len, err == -ENOENT ? "no jail '%s' is running (see netjail --list)" :

@@ -73,6 +73,17 @@ bool ifname_is_valid(const char *name)
 	return true;
 }
 
+bool jail_name_is_valid(const char *name)
+{
+	size_t len = strnlen(name, 33);
+
+	/* isalnum() follows the locale: ASCII only, by hand. */
+	if (len == 0 || len > 32 || name[0] == '.' || name[0] == '-')
+		return false;
+	return strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.+-") ==
+	       len;
+}
+
 static const char *printable_up_to(const char *text, size_t max, char *buf, size_t size)
 {
 	size_t i;

@@ -46,6 +46,13 @@ else
 	help_opts=
 fi
 
+# netjail on PATH as the completions call it: a stand-in whose --list-names prints the user's
+# running jails' names (t-named.sh tests the real one).
+mkdir -p "$LAB_TMP/bin"
+printf '#!/bin/sh\n[ "$1" = --list-names ] && printf "vpn\\nwork\\n"\n' >"$LAB_TMP/bin/netjail"
+chmod +x "$LAB_TMP/bin/netjail"
+export PATH=$LAB_TMP/bin:$PATH
+
 # has LIST WORD / lacks LIST WORD: whether the space-separated LIST contains WORD.
 has()   { [[ " $1 " == *" $2 "* ]]; }
 lacks() { ! has "$@"; }
@@ -89,6 +96,7 @@ is "$(XDG_CONFIG_HOME=relative bash_complete 'netjail --profile ')" "office work
 	"bash: with a relative XDG_CONFIG_HOME (ignored), profiles of ~/.config"
 is "$(bash_complete "netjail -p $profiles/st")" "$profiles/steam.conf" "bash: -p DIR/st<TAB> -> the file"
 is "$(bash_complete 'netjail -u nju')" njuser "bash: -u nju<TAB> -> the user njuser"
+is "$(bash_complete 'netjail --join ')" "vpn work" "bash: --join <TAB> -> the names of the user's running jails"
 is "$(bash_complete 'netjail -g ')" "" "bash: -g <TAB> -> nothing"
 check "bash: -i up0 <TAB> -> commands" has "$(bash_complete 'netjail -i up0 ')" unshare
 check "bash: COMMAND<TAB> -> commands" has "$(bash_complete 'netjail -i up0 unsha')" unshare
@@ -168,6 +176,7 @@ if command -v zsh >/dev/null; then
 		"zsh: with a relative XDG_CONFIG_HOME, profiles of ~/.config"
 	is "$(zsh_complete "netjail -p $profiles/st")" "steam.conf" "zsh: -p DIR/st<TAB> -> the file"
 	is "$(zsh_complete 'netjail -u nju')" njuser "zsh: -u nju<TAB> -> the user njuser"
+	is "$(zsh_complete 'netjail --join ')" "vpn work" "zsh: --join <TAB> -> the names of the user's running jails"
 	check "zsh: -i up0 <TAB> -> commands" has "$(zsh_complete 'netjail -i up0 ')" unshare
 	check "zsh: COMMAND<TAB> -> commands" has "$(zsh_complete 'netjail -i up0 unsha')" unshare
 	check "zsh: -- COMMAND<TAB> -> commands" has "$(zsh_complete 'netjail -v -- unsha')" unshare
@@ -210,6 +219,7 @@ if command -v fish >/dev/null; then
 		"fish: with a relative XDG_CONFIG_HOME, profiles of ~/.config"
 	is "$(fish_complete "netjail -p $profiles/st")" "$profiles/steam.conf" "fish: -p DIR/st<TAB> -> the file"
 	is "$(fish_complete 'netjail -u nju')" njuser "fish: -u nju<TAB> -> the user njuser"
+	is "$(fish_complete 'netjail --join ')" "vpn work" "fish: --join <TAB> -> the names of the user's running jails"
 	check "fish: -i up0 <TAB> -> commands" has "$(fish_complete 'netjail -i up0 ')" unshare
 	check "fish: COMMAND<TAB> -> commands" has "$(fish_complete 'netjail -i up0 unsha')" unshare
 	check "fish: -- COMMAND<TAB> -> commands" has "$(fish_complete 'netjail -v -- unsha')" unshare

@@ -20,7 +20,7 @@ aligned() {
 	local header line heading prefix start end
 	header=$(head -n 1 <<<"$1")
 	while IFS= read -r line; do
-		for heading in JAIL UPLINK ADDRESS PROCS COMMAND; do
+		for heading in JAIL UPLINK ADDRESS PROCS NAME COMMAND; do
 			prefix=${header%%"$heading"*}
 			start=${#prefix}
 			[[ ${line:start-2:2} == "  " && ${line:start:1} != " " ]] || return 1
@@ -89,13 +89,13 @@ fi
 table=$(nj --list 2>&1); rc=$?
 is "$rc $(wc -l <<<"$table")" "0 3" "--list exits 0 with a header and one line per jail"
 read -ra headings <<<"$(head -n 1 <<<"$table")"
-is "${headings[*]}" "PID JAIL UPLINK ADDRESS OUT-PKTS OUT-BYTES DROPPED PROCS COMMAND" "... under the 9 headings"
+is "${headings[*]}" "PID JAIL UPLINK ADDRESS OUT-PKTS OUT-BYTES DROPPED PROCS NAME COMMAND" "... under the 10 headings"
 check "... in columns that line up (text from their heading's start, numbers to its end)" aligned "$table"
 is "$(field "$a" 3) $(field "$b" 3)" "up0 up1" "... the up0 jail and the up1 jail by their pids"
 is "$(field "$a" 4) $(field "$b" 4)" "$(jail_address "$(field "$a" 2)") $(jail_address "$(field "$b" 2)")" \
 	"... each with its jail's address"
 check "... counters as integers (root)" \
-	grep -qE '^ *[0-9]+ +nj[0-9]+ +up[01] +[0-9.]+ +[0-9]+ +[0-9]+ +[0-9]+  [0-9]+:[0-9,]+ +/' <<<"$table"
+	grep -qE '^ *[0-9]+ +nj[0-9]+ +up[01] +[0-9.]+ +[0-9]+ +[0-9]+ +[0-9]+  [0-9]+:[0-9,]+ +- +/' <<<"$table"
 check "... and each jail's processes, COUNT:PID,... ($(field "$a" 8), $(field "$b" 8))" \
 	grep -qE '^[1-9][0-9]*:[0-9]+' <<<"$(field "$a" 8)"
 check "... the up1 jail's traffic counted (OUT-PKTS $(field "$b" 5) > 0)" test "$(field "$b" 5)" -gt 0

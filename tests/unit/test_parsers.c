@@ -41,6 +41,25 @@ static void test_ifname(void)
 	CHECK(!ifname_is_valid("wlan0$(id)"));
 }
 
+static void test_jail_name(void)
+{
+	CHECK(jail_name_is_valid("vpn"));
+	CHECK(jail_name_is_valid("work-2.firefox+x_y"));
+	CHECK(jail_name_is_valid("01234567890123456789012345678901"));	/* 32 */
+	CHECK(!jail_name_is_valid("012345678901234567890123456789012"));	/* 33 */
+	CHECK(!jail_name_is_valid(""));
+	CHECK(!jail_name_is_valid("."));
+	CHECK(!jail_name_is_valid(".."));
+	CHECK(!jail_name_is_valid(".hidden"));
+	CHECK(!jail_name_is_valid("-x"));
+	CHECK(!jail_name_is_valid("a/b"));
+	CHECK(!jail_name_is_valid("a:b"));
+	CHECK(!jail_name_is_valid("a b"));
+	CHECK(!jail_name_is_valid("a\nb"));
+	CHECK(!jail_name_is_valid("caf\xc3\xa9"));
+	CHECK(!jail_name_is_valid("a=b"));
+}
+
 static void test_printable(void)
 {
 	char buf[80];
@@ -107,6 +126,31 @@ static void test_cli(void)
 	CHECK(parse(&o, why, noarg) == -EINVAL && strstr(why, "needs an argument"));
 	char *newline[] = { "netjail", "--bogus\nnetjail: forged", "true", NULL };
 	CHECK(parse(&o, why, newline) == -EINVAL && !strchr(why, '\n'));
+
+	/* --name, --join: checked names; a joiner picks none of the jail's settings. */
+	char *named[] = { "netjail", "--name", "vpn", "-i", "wg0", "firefox", NULL };
+	CHECK(parse(&o, why, named) == 0 && o.action == ACTION_RUN && !strcmp(o.name, "vpn"));
+	char *badname[] = { "netjail", "--name", "../x", "-i", "wg0", "firefox", NULL };
+	CHECK(parse(&o, why, badname) == -EINVAL && strstr(why, "invalid jail name"));
+	char *join[] = { "netjail", "--join", "vpn", "thunderbird", "-i", "x", NULL };
+	CHECK(parse(&o, why, join) == 0 && o.action == ACTION_JOIN && !strcmp(o.join, "vpn") &&
+	      !strcmp(o.command[0], "thunderbird") && !o.uplink);
+	char *join_if[] = { "netjail", "--join", "vpn", "-i", "x", "true", NULL };
+	CHECK(parse(&o, why, join_if) == -EINVAL && strstr(why, "the jail's"));
+	char *join_p[] = { "netjail", "-P", "80:80", "--join", "vpn", "true", NULL };
+	CHECK(parse(&o, why, join_p) == -EINVAL && strstr(why, "the jail's"));
+	char *join_nocmd[] = { "netjail", "--join", "vpn", NULL };
+	CHECK(parse(&o, why, join_nocmd) == -EINVAL && strstr(why, "no command"));
+	char *join_list[] = { "netjail", "--join", "vpn", "--list", NULL };
+	CHECK(parse(&o, why, join_list) == -EINVAL);
+	char *jos[] = { "netjail", "--join-or-start", "-i", "x", "true", NULL };
+	CHECK(parse(&o, why, jos) == -EINVAL && strstr(why, "--join-or-start"));
+	char *jos_named[] = { "netjail", "--name", "w", "--join-or-start", "-i", "x", "true", NULL };
+	CHECK(parse(&o, why, jos_named) == 0 && o.join_or_start);
+	char *name_list[] = { "netjail", "--name", "w", "--list", NULL };
+	CHECK(parse(&o, why, name_list) == -EINVAL && strstr(why, "--name"));
+	char *names[] = { "netjail", "--list-names", NULL };
+	CHECK(parse(&o, why, names) == 0 && o.action == ACTION_LIST && o.list_names);
 
 	/* --probe ADDR:PORT, with --check only, numbers only. */
 	char *probe4[] = { "netjail", "--check", "-i", "x", "--probe", "203.0.113.10:7", NULL };
@@ -201,6 +245,7 @@ int main(void)
 {
 	test_parse_u32();
 	test_ifname();
+	test_jail_name();
 	test_printable();
 	test_cli();
 	test_pool();

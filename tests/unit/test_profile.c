@@ -54,6 +54,7 @@ static void test_keys(void)
 	      profile.dbus == DBUS_HOST && !profile.allow_host);
 	CHECK(parse("[netjail]\nallow_host = yes\n") == 0 && profile.allow_host);
 	CHECK(parse("[netjail]\nallow_host = no\n") == 0 && !profile.allow_host);
+	CHECK(parse("[netjail]\nname = vpn\n") == 0 && !strcmp(profile.name, "vpn"));
 	CHECK(parse("[netjail]\nmkdir = ~/.local/share/netjail/firefox, ~/b\n") == 0 &&
 	      profile.mkdir_count == 2 && !strcmp(profile.mkdir[1], "~/b"));
 	CHECK(parse("[netjail]\nmkdir = /tmp/x\n") == -EINVAL && strstr(why, "invalid mkdir"));
@@ -70,6 +71,7 @@ static void test_refusals(void)
 	CHECK(refused_at("interface = wlan0\n", 1, "unknown section"));
 	CHECK(refused_at("[netjail]\ninterface = wlan0\ninterface = eth0\n", 3, "set twice"));
 	CHECK(refused_at("[netjail]\ninterface = a/b\n", 2, "invalid interface name"));
+	CHECK(refused_at("[netjail]\nname = ../x\n", 2, "invalid jail name"));
 	CHECK(refused_at("[netjail]\ngateway = 300.1.1.1\n", 2, "invalid gateway"));
 	CHECK(refused_at("[netjail]\ndns = 1.1.1.1, nope\n", 2, "invalid nameserver 'nope'"));
 	CHECK(refused_at("[netjail]\ndns = 1.1.1.1 1.1.1.2 1.1.1.3 1.1.1.4 1.1.1.5\n", 2,
