@@ -26,6 +26,9 @@ struct state_lock_stall {
 /* Take the state lock, waiting as long as it changes hands or its holder runs (see the
  * limits above).  0, -ETIMEDOUT when it gives up (state_lock_explain says why), or -errno. */
 int state_lock(struct state *st);
+/* Take the state lock, however long that takes: only for a process that holds nothing
+ * else and keeps no user waiting (lastout.c).  0 or -errno. */
+int state_lock_wait(struct state *st);
 void state_unlock(struct state *st);
 /* One line, without "netjail: ", on why the last state_lock() gave up. */
 void state_lock_explain(const struct state *st, char *why, size_t why_len);

@@ -38,6 +38,7 @@
 #include "checkprobe.h"
 #include "cleanup.h"
 #include "jail.h"
+#include "lastout.h"
 #include "link.h"
 #include "log.h"
 #include "priv.h"
@@ -364,9 +365,7 @@ int check_probe(const struct cli_options *opts, const struct netjail_conf *conf,
 			state_lock_explain(&st, why, sizeof(why));
 		else
 			snprintf(why, sizeof(why), "cannot lock %s: %s", STATE_ROOT, strerror(-err));
-		link_set_down(&nl, jh->host_index);
-		log_error("%s; jail %s left for the next netjail or --cleanup to remove", why,
-			  jh->net.host_veth);
+		jail_host_leave_later(jh, &nl, &st, cfg, why);
 		goto out;
 	}
 teardown:

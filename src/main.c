@@ -39,6 +39,7 @@
 #include "jailview.h"
 #include "join.h"
 #include "keeper.h"
+#include "lastout.h"
 #include "link.h"
 #include "list.h"
 #include "log.h"
@@ -293,14 +294,11 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	err = state_lock(&st);
 	if (err) {
 		/* Without the lock, teardown would race another netjail's changes to what jails
-		 * share (the uplink's settings, the gate).  Cut the jail off, and leave the rest to
-		 * the next netjail or --cleanup, as for a netjail killed here: the slot's flock
-		 * goes with this process, which makes it a dead jail's. */
+		 * share (the uplink's settings, the gate): a child finishes it (lastout.c). */
 		if (err == -ETIMEDOUT)
 			state_lock_explain(&st, reason, sizeof(reason));
-		link_set_down(&nl, jh.host_index);
-		log_error("%s; jail %s left for the next netjail or --cleanup to remove",
-			  err == -ETIMEDOUT ? reason : strerror(-err), jh.net.host_veth);
+		jail_host_leave_later(&jh, &nl, &st, cfg,
+				      err == -ETIMEDOUT ? reason : strerror(-err));
 	} else {
 		jail_host_teardown(&jh, &nl, &st, cfg);
 		/* Now, not at close: teardown's detached child holds the lock's file too,

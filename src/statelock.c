@@ -19,6 +19,9 @@
  *     stopped holder, or a busy namespace.  (/proc/locks is read only then: reading it takes
  *     the kernel's lock of every file lock on the host for writing.)
  * No waiter ever takes the lock but through flock(): mutual exclusion is the kernel's.
+ * What a netjail that gave up at its exit did not do is left to a child of it that waits
+ * for the lock without limit (state_lock_wait, lastout.c): it holds nothing else, and
+ * blocks no one.
  */
 #include <errno.h>
 #include <signal.h>
@@ -206,6 +209,15 @@ int state_lock(struct state *st)
 	if (!err)
 		note_holder(st);
 	return err;
+}
+
+int state_lock_wait(struct state *st)
+{
+	while (flock(st->lock_fd, LOCK_EX))
+		if (errno != EINTR)
+			return -errno;
+	note_holder(st);
+	return 0;
 }
 
 void state_unlock(struct state *st)
