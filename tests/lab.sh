@@ -52,10 +52,10 @@
 #                               host forwards IPv6 between its uplinks (needs lab_ipv6_on_up1)
 #   lab_ipv6_all                write the lab's /etc/netjail/netjail.conf with [network]
 #                               ipv6_forwarding = all (after lab_writable_etc)
-#   lab_ipv6_if_jails_get_it    lab_ipv6_on_up1 where the kernel can give a jail IPv6 (per-interface
-#                               force_forwarding, Linux 6.17); sets ipv6=1, else ipv6=0 and a TAP
-#                               skip naming the missing feature; a Bail out
-#                               if it cannot
+#   lab_ipv6_if_jails_get_it    lab_ipv6_on_up1, and where the kernel has no per-interface
+#                               forwarding (force_forwarding, Linux 6.17) or NJ_IPV6_FORWARDING=all,
+#                               lab_ipv6_all; sets ipv6=1 and ipv6_mode=interface|all, else ipv6=0
+#                               and a TAP skip naming what is missing; a Bail out if it cannot
 #   lab_writable DIR            make DIR writable in the lab's mount namespace only (an overlay
 #                               whose upper layer is a tmpfs); lab_writable_etc: /etc
 #   require_netjail             TAP "Bail out!" (one `not ok`) unless $NETJAIL is executable
@@ -418,8 +418,12 @@ lab_ipv6_all() {
 
 lab_ipv6_if_jails_get_it() {
 	ipv6=0
-	if [[ ! -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]]; then
-		skip "the IPv6 half of this test" "this kernel has no per-interface IPv6 forwarding (force_forwarding, Linux 6.17)"
+	ipv6_mode=${NJ_IPV6_FORWARDING:-interface}
+	[[ -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]] || ipv6_mode=all
+	# /etc may be the lab's own already (a test's lab_writable_etc): one overlay is enough.
+	if [[ $ipv6_mode == all ]] &&
+		! { { [[ -d /run/lab-overlay/_etc ]] || lab_writable_etc; } && lab_ipv6_all; }; then
+		skip "the IPv6 half of this test" "no per-interface IPv6 forwarding (force_forwarding, Linux 6.17), and no /etc of the lab's own for ipv6_forwarding = all"
 		return 0
 	fi
 	if ! lab_ipv6_on_up1; then
