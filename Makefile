@@ -150,7 +150,7 @@ check: deps
 # Without KVM (QEMU emulates the CPU) the subset took 8 min (6.12) and 14 min (6.1) on a 2-core
 # machine shared with other work (load 10-18); the whole suite takes about 8 times as long.
 # One test per area: egress, fail-closed, IPv6, DNS, publish, cleanup after SIGKILL.
-KERNEL_SUBSET := t-egress.sh t-failclosed.sh t-ipv6.sh t-dns.sh t-publish.sh t-signals.sh
+KERNEL_SUBSET := t-egress.sh t-failclosed.sh t-ipv6.sh t-ipv6-global.sh t-dns.sh t-publish.sh t-signals.sh
 check-kernels: netjail
 	tests/kernels/run.sh
 

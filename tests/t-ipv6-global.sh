@@ -62,7 +62,8 @@ else
 	is "$(ip netns exec rb nft list table ip6 probe | grep -o 'packets [0-9]*')" "packets 0" \
 		"an IPv6 packet the jail made up does not leave, though the host routes IPv6"
 	ip netns exec rb nft delete table ip6 probe
-	sysctl -qw net.ipv6.conf.all.forwarding=0
+	# (Writing the switch sets every interface's own value: up0's 1 back as well.)
+	sysctl -qw net.ipv6.conf.all.forwarding=0 net.ipv6.conf.up0.forwarding=1
 fi
 
 # ---- ipv6_forwarding = all
