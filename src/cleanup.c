@@ -23,8 +23,8 @@
 #include "fwaccept.h"
 #include "gate.h"
 #include "hostnat.h"
-#include "ipv6global.h"
 #include "hostnet.h"
+#include "ipv6global.h"
 #include "link.h"
 #include "log.h"
 #include "route.h"
@@ -151,7 +151,7 @@ int cleanup_dead_jails(struct nl *nl, struct state *st, const struct pool_config
 	if (!err)
 		err = state_for_each_uplink(st, release_uplink, &release);
 	/* The global IPv6 switch a dead jail left on (ipv6global.c). */
-	if (!err && (release.nft.sock || nl_open(&release.nft, NETLINK_NETFILTER) == 0)) {
+	if (!err) {
 		int restored = ipv6_all_release_if_unused(&release.nft, st, -1);
 
 		if (restored < 0)

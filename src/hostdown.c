@@ -2,7 +2,8 @@
  *
  * Order matters: the jail is cut off first (its link down), then its accept rules in the
  * host's firewall (fwaccept.c), its routing rules and routes go,
- * then the uplink's settings are put back if it was the last jail there, and only then
+ * then the uplink's settings are put back if it was the last jail there (and the global
+ * IPv6 switch, then its guard, if it was the last to use it: ipv6global.c), and only then
  * the uplink's guard, with the jail's nftables table, in one batch.  What the kernel
  * still does after that (freeing the deleted nftables objects a grace period later,
  * removing the veth pair with the jail's namespace) is left to it, and to a child that
@@ -312,7 +313,7 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 		clean = false;
 	}
 	/* Then the global IPv6 switch, if this was its last user (ipv6global.c). */
-	if (jh->ipv6_all && (jh->nft.sock || nl_open(&jh->nft, NETLINK_NETFILTER) == 0)) {
+	if (jh->ipv6_all) {
 		err = ipv6_all_release_if_unused(&jh->nft, st, jh->joined_ipv6_all ?
 						 jh->ipv6_all_fd : -1);
 		if (err < 0) {

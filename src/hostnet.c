@@ -21,9 +21,8 @@
  * The unreachable default is why the jail fails closed: when the uplink's route goes away,
  * lookups in T end there instead of falling through to the main table and its default
  * route.  Forwarding is switched on per interface only (jail link and uplink), never
- * globally (but IPv6's where netjail.conf says ipv6_forwarding = all, on kernels that
- * forward IPv6 no other way: ipv6global.c), and the nftables guard keeps the uplink from
- * routing anything but replies.
+ * globally (but IPv6's with ipv6_forwarding = all: ipv6global.c), and the nftables guard
+ * keeps the uplink from routing anything but replies.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -314,11 +313,8 @@ int jail_host_prepare(struct jail_host *jh, struct nl *nl, struct state *st,
 	*step = "enable forwarding on the uplink";
 	err = prepare_uplink(jh, nl, st, cfg->mark_mask, step);
 	if (!err && jh->ipv6_all) {
-		*step = "turn on IPv6 forwarding (net.ipv6.conf.all.forwarding)";
-		err = jh->nft.sock ? 0 : nl_open(&jh->nft, NETLINK_NETFILTER);
-		jh->ipv6_all_fd = err ? err : ipv6_all_prepare(st, &jh->nft, cfg->mark_mask);
-		jh->joined_ipv6_all = jh->ipv6_all_fd >= 0;
-		err = jh->joined_ipv6_all ? 0 : jh->ipv6_all_fd;
+		*step = "turn on net.ipv6.conf.all.forwarding";
+		err = ipv6_all_join(jh, st, cfg->mark_mask);
 	}
 	if (!err)
 		log_verbose("forwarding on for %s%s", jh->uplink.name,

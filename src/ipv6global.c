@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "guard.h"
+#include "hostnet.h"
 #include "ipv6conf.h"
 #include "ipv6global.h"
 #include "pool.h"
@@ -103,9 +104,13 @@ static int note_link(const char *name, void *data)
 
 	/* Gone meanwhile: nothing to record. */
 	if (ipv6_conf_get(name, "forwarding", &v.forwarding) ||
-	    ipv6_conf_get(name, "accept_ra", &v.accept_ra) || (v.index == 0 && strcmp(name, "default") != 0))
+	    ipv6_conf_get(name, "accept_ra", &v.accept_ra) ||
+	    (v.index == 0 && strcmp(name, "default") != 0))
 		return 0;
-	if (v.forwarding != 1 && v.accept_ra != 1)
+	/* Only a 1 is ever put back: each is recorded as 1 or 0 (anything else). */
+	v.forwarding = v.forwarding == 1;
+	v.accept_ra = v.accept_ra == 1;
+	if (!v.forwarding && !v.accept_ra)
 		return 0;
 	if (r->count == LINKS_MAX)
 		return -E2BIG;
@@ -177,7 +182,7 @@ static int parse_link(char *line, struct link_values *v)
 		*cursor++ = '\0';
 	}
 	if (!ifname_is_valid(fields[0]) || parse_u32(fields[1], 0, 0x7fffffff, &index) ||
-	    parse_u32(fields[2], 0, 1, &v->forwarding) || parse_u32(fields[3], 0, 2, &v->accept_ra))
+	    parse_u32(fields[2], 0, 1, &v->forwarding) || parse_u32(fields[3], 0, 1, &v->accept_ra))
 		return -EINVAL;
 	snprintf(v->name, sizeof(v->name), "%s", fields[0]);
 	v->index = (int)index;
@@ -195,7 +200,8 @@ static int recall(struct state *st, struct record *r)
 		return -errno;
 	len = read(fd, text, sizeof(text) - 1);
 	close(fd);
-	if (len <= 0 || len == (ssize_t)sizeof(text) - 1 || text[len - 1] != '\n')
+	if (len <= 0 || len == (ssize_t)sizeof(text) - 1 || text[len - 1] != '\n' ||
+	    memchr(text, '\0', (size_t)len))
 		return -EINVAL;
 	text[len] = '\0';
 	r->count = 0;
@@ -251,6 +257,18 @@ int ipv6_all_prepare(struct state *st, struct nl *nft, uint32_t mark_mask)
 	return fd;
 }
 
+int ipv6_all_join(struct jail_host *jh, struct state *st, uint32_t mark_mask)
+{
+	int err = jh->nft.sock ? 0 : nl_open(&jh->nft, NETLINK_NETFILTER);
+	int fd = err ? err : ipv6_all_prepare(st, &jh->nft, mark_mask);
+
+	if (fd < 0)
+		return fd;
+	jh->ipv6_all_fd = fd;
+	jh->joined_ipv6_all = true;
+	return 0;
+}
+
 /* Put back @v, if its interface is still the one recorded: accept_ra 1 where it is still
  * netjail's 2 and, if netjail's write of all.forwarding=0 cleared it (@cleared),
  * forwarding 1. */
@@ -290,8 +308,11 @@ int ipv6_all_release_if_unused(struct nl *nft, struct state *st, int own_fd)
 		for (unsigned i = 0; i < record.count; i++)
 			restore_link(&record.links[i], cleared);
 	}
-	/* Only now that forwarding is back as it was. */
-	err = unguard_ipv6_all(nft);
+	/* Only now that forwarding is back as it was.  (The socket only now: most runs find
+	 * no record, and need none.) */
+	err = nft->sock ? 0 : nl_open(nft, NETLINK_NETFILTER);
+	if (!err)
+		err = unguard_ipv6_all(nft);
 	if (err)
 		return err;
 	root_unlinkat(st->dir_fd, RECORD_NAME);

@@ -29,7 +29,9 @@ v6conf() { grep -H . /proc/sys/net/ipv6/conf/{all,default,up0,up1}/{forwarding,a
 before=$LAB_TMP/state.before
 host_state >"$before"
 v6_before=$(v6conf)
-ask6='socat -T3 - "TCP6:[2001:db8:ff::10]:7,connect-timeout=3" </dev/null 2>&1 | tr -d "\r" | head -n1'
+# An emulated guest (NJ_SLOW) stretches the server's answer too (a cold exec over 9p).
+t6=$((3 * ${NJ_SLOW:-1}))
+ask6="socat -T$t6 - \"TCP6:[2001:db8:ff::10]:7,connect-timeout=$t6\" </dev/null 2>&1 | tr -d '\r' | head -n1"
 nat6="[2001:0db8:0001:0000:0000:0000:0000:0002]"
 guard_counter() { nft list table inet netjail_guard 2>/dev/null | sed -nE 's/.*counter packets ([0-9]+) .*comment "ipv6:all".*/\1/p'; }
 
@@ -39,6 +41,7 @@ if [[ -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]]; then
 else
 	out=$(nj -i up1 -g 198.51.100.1 -- sh -c "$ask6" 2>"$LAB_TMP/err")
 	check "default: the jail gets no IPv6 ($out)" grep -qi unreachable <<<"$out"
+	# shellcheck disable=SC2016  # for sh -c
 	check "... and one line says why, naming the setting: $(head -n1 "$LAB_TMP/err")" \
 		sh -c '[ "$(grep -c . "$1")" = 1 ] && grep -q "force_forwarding, Linux 6.17.*ipv6_forwarding = all" "$1"' - "$LAB_TMP/err"
 	out=$(nj --check -i up1 -g 198.51.100.1 2>&1); rc=$?
@@ -122,6 +125,7 @@ sysctl -qw net.ipv6.conf.all.forwarding=1
 v6_router=$(v6conf)
 nj_bg -i up1 -g 198.51.100.1 -- sleep 60 </dev/null >/dev/null 2>&1
 if wait_for 10 jail_links_at_least 1; then
+	# shellcheck disable=SC2016  # for sh -c
 	check "the admin routes IPv6: no global guard, no accept_ra changed" \
 		sh -c '! nft list ruleset | grep -q ipv6:all && [ "$(cat /proc/sys/net/ipv6/conf/up1/accept_ra)" = 1 ]'
 else
