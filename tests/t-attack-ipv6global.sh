@@ -54,9 +54,10 @@ is "$(v6conf)" "$v6_before" "... and all.forwarding and accept_ra are as before"
 
 # ---- the admin's ipv6_forwarding = all: a user's jail has IPv6, and gives the host back
 lab_ipv6_all
-# An emulated guest (NJ_SLOW) stretches the server's answer too (a cold exec over 9p).
+# An emulated guest (NJ_SLOW) stretches the server's answer (a cold exec over 9p): socat,
+# its stdin at EOF, waits -t for it (0.5 s by default).
 t6=$((3 * ${NJ_SLOW:-1}))
-ask6="socat -T$t6 - \"TCP6:[2001:db8:ff::10]:7,connect-timeout=$t6\" </dev/null 2>&1 | tr -d '\r' | head -n1"
+ask6="socat -t$t6 -T$t6 - \"TCP6:[2001:db8:ff::10]:7,connect-timeout=$t6\" </dev/null 2>&1 | tr -d '\r' | head -n1"
 is "$(as_nobody "$SUID_NJ" -i up1 -g 198.51.100.1 -- sh -c "$ask6")" "[2001:0db8:0001:0000:0000:0000:0000:0002]" \
 	"with ipv6_forwarding = all, uid 65534's jail has IPv6"
 is "$(v6conf)" "$v6_before" "... and when it ends, all.forwarding and accept_ra are back"

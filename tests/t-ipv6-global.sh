@@ -29,9 +29,10 @@ v6conf() { grep -H . /proc/sys/net/ipv6/conf/{all,default,up0,up1}/{forwarding,a
 before=$LAB_TMP/state.before
 host_state >"$before"
 v6_before=$(v6conf)
-# An emulated guest (NJ_SLOW) stretches the server's answer too (a cold exec over 9p).
+# An emulated guest (NJ_SLOW) stretches the server's answer (a cold exec over 9p): socat,
+# its stdin at EOF, waits -t for it (0.5 s by default).
 t6=$((3 * ${NJ_SLOW:-1}))
-ask6="socat -T$t6 - \"TCP6:[2001:db8:ff::10]:7,connect-timeout=$t6\" </dev/null 2>&1 | tr -d '\r' | head -n1"
+ask6="socat -t$t6 -T$t6 - \"TCP6:[2001:db8:ff::10]:7,connect-timeout=$t6\" </dev/null 2>&1 | tr -d '\r' | head -n1"
 nat6="[2001:0db8:0001:0000:0000:0000:0000:0002]"
 guard_counter() { nft list table inet netjail_guard 2>/dev/null | sed -nE 's/.*counter packets ([0-9]+) .*comment "ipv6:all".*/\1/p'; }
 
