@@ -41,6 +41,10 @@ struct netjail_conf {
 	uint32_t max_jails_per_user;
 	unsigned fw_insert_count;
 	struct conf_fw_chain fw_insert[CONF_MAX_FW_CHAINS];
+	/* [network] ipv6_forwarding: how jails' IPv6 is forwarded.  interface (default):
+	 * force_forwarding on the jail's link and the uplink (Linux 6.17), no IPv6 for jails
+	 * on older kernels; all: net.ipv6.conf.all.forwarding, guarded (ipv6global.c). */
+	enum { CONF_IPV6_INTERFACE, CONF_IPV6_ALL } ipv6_forwarding;
 };
 
 /* No file: any uplink, CONF_DEFAULT_MAX_JAILS_PER_USER jails a user, the built-in pool. */

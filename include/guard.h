@@ -39,4 +39,12 @@ void guard_remove(struct nft_batch *b, const struct guard_found *found);
 /* Remove @uplink's guards, and the table with the last ones, in one batch.  0 or -errno. */
 int unguard_uplink(struct nl *nft, const char *uplink);
 
+/* While netjail holds net.ipv6.conf.all.forwarding on (ipv6global.c): in the same table, one
+ * rule that drops forwarded IPv6 that neither comes from a jail's link nor belongs to a
+ * jail's connection (ct mark & @mark_mask).  Made once; removed by unguard_ipv6_all (with
+ * the table if it was the last rule).  0 or -errno. */
+#define GUARD_IPV6_ALL "ipv6:all"
+int guard_ipv6_all(struct nl *nft, uint32_t mark_mask);
+int unguard_ipv6_all(struct nl *nft);
+
 #endif

@@ -32,6 +32,10 @@ struct jail_host {
 	bool has_gateway;		/* false on point-to-point uplinks */
 	struct in_addr gateway;
 	bool has_ipv6;			/* the uplink has an IPv6 default route; the jail gets IPv6 */
+	bool ipv6_by_interface;		/* ... forwarded by force_forwarding (Linux 6.17) */
+	bool ipv6_all;			/* ... or by all.forwarding (ipv6global.c) */
+	bool joined_ipv6_all;		/* ipv6_all_fd holds a share of it */
+	int ipv6_all_fd;
 	bool has_gateway6;
 	struct in6_addr gateway6;
 	struct nl nft;			/* owns the nftables table while open */

@@ -23,8 +23,11 @@ int uplink_choose_gateway(struct nl *nl, const struct cli_options *opts,
 			  const struct netjail_conf *conf, struct jail_host *jh,
 			  char *why, size_t why_len);
 
-/* IPv6 for the jail if the uplink has an IPv6 default route and the kernel can forward IPv6
- * for single interfaces; sets @jh->has_ipv6.  0, or -1 with why not in @why. */
+/* IPv6 for the jail if the uplink has an IPv6 default route and netjail may forward it:
+ * per interface (force_forwarding, Linux 6.17), or by the global switch where @conf says
+ * ipv6_forwarding = all.  Sets @jh->has_ipv6 and how.  0, or with why not in @why
+ * -ENETUNREACH (the uplink has no IPv6 to give) or -EOPNOTSUPP (it has, but this kernel
+ * cannot forward it per interface and the admin did not choose the global switch). */
 int uplink_choose_ipv6(struct nl *nl, const struct netjail_conf *conf, struct jail_host *jh,
 		       char *why, size_t why_len);
 

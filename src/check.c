@@ -44,6 +44,7 @@
 struct verdict {
 	const char *first_problem;
 	char text[400];
+	char warning[400];	/* what works less than it could (the first said) */
 };
 
 static void item(struct verdict *v, bool good, const char *what, const char *detail)
@@ -218,25 +219,45 @@ static void check_rp_filter(struct verdict *v, const struct check *c)
 	item(v, true, "rp_filter", detail);
 }
 
-static void check_ipv6(struct check *c)
+/* Two items: whether the uplink has IPv6 to give, and whether netjail may forward it (its
+ * own item: on kernels before 6.17 a jail gets none by default, which a run says in one
+ * line; a jail still works, so it is a warning in the verdict, not a failure). */
+static void check_ipv6(struct verdict *v, struct check *c)
 {
-	char why[320], detail[400], text[INET6_ADDRSTRLEN];
+	char why[320], detail[400], text[INET6_ADDRSTRLEN] = "";
+	int err;
 
 	if (c->opts->no_ipv6) {
 		item_skipped("ipv6", "the jail gets none: --no-ipv6 or the profile");
-	} else if (!c->has_uplink) {
-		item_skipped("ipv6", "not checked: no usable uplink");
-	} else if (uplink_choose_ipv6(&c->nl, c->conf, &c->jh, why, sizeof(why))) {
-		item_skipped("ipv6", why);
-	} else {
-		if (c->jh.has_gateway6)
-			inet_ntop(AF_INET6, &c->jh.gateway6, text, sizeof(text));
-		snprintf(detail, sizeof(detail), "the jail gets IPv6: %s has an IPv6 default route%s%s "
-			 "and the kernel forwards IPv6 per interface (force_forwarding); NAT66 by %s",
-			 c->jh.uplink.name, c->jh.has_gateway6 ? " via " : "",
-			 c->jh.has_gateway6 ? text : "", c->jh.uplink.name);
-		printf("%-10s %s  %s\n", "ipv6", "ok  ", detail);
+		return;
 	}
+	if (!c->has_uplink) {
+		item_skipped("ipv6", "not checked: no usable uplink");
+		return;
+	}
+	err = uplink_choose_ipv6(&c->nl, c->conf, &c->jh, why, sizeof(why));
+	if (err == -ENETUNREACH) {
+		item_skipped("ipv6", why);
+		return;
+	}
+	if (c->jh.has_gateway6)
+		inet_ntop(AF_INET6, &c->jh.gateway6, text, sizeof(text));
+	snprintf(detail, sizeof(detail), "%s has an IPv6 default route%s%s; NAT66 by %s",
+		 c->jh.uplink.name, text[0] ? " via " : "", text, c->jh.uplink.name);
+	printf("%-10s %s  %s\n", "ipv6", "ok  ", detail);
+	if (err) {
+		printf("%-10s %s  %s\n", "ipv6fwd", "warn", why);
+		snprintf(v->warning, sizeof(v->warning), "%s", why);
+		return;
+	}
+	if (c->jh.ipv6_all)
+		snprintf(detail, sizeof(detail), "the jail gets IPv6, forwarded by "
+			 "net.ipv6.conf.all.forwarding (ipv6_forwarding = all), guarded: only jails' "
+			 "traffic is forwarded, accept_ra 2 where it was 1");
+	else
+		snprintf(detail, sizeof(detail), "the jail gets IPv6, forwarded for its link and %s "
+			 "only (force_forwarding)", c->jh.uplink.name);
+	printf("%-10s %s  %s\n", "ipv6fwd", "ok  ", detail);
 }
 
 /* Other tools' rules among or in front of the jails' (see ruleplace.c): not netjail's to
@@ -426,7 +447,7 @@ int check_report(const struct cli_options *opts, const struct netjail_conf *conf
 	check_gateway(&v, &c);
 	check_address(&v, &c);
 	check_rp_filter(&v, &c);
-	check_ipv6(&c);
+	check_ipv6(&v, &c);
 	check_rules(&c);
 	check_firewalld(&v, &c);
 	fw_check(c.conf, !c.opts->no_ipv6 && c.jh.has_ipv6, firewall_item, &v);
@@ -440,6 +461,8 @@ verdict:
 	uplink = c.has_uplink ? c.jh.uplink.name : opts->uplink;
 	if (v.first_problem)
 		printf("A jail on %s would not work: %s\n", uplink, v.first_problem);
+	else if (v.warning[0])
+		printf("A jail on %s would work, with a warning: %s\n", uplink, v.warning);
 	else
 		printf("A jail on %s would work.\n", uplink);
 	return v.first_problem ? CHECK_WOULD_NOT_WORK : CHECK_WOULD_WORK;

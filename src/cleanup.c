@@ -24,6 +24,7 @@
 #include "gate.h"
 #include "hostnat.h"
 #include "hostnet.h"
+#include "ipv6global.h"
 #include "link.h"
 #include "log.h"
 #include "route.h"
@@ -149,6 +150,15 @@ int cleanup_dead_jails(struct nl *nl, struct state *st, const struct pool_config
 	}
 	if (!err)
 		err = state_for_each_uplink(st, release_uplink, &release);
+	/* The global IPv6 switch a dead jail left on (ipv6global.c). */
+	if (!err) {
+		int restored = ipv6_all_release_if_unused(&release.nft, st, -1);
+
+		if (restored < 0)
+			log_error("cannot restore net.ipv6.conf.all.forwarding: %s", nl_reason(restored));
+		else if (restored)
+			log_verbose("restored the host's IPv6 forwarding and accept_ra values");
+	}
 	/* The dead were the last, or the last jail died between its last slot going and
 	 * the shared objects (the "shared" flag, made before them, outlives them): their
 	 * gate and the host's NAT shortcut go too (jail_host_teardown does it for the

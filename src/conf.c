@@ -23,6 +23,7 @@ enum conf_key {
 	KEY_TABLE_BASE,
 	KEY_RULE_PRIORITY,
 	KEY_FW_INSERT_INTO,
+	KEY_IPV6_FORWARDING,
 	KEY_COUNT,
 };
 
@@ -36,6 +37,7 @@ static const struct {
 	[KEY_TABLE_BASE] = { "network", "table_base" },
 	[KEY_RULE_PRIORITY] = { "network", "rule_priority" },
 	[KEY_FW_INSERT_INTO] = { "firewall", "insert_into" },
+	[KEY_IPV6_FORWARDING] = { "network", "ipv6_forwarding" },
 };
 
 struct parse_state {
@@ -208,6 +210,19 @@ static int take_fw_insert_into(struct parse_state *ps, const char *value)
 	return 0;
 }
 
+static int take_ipv6_forwarding(struct parse_state *ps, const char *value)
+{
+	char shown[72];
+
+	if (strcmp(value, "interface") == 0)
+		ps->conf->ipv6_forwarding = CONF_IPV6_INTERFACE;
+	else if (strcmp(value, "all") == 0)
+		ps->conf->ipv6_forwarding = CONF_IPV6_ALL;
+	else
+		REFUSE("invalid ipv6_forwarding '%s': expected interface or all", SHOW(value));
+	return 0;
+}
+
 static int take(struct parse_state *ps, enum conf_key key, const char *value)
 {
 	switch (key) {
@@ -225,6 +240,8 @@ static int take(struct parse_state *ps, enum conf_key key, const char *value)
 		return take_rule_priority(ps, value);
 	case KEY_FW_INSERT_INTO:
 		return take_fw_insert_into(ps, value);
+	case KEY_IPV6_FORWARDING:
+		return take_ipv6_forwarding(ps, value);
 	case KEY_COUNT:
 		break;
 	}

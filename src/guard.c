@@ -27,8 +27,16 @@
  * isolation).
  * One rule per uplink and family, found again by its comment;
  * changed only under the state lock.
+ *
+ * And, while netjail holds net.ipv6.conf.all.forwarding on ([network] ipv6_forwarding =
+ * all, ipv6global.c), one rule for every interface at once:
+ *       meta nfproto ipv6 iifname != "nj*" ct mark & MASK == 0 counter drop comment "ipv6:all"
+ * The global switch makes the host route IPv6 between all its links; what does not come
+ * from a jail's link passes only as a jail's connection (replies, published ports).  The
+ * comment has a ':' that no interface name can have, so no uplink's search finds it.
  */
 #include <errno.h>
+#include <netinet/in.h>	/* before linux/netfilter.h, which would bring linux/in.h */
 #include <stdio.h>	/* libnftnl's headers use FILE */
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
@@ -38,6 +46,7 @@
 
 #include "guard.h"
 #include "nftbatch.h"
+#include "pool.h"
 
 #define GUARD_TABLE "netjail_guard"
 #define GUARD_CHAIN "forward"
@@ -115,6 +124,51 @@ int guard_uplink(struct nl *nft, const char *uplink, bool bridge, uint8_t nfprot
 		nftb_comment(r, comment, &b);
 	}
 	nftb_send_rule(&b, r);
+	return nftb_commit(&b);
+}
+
+int guard_ipv6_all(struct nl *nft, uint32_t mark_mask)
+{
+	uint8_t nfproto = NFPROTO_IPV6;
+	struct guard_found found;
+	struct nftnl_rule *r;
+	struct nft_batch b;
+	int err = find_guard(nft, GUARD_IPV6_ALL, &found);
+
+	if (err || found.matches)
+		return err;
+	err = nftb_start(&b, nft);
+	if (err)
+		return err;
+	nftb_add_table(&b, GUARD_TABLE, 0, NLM_F_CREATE);
+	nftb_add_chain(&b, GUARD_TABLE, GUARD_CHAIN, "filter", NF_INET_FORWARD, 0);
+	r = nftb_rule_new(GUARD_TABLE, GUARD_CHAIN);
+	if (r) {
+		nftb_load_meta(r, NFT_META_NFPROTO, &b);
+		nftb_compare(r, NFT_CMP_EQ, &nfproto, sizeof(nfproto), &b);
+		nftb_load_meta(r, NFT_META_IIFNAME, &b);
+		nftb_compare(r, NFT_CMP_NEQ, JAIL_VETH_PREFIX, strlen(JAIL_VETH_PREFIX), &b);
+		nftb_load_ct(r, NFT_CT_MARK, &b);
+		nftb_mask_xor(r, mark_mask, 0, &b);
+		nftb_match_u32(r, 0, &b);
+		nftb_drop_counted(r, GUARD_IPV6_ALL, &b);
+	}
+	nftb_send_rule(&b, r);
+	return nftb_commit(&b);
+}
+
+int unguard_ipv6_all(struct nl *nft)
+{
+	struct guard_found found;
+	struct nft_batch b;
+	int err = find_guard(nft, GUARD_IPV6_ALL, &found);
+
+	if (err || !found.matches)
+		return err;
+	err = nftb_start(&b, nft);
+	if (err)
+		return err;
+	guard_remove(&b, &found);
 	return nftb_commit(&b);
 }
 

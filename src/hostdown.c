@@ -2,7 +2,8 @@
  *
  * Order matters: the jail is cut off first (its link down), then its accept rules in the
  * host's firewall (fwaccept.c), its routing rules and routes go,
- * then the uplink's settings are put back if it was the last jail there, and only then
+ * then the uplink's settings are put back if it was the last jail there (and the global
+ * IPv6 switch, then its guard, if it was the last to use it: ipv6global.c), and only then
  * the uplink's guard, with the jail's nftables table, in one batch.  What the kernel
  * still does after that (freeing the deleted nftables objects a grace period later,
  * removing the veth pair with the jail's namespace) is left to it, and to a child that
@@ -27,6 +28,7 @@
 #include "hostnat.h"
 #include "hostnet.h"
 #include "ipv6conf.h"
+#include "ipv6global.h"
 #include "log.h"
 #include "route.h"
 #include "ruleplace.h"
@@ -40,6 +42,7 @@ static int uplink_restore_if_unused(struct nl *nl, struct state *st, const char 
 {
 	struct uplink_record record;
 	struct link_info link;
+	bool restored6 = false;
 	int err = state_uplink_in_use(st, uplink, own_fd);
 
 	if (err)
@@ -59,15 +62,17 @@ static int uplink_restore_if_unused(struct nl *nl, struct state *st, const char 
 		/* Unknown (it could not be read): no jail changed it, nothing to put back. */
 		if (!err && record.force_forwarding6 != UPLINK_UNKNOWN &&
 		    ipv6_conf_get(uplink, FORCE_FORWARDING, &force_forwarding6) == 0 &&
-		    force_forwarding6 != record.force_forwarding6)
+		    force_forwarding6 != record.force_forwarding6) {
 			err = ipv6_conf_set(uplink, FORCE_FORWARDING, record.force_forwarding6);
+			restored6 = !err;
+		}
 		if (err)
 			return err;
 	}
+	/* force_forwarding named only where it was put back: not on a kernel without it. */
 	log_verbose("restored forwarding=%u src_valid_mark=%u%s on %s", record.forwarding,
-		    record.src_valid_mark, record.force_forwarding6 == UPLINK_UNKNOWN ? "" :
-		    record.force_forwarding6 ? " force_forwarding(IPv6)=1" : " force_forwarding(IPv6)=0",
-		    uplink);
+		    record.src_valid_mark, !restored6 ? "" : record.force_forwarding6 ?
+		    " force_forwarding(IPv6)=1" : " force_forwarding(IPv6)=0", uplink);
 	return 1;
 }
 
@@ -307,6 +312,20 @@ void jail_host_teardown(struct jail_host *jh, struct nl *nl, struct state *st,
 			  strerror(-released));
 		clean = false;
 	}
+	/* Then the global IPv6 switch, if this was its last user (ipv6global.c). */
+	if (jh->ipv6_all) {
+		err = ipv6_all_release_if_unused(&jh->nft, st, jh->joined_ipv6_all ?
+						 jh->ipv6_all_fd : -1);
+		if (err < 0) {
+			log_error("cannot restore net.ipv6.conf.all.forwarding: %s", nl_reason(err));
+			clean = false;
+		} else if (err > 0) {
+			log_verbose("restored the host's IPv6 forwarding and accept_ra values");
+		}
+	}
+	if (jh->joined_ipv6_all)
+		close(jh->ipv6_all_fd);
+	jh->joined_ipv6_all = false;
 	if (released > 0 && !jh->nft.sock) {
 		err = nl_open(&jh->nft, NETLINK_NETFILTER);
 		if (err) {

@@ -21,7 +21,8 @@
  * The unreachable default is why the jail fails closed: when the uplink's route goes away,
  * lookups in T end there instead of falling through to the main table and its default
  * route.  Forwarding is switched on per interface only (jail link and uplink), never
- * globally, and the nftables guard keeps the uplink from routing anything but replies.
+ * globally (but IPv6's with ipv6_forwarding = all: ipv6global.c), and the nftables guard
+ * keeps the uplink from routing anything but replies.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -40,6 +41,7 @@
 #include "hostnat.h"
 #include "hostnet.h"
 #include "ipv6conf.h"
+#include "ipv6global.h"
 #include "log.h"
 #include "nft.h"
 #include "route.h"
@@ -238,7 +240,7 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 	err = ipv6_conf_get(jh->uplink.name, FORCE_FORWARDING, &now.force_forwarding6);
 	if (err || now.force_forwarding6 > 1)
 		now.force_forwarding6 = UPLINK_UNKNOWN;
-	if (jh->has_ipv6 && now.force_forwarding6 == UPLINK_UNKNOWN)
+	if (jh->ipv6_by_interface && now.force_forwarding6 == UPLINK_UNKNOWN)
 		return err ? err : -ERANGE;
 	record = now;
 	*step = STATE_WRITE_STEP;
@@ -273,7 +275,7 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 	/* Whatever netjail turned on, it guards: the uplink forwards jails' traffic only.  The
 	 * guard that outlives netjail goes in before forwarding goes on. */
 	jh->guard_ipv4 = record.forwarding == 0;
-	jh->guard_ipv6 = jh->has_ipv6 && record.force_forwarding6 == 0;
+	jh->guard_ipv6 = jh->ipv6_by_interface && record.force_forwarding6 == 0;
 	if ((jh->guard_ipv4 || jh->guard_ipv6) && !jh->nft.sock)
 		err = nl_open(&jh->nft, NETLINK_NETFILTER);
 	if (!err && jh->guard_ipv4)
@@ -286,9 +288,9 @@ static int prepare_uplink(struct jail_host *jh, struct nl *nl, struct state *st,
 		return err;
 	if (!conf[IPV4_DEVCONF_FORWARDING - 1])
 		err = link_set_inet_conf(nl, jh->uplink.index, IPV4_DEVCONF_FORWARDING, 1);
-	/* IPv6 forwarding is global but for force_forwarding (Linux 6.17), which main.c
-	 * insists on before it gives a jail IPv6: never net.ipv6.conf.all.forwarding. */
-	if (!err && jh->has_ipv6 && !now.force_forwarding6)
+	/* IPv6 forwarding is global but for force_forwarding (Linux 6.17); the global switch
+	 * only where the admin chose it (ipv6_forwarding = all: jail_host_prepare). */
+	if (!err && jh->ipv6_by_interface && !now.force_forwarding6)
 		err = ipv6_conf_set(jh->uplink.name, FORCE_FORWARDING, 1);
 	return err;
 }
@@ -322,6 +324,10 @@ int jail_host_prepare(struct jail_host *jh, struct nl *nl, struct state *st,
 
 	*step = "enable forwarding on the uplink";
 	err = prepare_uplink(jh, nl, st, cfg->mark_mask, step);
+	if (!err && jh->ipv6_all) {
+		*step = "turn on net.ipv6.conf.all.forwarding";
+		err = ipv6_all_join(jh, st, cfg->mark_mask);
+	}
 	if (!err)
 		log_verbose("forwarding on for %s%s", jh->uplink.name,
 			    jh->guard_ipv4 || jh->guard_ipv6 ? ", the uplink guarded" : "");
@@ -356,7 +362,7 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_confi
 
 	/* The rest of the link and the way back into it: one message again. */
 	*step = "configure the jail's link";
-	if (jh->has_ipv6) {
+	if (jh->ipv6_by_interface) {
 		err = ipv6_conf_set(jh->net.host_veth, FORCE_FORWARDING, 1);
 		if (err)
 			return err;
@@ -422,7 +428,7 @@ static int follow_uplink(struct jail_host *jh, struct nl *nl, const struct pool_
 		/* A re-created interface starts with the kernel's defaults. */
 		if (now->has_inet_conf && !now->inet_conf[IPV4_DEVCONF_FORWARDING - 1])
 			link_set_inet_conf(nl, now->index, IPV4_DEVCONF_FORWARDING, 1);
-		if (jh->has_ipv6)
+		if (jh->ipv6_by_interface)
 			ipv6_conf_set(now->name, FORCE_FORWARDING, 1);
 		jh->uplink = *now;
 		changes++;
@@ -469,7 +475,7 @@ static int keep_forwarding(struct jail_host *jh, struct nl *nl, const struct lin
 	if (link_find(nl, jh->net.host_veth, &veth) == 0 && veth.has_inet_conf &&
 	    !veth.inet_conf[IPV4_DEVCONF_FORWARDING - 1])
 		changes += link_set_inet_conf(nl, veth.index, IPV4_DEVCONF_FORWARDING, 1) == 0;
-	for (int i = 0; jh->has_ipv6 && i < 2; i++)
+	for (int i = 0; jh->ipv6_by_interface && i < 2; i++)
 		if (ipv6_conf_get(ipv6_links[i], FORCE_FORWARDING, &value) == 0 && !value)
 			changes += ipv6_conf_set(ipv6_links[i], FORCE_FORWARDING, 1) == 0;
 	return changes;

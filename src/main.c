@@ -115,6 +115,7 @@ static void choose_uplink(struct nl *nl, const struct cli_options *opts,
 			  const struct netjail_conf *conf, struct jail_host *jh)
 {
 	char why[320], text[INET_ADDRSTRLEN];
+	int err;
 
 	if (uplink_choose(nl, opts, conf, jh, why, sizeof(why)))
 		die("%s", why);
@@ -123,10 +124,15 @@ static void choose_uplink(struct nl *nl, const struct cli_options *opts,
 		    jh->has_gateway ? "gateway" : "point-to-point", jh->has_gateway ? text : "");
 	if (opts->no_ipv6)
 		return;
-	if (uplink_choose_ipv6(nl, conf, jh, why, sizeof(why)))
+	err = uplink_choose_ipv6(nl, conf, jh, why, sizeof(why));
+	/* IPv6 the uplink has and the jail will not get is news; an IPv4-only uplink is not. */
+	if (err == -EOPNOTSUPP)
+		log_warning("%s", why);
+	else if (err)
 		log_verbose("%s", why);
 	else
-		log_verbose("IPv6 too, NATed by %s", jh->uplink.name);
+		log_verbose("IPv6 too, NATed by %s%s", jh->uplink.name,
+			    jh->ipv6_all ? ", forwarded by net.ipv6.conf.all.forwarding" : "");
 }
 
 /* Hold each published port as the caller could bind it, for as long as the jail runs, on

@@ -9,7 +9,8 @@
  *                                                        comment "fail-closed" }
  *   chain forward { type filter hook forward priority filter;
  *     iif <host veth> oifname <uplink> jump stale        (nftnat.c)
- *     iif <host veth> oifname <uplink> ct mark set ct mark & ~MASK | M counter accept
+ *     iif <host veth> oifname <uplink> [meta nfproto ipv4: a jail without IPv6]
+ *       ct mark set ct mark & ~MASK | M counter accept
  *                                                        comment "egress"
  *     iif <host veth> counter drop                       comment "fail-closed"
  *     oif <host veth> ct status dnat accept
@@ -336,12 +337,16 @@ static void add_rules(struct nft_batch *b, const struct nft_jail *jail)
 	}
 	nftb_send_rule(b, r);
 
-	/* ...the others leave by the uplink, their connection marked as the jail's... */
+	/* ...the others leave by the uplink, their connection marked as the jail's (IPv4
+	 * only, for a jail without IPv6: a host that forwards IPv6 on its own must not carry
+	 * what a jail made up, e.g. with the uplink's own address as its source)... */
 	r = nftb_rule_new(jail->table, "forward");
 	if (r) {
 		nftb_load_meta(r, NFT_META_IIF, b);
 		nftb_match_u32(r, (uint32_t)jail->host_veth_index, b);
 		nftb_match_ifname(r, NFT_META_OIFNAME, jail->uplink, b);
+		if (!jail->has_ipv6)
+			nftb_match_ipv4(r, b);
 		set_own_ct_mark(r, jail, b);
 		nftb_count(r, b);
 		nftb_verdict(r, NF_ACCEPT, b);

@@ -150,17 +150,24 @@ int uplink_choose_ipv6(struct nl *nl, const struct netjail_conf *conf, struct ja
 	uint32_t first = conf->pool.table_base + 1;
 	uint32_t last = conf->pool.table_base + pool_slot_count(&conf->pool);
 	uint32_t ignored;
+	struct utsname kernel;
 
 	if (route6_find_default(nl, jh->uplink.index, first, last, &jh->has_gateway6,
-				&jh->gateway6))
-		REASON("%s has no IPv6 default route: IPv6 in the jail fails at once",
-		       jh->uplink.name);
-	if (ipv6_conf_get(jh->uplink.name, "force_forwarding", &ignored)) {
-		struct utsname kernel;
-
-		REASON("%s has IPv6, but this kernel (%s) cannot forward IPv6 for single "
-		       "interfaces (force_forwarding, Linux 6.17): IPv6 in the jail fails at once",
-		       jh->uplink.name, uname(&kernel) ? "?" : kernel.release);
+				&jh->gateway6)) {
+		snprintf(why, why_len, "%s has no IPv6 default route: IPv6 in the jail fails at once",
+			 jh->uplink.name);
+		return -ENETUNREACH;
+	}
+	jh->ipv6_all = conf->ipv6_forwarding == CONF_IPV6_ALL;
+	jh->ipv6_by_interface = !jh->ipv6_all &&
+				ipv6_conf_get(jh->uplink.name, "force_forwarding", &ignored) == 0;
+	if (!jh->ipv6_all && !jh->ipv6_by_interface) {
+		snprintf(why, why_len, "%s has IPv6, but the jail gets none: this kernel (%s) "
+			 "cannot forward IPv6 for single interfaces (force_forwarding, Linux 6.17); "
+			 "ipv6_forwarding = all in %s/%s would forward it (netjail.conf(5))",
+			 jh->uplink.name, uname(&kernel) ? "?" : kernel.release, NETJAIL_CONF_DIR,
+			 NETJAIL_CONF_NAME);
+		return -EOPNOTSUPP;
 	}
 	jh->has_ipv6 = true;
 	return 0;

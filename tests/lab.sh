@@ -46,10 +46,16 @@
 #   lab_ipv6_on_up1             give up1's side IPv6 too: host 2001:db8:1::2/64, default route via
 #                               rb 2001:db8:1::1; srv 2001:db8:ff::10 answers on TCP port 7 (up0
 #                               stays IPv4-only)
-#   lab_ipv6_if_jails_get_it    lab_ipv6_on_up1 where the kernel can give a jail IPv6 (per-interface
-#                               force_forwarding, Linux 6.17); sets ipv6=1, else ipv6=0 and a TAP
-#                               skip naming the missing feature; a Bail out
-#                               if it cannot
+#   lab_ipv6_across             give up0's side IPv6 as well (host 2001:db8:9::2/64, ra
+#                               2001:db8:9::1/64) and routes between ra and rb through the host:
+#                               across6 (ra pings rb's 2001:db8:1::1) then passes only while the
+#                               host forwards IPv6 between its uplinks (needs lab_ipv6_on_up1)
+#   lab_ipv6_all                write the lab's /etc/netjail/netjail.conf with [network]
+#                               ipv6_forwarding = all (after lab_writable_etc)
+#   lab_ipv6_if_jails_get_it    lab_ipv6_on_up1, and where the kernel has no per-interface
+#                               forwarding (force_forwarding, Linux 6.17) or NJ_IPV6_FORWARDING=all,
+#                               lab_ipv6_all; sets ipv6=1 and ipv6_mode=interface|all, else ipv6=0
+#                               and a TAP skip naming what is missing; a Bail out if it cannot
 #   lab_writable DIR            make DIR writable in the lab's mount namespace only (an overlay
 #                               whose upper layer is a tmpfs); lab_writable_etc: /etc
 #   require_netjail             TAP "Bail out!" (one `not ok`) unless $NETJAIL is executable
@@ -396,10 +402,28 @@ lab_ipv6_on_up1() {
 	wait_for 5 sh -c 'socat -T1 - "TCP6:[2001:db8:ff::10]:7" </dev/null 2>/dev/null | grep -q .'
 }
 
+lab_ipv6_across() {
+	ip addr add 2001:db8:9::2/64 dev up0 nodad &&
+		ip -n ra addr add 2001:db8:9::1/64 dev ra-h nodad &&
+		ip -n ra route add 2001:db8:1::/64 via 2001:db8:9::2 &&
+		ip -n rb route add 2001:db8:9::/64 via 2001:db8:1::2
+}
+across6() { ip netns exec ra ping -6 -c1 -W"$((2 * ${NJ_SLOW:-1}))" 2001:db8:1::1 >/dev/null 2>&1; }
+
+lab_ipv6_all() {
+	mkdir -p /etc/netjail &&
+		printf '[network]\nipv6_forwarding = all\n' >/etc/netjail/netjail.conf &&
+		chmod 0644 /etc/netjail/netjail.conf
+}
+
 lab_ipv6_if_jails_get_it() {
 	ipv6=0
-	if [[ ! -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]]; then
-		skip "the IPv6 half of this test" "this kernel has no per-interface IPv6 forwarding (force_forwarding, Linux 6.17)"
+	ipv6_mode=${NJ_IPV6_FORWARDING:-interface}
+	[[ -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]] || ipv6_mode=all
+	# /etc may be the lab's own already (a test's lab_writable_etc): one overlay is enough.
+	if [[ $ipv6_mode == all ]] &&
+		! { { [[ -d /run/lab-overlay/_etc ]] || lab_writable_etc; } && lab_ipv6_all; }; then
+		skip "the IPv6 half of this test" "no per-interface IPv6 forwarding (force_forwarding, Linux 6.17), and no /etc of the lab's own for ipv6_forwarding = all"
 		return 0
 	fi
 	if ! lab_ipv6_on_up1; then

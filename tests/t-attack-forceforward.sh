@@ -9,10 +9,28 @@ set -u
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/attack.sh"
 lab_enter "$@"
-# What it guards is restoring that knob: a kernel without it has nothing to restore.
+# A kernel without the knob (before 6.17) has nothing to restore: there the record says
+# unknown for every jail, which gets no IPv6 by default, and nothing global is turned on.
 if [[ ! -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]]; then
-	echo "1..0 # SKIP this kernel has no per-interface IPv6 forwarding (force_forwarding, Linux 6.17)"
-	exit 0
+	lab_up
+	require_netjail
+	lab_ipv6_on_up1 || not_ok "IPv6 on up1"
+	before=$LAB_TMP/state.before
+	host_state >"$before"
+	setuid_copy
+	as_nobody "$SUID_NJ" -v -i up1 -g 198.51.100.1 -- sh -c 'ip -6 route show default; sleep 30' \
+		>"$LAB_TMP/nj.out" 2>&1 &
+	user_nj=$!
+	LAB_PIDS+=("$user_nj")
+	wait_for 10 jail_links_at_least 1 || not_ok "uid 65534's jail on up1 comes up"
+	is "$(cat /run/netjail/*/uplink-up1)" "0 0 -" "no force_forwarding: the record says unknown"
+	is "$(sysctl -n net.ipv6.conf.all.forwarding)" 0 "... and the global switch stays off"
+	kill -TERM "$(pgrep -o -x -U 65534 netjail)"
+	finish "$user_nj" 10
+	check "the jail had no IPv6 default route" fails grep -q '^default' "$LAB_TMP/nj.out"
+	check "-v names no force_forwarding it did not restore" fails grep -q 'force_forwarding(IPv6)' "$LAB_TMP/nj.out"
+	assert_host_unchanged "$before"
+	tap_done
 fi
 lab_start_test
 setuid_copy

@@ -152,6 +152,6 @@ if [[ $ipv6 == 1 ]]; then
 	wait_for 10 no_jail_links
 	assert_host_unchanged "$before" "host state unchanged (IPv6)"
 else
-	skip "IPv6: an address added to up1 keeps the open connection" "no per-interface force_forwarding"
+	skip "IPv6: an address added to up1 keeps the open connection" "no IPv6 for jails in this lab (see the skip above)"
 fi
 tap_done

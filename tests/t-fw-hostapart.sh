@@ -142,7 +142,7 @@ if [[ $ipv6 == 1 ]]; then
 	is "$(nj -i up1 -g 198.51.100.1 -- socat -T3 - 'TCP6:[2001:db8:ff::10]:7,connect-timeout=3' </dev/null 2>/dev/null | tr -d '\r')" \
 		"[2001:0db8:0001:0000:0000:0000:0000:0002]" "(2) IPv6 out of the jail (neighbour discovery with the host works)"
 else
-	skip "(2) IPv6 out of the jail" "this kernel has no per-interface IPv6 forwarding (force_forwarding, Linux 6.17)"
+	skip "(2) IPv6 out of the jail" "no IPv6 for jails in this lab (see the skip above)"
 fi
 
 # (3) DNS never through the host.

@@ -184,7 +184,8 @@ save_unchanged "$before" "... iptables-save the same before and after"
 nft flush ruleset
 
 # ---- ip6tables -P FORWARD DROP, for a jail with IPv6
-if [[ -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]] && lab_ipv6_on_up1; then
+lab_ipv6_if_jails_get_it	# (ipv6_forwarding = all where the kernel has no force_forwarding)
+if [[ $ipv6 == 1 ]]; then
 	iptables -P FORWARD DROP
 	ip6tables -P FORWARD DROP
 	before=$LAB_TMP/plain6
@@ -196,7 +197,7 @@ if [[ -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]] && lab_ipv6_on_up1; then
 	assert_host_unchanged "$before" "... nothing left after exit"
 	nft flush ruleset
 else
-	skip "ip6tables -P FORWARD DROP with a jail with IPv6" "no force_forwarding (Linux 6.17) or no IPv6 in the lab"
+	skip "ip6tables -P FORWARD DROP with a jail with IPv6" "no IPv6 for jails in this lab (see the skip above)"
 fi
 
 # ---- legacy iptables (x_tables)

@@ -86,6 +86,20 @@ static void test_interfaces(void)
 	CHECK(parse("[policy]\ninterfaces = abcdefghijklmnopqrstuvwxyz01234\n") == 0);
 }
 
+/* [network] ipv6_forwarding: interface unless the admin says all; nothing else. */
+static void test_ipv6_forwarding(void)
+{
+	conf_defaults(&conf);
+	CHECK(conf.ipv6_forwarding == CONF_IPV6_INTERFACE);
+	CHECK(parse("[network]\nipv6_forwarding = all\n") == 0 && conf.ipv6_forwarding == CONF_IPV6_ALL);
+	CHECK(parse("[network]\nipv6_forwarding = interface\n") == 0 &&
+	      conf.ipv6_forwarding == CONF_IPV6_INTERFACE);
+	CHECK(refused_at("[network]\nipv6_forwarding = ALL\n", 2,
+			 "invalid ipv6_forwarding 'ALL': expected interface or all"));
+	CHECK(refused_at("[network]\nipv6_forwarding =\n", 2, "invalid ipv6_forwarding"));
+	CHECK(refused_at("[policy]\nipv6_forwarding = all\n", 2, "unknown key 'ipv6_forwarding'"));
+}
+
 /* [policy] max_jails_per_user: 32 unless the admin says otherwise, 0 to 65535. */
 static void test_max_jails_per_user(void)
 {
@@ -254,6 +268,7 @@ int main(void)
 	test_defaults();
 	test_interfaces();
 	test_max_jails_per_user();
+	test_ipv6_forwarding();
 	test_pool();
 	test_numbers();
 	test_firewall();
