@@ -5,7 +5,7 @@
  *     flowtable ft { hook ingress priority 0; devices = { <host veth>, <uplink> } }
  *     chain fastpath { type filter hook forward priority 500;
  *       iif <host veth> oifname <uplink> meta nfproto ipv4 ct reply ip daddr <NAT address>
- *         flow add @ft
+ *         ct status assured ct label != 127 ct label set 127 flow add @ft
  *       [the same for ip6] }
  *     chain offload_all { type filter hook ingress device <host veth> priority -1;
  *       counter comment "offload-all" }
@@ -27,12 +27,20 @@
  *     either device goes down or away (nf_flow_table_cleanup on NETDEV_DOWN) and when its
  *     cached route goes stale, which any route or address change causes (nf_flow_dst_check:
  *     the route generation is bumped);
- *   - NAT to the uplink's address only: only connections NATed to the address the supervisor
- *     chose (natsource.c) are offloaded, not those NATed to an address the uplink lost (they
- *     must meet "stale" and "leave"), nor the published ports' (DNAT: they stay on the slow
- *     path).  When the address goes, the kernel tears the flows down (route generation), and
- *     the supervisor's rewrite of the NAT replaces the flowtable in the same batch
- *     (fastpath_queue_reset), dropping any flow offloaded meanwhile;
+ *   - NAT to the uplink's address only: a connection is offloaded once, NATed to the address
+ *     the supervisor chose (natsource.c), and never again once the kernel tore its flow down:
+ *     when that address goes, the kernel tears the flow down (route generation), and the
+ *     connection's later packets meet "stale" and "leave" on the slow path, as before.  Once,
+ *     because the rule cannot ask whether the address is still the host's (fib looks at the
+ *     packet, which is not NATed yet at forward) and its own copy of the address is only as
+ *     fresh as the supervisor, which may be stopped: a torn-down flow offloaded again a
+ *     second later (when the flowtable has freed it) would leave as the lost address.  The
+ *     mark of "offloaded once" is conntrack label 127 (ct label; netjail's ct mark bits all
+ *     name slots).  The price: a flow torn down by any route or address change on the host
+ *     (each jail's start is one) stays on the slow path for the rest of its connection.
+ *     The supervisor's rewrite of the NAT also replaces the flowtable in the same batch
+ *     (fastpath_queue_reset), with the uplink as it is now (re-created, say).  Published
+ *     ports (DNAT) stay on the slow path;
  *   - the counters --list shows: offloaded packets skip the "egress" rule, so the packets
  *     from the jail are counted at its link's ingress before the flowtable and after it: the
  *     difference is what the flowtable forwarded, which is egress too (its flows go from the
@@ -49,6 +57,7 @@
 #include <libnftnl/flowtable.h>
 #include <libnftnl/rule.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_conntrack_tuple_common.h>
 #include <linux/netfilter/nf_tables.h>
 
@@ -57,6 +66,9 @@
 #define FLOWTABLE "ft"
 #define OFFLOAD_CHAIN "fastpath"
 #define OFFLOAD_PRIORITY 500
+/* ct label 127: bit 31 of the labels' fourth 32-bit word (nf_connlabels_replace). */
+#define LABEL_WORDS 4
+static const uint32_t offloaded_once[LABEL_WORDS] = { 0, 0, 0, 0x80000000u };
 
 static void build_flowtable(struct nlmsghdr *nlh, const void *obj)
 {
@@ -121,7 +133,30 @@ static void add_ingress_counter(struct nft_batch *b, const struct nft_jail *jail
 	nftb_send_rule(b, r);
 }
 
-/* iif <host veth> oifname <uplink> meta nfproto F ct reply F daddr ADDR flow add @ft */
+/* "ct label & 127 == 0 ct label set 127" (set ORs: nft_ct's set replaces the bits of its
+ * value only). */
+static void label_once(struct nftnl_rule *r, struct nft_batch *b)
+{
+	static const uint32_t none[LABEL_WORDS];
+	struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
+
+	nftb_load_ct(r, NFT_CT_LABELS, b);
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, sizeof(offloaded_once));
+		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, offloaded_once, sizeof(offloaded_once));
+		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, none, sizeof(none));
+	}
+	nftb_add_expr(r, e, b);
+	nftb_compare(r, NFT_CMP_EQ, none, sizeof(none), b);
+	nftb_load_immediate(r, NFT_REG_1, offloaded_once, sizeof(offloaded_once), b);
+	nftb_store_ct(r, NFT_CT_LABELS, b);
+}
+
+/* iif <host veth> oifname <uplink> meta nfproto F ct reply F daddr ADDR ct status assured
+ * <once> flow add @ft.  "assured" before the label: flow add itself waits for an established
+ * TCP connection (nft_flow_offload_eval), and the label must not be spent before. */
 static void add_offload_rule(struct nft_batch *b, const struct nft_jail *jail, uint8_t nfproto,
 			     uint32_t ct_key, const void *address, uint32_t len)
 {
@@ -148,6 +183,10 @@ static void add_offload_rule(struct nft_batch *b, const struct nft_jail *jail, u
 	nftb_compare(r, NFT_CMP_EQ, &nfproto, sizeof(nfproto), b);
 	nftb_add_expr(r, ct, b);
 	nftb_compare(r, NFT_CMP_EQ, address, len, b);
+	nftb_load_ct(r, NFT_CT_STATUS, b);
+	nftb_mask_xor(r, IPS_ASSURED, 0, b);
+	nftb_match_u32(r, IPS_ASSURED, b);
+	label_once(r, b);
 	nftb_add_expr(r, flow, b);
 	nftb_send_rule(b, r);
 }
