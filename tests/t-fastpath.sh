@@ -16,15 +16,17 @@ lab_enter "$@"
 lab_start_test
 
 # Does this kernel have flowtables?  A throwaway table in the lab's netns says.
-if nft -f - 2>/dev/null <<'NFT'
-table inet ftprobe { flowtable ft { hook ingress priority 0; devices = { up1 }; } }
+probe_flowtable() {
+	nft -f - <<'NFT'
+table inet ftprobe { flowtable ft { hook ingress priority 0; devices = { up1 }; }; }
 NFT
-then
+}
+if probe_err=$(probe_flowtable 2>&1); then
 	fast=1
 	nft delete table inet ftprobe
 else
 	fast=0
-	diag "no flowtables in kernel $(uname -r): the slow path alone"
+	diag "no flowtables in kernel $(uname -r): the slow path alone" "$probe_err"
 fi
 
 size=4000000
@@ -65,13 +67,18 @@ check "... and not twice ($((b1 - b0)) < $((size * 11 / 10)))" test $((b1 - b0))
 if [[ $fast == 1 ]]; then
 	check "offloaded: the forward chain's egress rule saw $((e1 - e0)) bytes of it (< 1/10)" \
 		test $((e1 - e0)) -lt $((size / 10))
-	nft flush chain inet "$t" fastpath
+	# The jail's table is its socket's (owned): it cannot be changed from here.  Its offload
+	# rule skips a connection labelled "offloaded once" (fastpath.c): label them all.
+	nft -f - <<'NFT'
+table inet noflow { chain forward { type filter hook forward priority 0; ct state new ct label set 127; }; }
+NFT
 	check "the same upload without the fast path arrives" upload
 	e2=$(egress_rule "$t") b2=$(listed out_bytes)
 	diag "upload 2 (slow path): egress rule $((e2 - e1)) bytes, --list $((b2 - b1)) bytes"
 	check "... all of it through the forward chain ($((e2 - e1)) >= $size)" test $((e2 - e1)) -ge $size
 	check "... and --list counts it once ($((b2 - b1)) < $((size * 11 / 10)))" \
 		test $((b2 - b1)) -lt $((size * 11 / 10))
+	nft delete table inet noflow
 else
 	check "on the slow path the egress rule saw all of it ($((e1 - e0)) >= $size)" test $((e1 - e0)) -ge $size
 fi
@@ -81,12 +88,18 @@ is "$RC" 0 "the jail ends with its command"
 rm -f "$LAB_TMP/stop"
 
 # ---- a published port (DNAT) with the fast path on
-nj_bg -i up1 -g 198.51.100.1 -P 8080:7 -- socat TCP-LISTEN:7,fork,reuseaddr SYSTEM:"head -c $size /dev/zero" \
-	>/dev/null 2>&1 </dev/null
+server="socat TCP-LISTEN:7,fork,reuseaddr SYSTEM:'head -c $size /dev/zero' &
+	socat TCP-LISTEN:8,fork,reuseaddr SYSTEM:'echo up' & wait"
+nj_bg -i up1 -g 198.51.100.1 -P 8080:7 -P 8081:8 -- sh -c "$server" >/dev/null 2>"$LAB_TMP/nj2.err" </dev/null
 jail2=$NJ_PID
-wait_for 10 sh -c "ip netns exec rb socat -u TCP:198.51.100.2:8080,connect-timeout=1 - </dev/null 2>/dev/null | head -c1 | grep -q ."
-got=$(timeout 60 ip netns exec rb socat -u TCP:198.51.100.2:8080,connect-timeout=2 - </dev/null 2>/dev/null | wc -c)
-is "$got" $size "a published port serves 4 MB to the uplink's router"
+port_up() { [[ $(ip netns exec rb socat -T1 - TCP:198.51.100.2:8081,connect-timeout=1 </dev/null 2>/dev/null) == up ]]; }
+if wait_for 10 port_up; then
+	got=$(timeout 60 ip netns exec rb socat -u TCP:198.51.100.2:8080,connect-timeout=2 - </dev/null 2>/dev/null | wc -c)
+	is "$got" $size "a published port serves 4 MB to the uplink's router"
+else
+	not_ok "the jail's published ports answer"
+	diag "$(cat "$LAB_TMP/nj2.err")"
+fi
 kill -TERM "$jail2"
 finish "$jail2" 10
 
