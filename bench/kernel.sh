@@ -66,11 +66,11 @@ result() {
 
 lab_up >/dev/null
 say "bench: kernel $kernel, $BENCH_REPEAT rounds, ${BENCH_SECONDS} s per throughput run"
-if ! nft -f - 2>/dev/null <<'NFT'
-table inet ftprobe { flowtable ft { hook ingress priority 0; devices = { up0 }; } }
+if ! probe_err=$(nft -f - 2>&1 <<'NFT'
+table inet ftprobe { flowtable ft { hook ingress priority 0; devices = { up0 }; }; }
 NFT
-then
-	say "bench: no flowtables in kernel $kernel (nf_flow_table): nothing to measure here"
+); then
+	say "bench: no flowtables in kernel $kernel (nf_flow_table): nothing to measure here" "$probe_err"
 	exit 1
 fi
 nft delete table inet ftprobe
