@@ -14,6 +14,7 @@
 struct nft_jail {
 	char table[32];			/* "netjail<slot>" */
 	int host_veth_index;
+	const char *host_veth;		/* its name (fastpath.c's flowtable and counters) */
 	const char *uplink;
 	struct in_addr jail_addr;
 	bool has_ipv6;			/* also NAT66 for jail_addr6 */
@@ -28,6 +29,7 @@ struct nft_jail {
 	bool allow_host;		/* --allow-host: no to_host chain */
 	bool with_hostnat;		/* also make hostnat.h's table, in the same batch */
 	struct nat_source src;		/* the uplink's addresses the jail is NATed to */
+	bool fastpath;			/* fastpath.c's flowtable is in the table */
 };
 
 /* The chain that ends the jail's connections NATed to an address the uplink lost. */
@@ -41,6 +43,8 @@ struct nft_jail {
 
 struct nft_counters {
 	uint64_t egress_packets, egress_bytes;	/* forwarded from the jail out of the uplink */
+	/* of which by the flowtable: counted at the jail's link's ingress before it and after */
+	uint64_t offload_all_packets, offload_all_bytes, offload_slow_packets, offload_slow_bytes;
 	/* from the jail towards anything else: forwarded elsewhere, or to the host itself */
 	uint64_t fail_closed_packets;
 	uint64_t inbound_packets;		/* into the jail but for replies and -P, refused */

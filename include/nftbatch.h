@@ -55,6 +55,11 @@ void nftb_send_rule(struct nft_batch *b, struct nftnl_rule *rule);
 /* The same, at the head of its chain. */
 void nftb_insert_rule(struct nft_batch *b, struct nftnl_rule *rule);
 
+/* Queue one object of message @type (NFT_MSG_...), its payload written by @build (e.g. a
+ * wrapper of nftnl_flowtable_nlmsg_build_payload), for objects the helpers below lack. */
+void nftb_send_object(struct nft_batch *b, uint16_t type, uint16_t flags,
+		      void (*build)(struct nlmsghdr *, const void *), const void *object);
+
 void nftb_add_expr(struct nftnl_rule *rule, struct nftnl_expr *expr, struct nft_batch *batch);
 void nftb_load_meta(struct nftnl_rule *r, uint32_t key, struct nft_batch *b);
 void nftb_store_meta(struct nftnl_rule *r, uint32_t key, struct nft_batch *b);

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "fastpath.h"
 #include "gate.h"
 #include "guard.h"
 #include "hostnat.h"
@@ -395,6 +396,7 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_confi
 	*step = "install the jail's nftables table";
 	snprintf(nft.table, sizeof(nft.table), "netjail%u", jh->net.slot);
 	nft.host_veth_index = jh->host_index;
+	nft.host_veth = jh->net.host_veth;
 	err = jh->nft.sock ? 0 : nl_open(&jh->nft, NETLINK_NETFILTER);
 	if (!err)
 		err = jail_host_find_source(jh, nl, &nft.src);	/* the address to NAT to */
@@ -405,6 +407,15 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_confi
 		err = nft_install_jail(&jh->nft, &nft);
 	}
 	jh->has_table = !err;
+	if (!err) {
+		/* Refused where the kernel has no flowtables: the slow path alone, as before. */
+		int refused = fastpath_install(&jh->nft, &nft);
+
+		jh->fastpath = !refused;
+		log_verbose("%s: %s%s", nft.table, refused ? "no flowtable, all on the slow path: " :
+			    "flowtable: established connections offloaded",
+			    refused ? nl_reason(refused) : "");
+	}
 	if (!err)
 		log_verbose("nftables table %s: connection mark, NAT, kill switch%s%s", nft.table,
 			    jh->publish_count ? ", published ports" : "",

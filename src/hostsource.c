@@ -62,6 +62,9 @@ int jail_host_follow_source(struct jail_host *jh, struct nl *nl)
 		return 0;
 	snprintf(nft.table, sizeof(nft.table), "netjail%u", jh->net.slot);
 	nft.src = jh->nat_src;
+	nft.fastpath = jh->fastpath;
+	nft.host_veth = jh->net.host_veth;
+	nft.host_veth_index = jh->host_index;
 	err = nft_update_nat(&jh->nft, &nft);
 	if (err) {
 		/* The old rules stay; "leave" still drops what would go out as a lost address. */

@@ -34,7 +34,9 @@
  *   chain dstnat, chain output: -P's DNAT (with the jail's ct mark), of packets to the
  *     host's own addresses only: [ip daddr ADDR] fib daddr type local }
  * }
- * and, if no jail has made it yet, seal.c's table, which outlives this one.
+ * and, if no jail has made it yet, seal.c's table, which outlives this one.  Where the kernel
+ * has flowtables, fastpath.c adds its flowtable and chains to the table afterwards, in a
+ * transaction of its own.
  * "fail-closed" is the kill switch that does not depend on routing: whatever the rules and
  * tables say (another tool flushed them, the uplink vanished and the main table's default
  * route would take over), a packet from the jail is forwarded to the uplink or nowhere.

@@ -198,8 +198,8 @@ void nftb_load_immediate(struct nftnl_rule *r, uint32_t reg, const void *data, u
 	nftb_add_expr(r, e, b);
 }
 
-static void nftb_send_object(struct nft_batch *b, uint16_t type, uint16_t flags,
-			void (*build)(struct nlmsghdr *, const void *), const void *object)
+void nftb_send_object(struct nft_batch *b, uint16_t type, uint16_t flags,
+		      void (*build)(struct nlmsghdr *, const void *), const void *object)
 {
 	struct nlmsghdr *nlh;
 

@@ -39,6 +39,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <string.h>
 
+#include "fastpath.h"
 #include "nft.h"
 #include "nftbatch.h"
 
@@ -188,5 +189,8 @@ int nft_update_nat(struct nl *nl, const struct nft_jail *jail)
 	nftb_flush_chain(&b, jail->table, NAT_CHAIN);
 	nftb_flush_chain(&b, jail->table, NFT_STALE_CHAIN);
 	nft_queue_nat(&b, jail);
+	/* Flows offloaded as the old address go with it (fastpath.c). */
+	if (jail->fastpath)
+		fastpath_queue_reset(&b, jail);
 	return nftb_commit(&b);
 }

@@ -9,6 +9,9 @@
 # goes to KDIR/console.log.  Exit status: the guest's tests/run.sh's, or 1 if the guest never
 # wrote one (crash, panic, timeout: see the console log).
 #
+# NJ_GUEST_CMD (a script of the worktree, default tests/run.sh) runs in the guest instead of the
+# tests, with the TESTs as its arguments; what it leaves in BENCH_RESULTS_DIR (the guest's
+# /nj-out/results) is copied to the worktree's bench/results/ (make bench-kernels).
 # Environment: KERNEL_SMP (vCPUs, default 2), KERNEL_MEM (default 2G), KERNEL_TIMEOUT (seconds
 # for the whole boot, default 14400), NJ_SLOW (timeout multiplier inside the guest, default 15).
 # There is no KVM on the machines this runs on: QEMU emulates the CPU (TCG), one vCPU per thread.
@@ -25,7 +28,7 @@ tests=$(IFS=,; echo "$*")
 # The guest's root is the host's / over 9p: paths on the host are paths in the guest.
 cmdline="console=ttyS0 quiet panic=-1 rdinit=/init"
 cmdline+=" njrun=$here/guest.sh njmods=$kdir/root/lib/modules/$release njargs=$tree,$tests"
-cmdline+=" NJ_SLOW=${NJ_SLOW:-15}"
+cmdline+=" NJ_SLOW=${NJ_SLOW:-15} NJ_GUEST_CMD=${NJ_GUEST_CMD:-tests/run.sh}"
 start=$(date +%s)
 timeout -k 10 "${KERNEL_TIMEOUT:-14400}" qemu-system-x86_64 \
 	-M pc -accel tcg,thread=multi -cpu max -smp "${KERNEL_SMP:-2}" -m "${KERNEL_MEM:-2G}" \
@@ -35,6 +38,10 @@ timeout -k 10 "${KERNEL_TIMEOUT:-14400}" qemu-system-x86_64 \
 	-virtfs local,path="$out",mount_tag=out,security_model=none \
 	-serial file:"$kdir/console.log" -serial stdio </dev/null || true
 echo "# $release: $(($(date +%s) - start)) s in QEMU"
+if compgen -G "$out/results/*.tsv" >/dev/null; then
+	mkdir -p "$tree/bench/results"
+	cp "$out"/results/*.tsv "$tree/bench/results/"
+fi
 if [[ ! -s $out/rc ]]; then
 	echo "not ok - $release: the guest ended without a result (see $kdir/console.log)"
 	tail -n 20 "$kdir/console.log" | sed 's/^/#   /'

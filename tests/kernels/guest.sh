@@ -1,6 +1,6 @@
 #!/bin/bash
 # guest.sh - pid 1 in the guest once the host's / is its root (see init): run the integration
-# tests, leave their exit status in /nj-out/rc, power off.
+# tests (or NJ_GUEST_CMD, see boot.sh), leave their exit status in /nj-out/rc, power off.
 #
 #   njargs: the worktree (as seen on the host's /), then the tests, comma-separated (empty: all)
 #
@@ -23,9 +23,9 @@ ip link set lo up
 exec >/dev/ttyS1 2>&1
 IFS=, read -r -a words <<<"$1"
 cd "${words[0]}" || { echo 1 >/nj-out/rc; echo b >/proc/sysrq-trigger; }
-export NJ_SLOW=${NJ_SLOW:-15}
+export NJ_SLOW=${NJ_SLOW:-15} BENCH_RESULTS_DIR=/nj-out/results
 echo "# kernel $(uname -r), NJ_SLOW=$NJ_SLOW, up $(cut -d" " -f1 /proc/uptime) s"
-tests/run.sh "${words[@]:1}"
+"${NJ_GUEST_CMD:-tests/run.sh}" "${words[@]:1}"
 echo $? >/nj-out/rc
 sync
 echo b >/proc/sysrq-trigger
