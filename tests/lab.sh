@@ -186,9 +186,12 @@ lab_up() {
 	set +e
 	trap - ERR
 
-	# The "internet" server: reply with the peer address it saw.
+	# The "internet" server: reply with the peer address it saw.  Its -t: after the client's
+	# end of input, socat waits that long for sh's answer, then its write fails (EIO); with 20
+	# clients at once in an emulated guest sh took longer than 5 s to start.
 	# shellcheck disable=SC2016  # $SOCAT_PEERADDR is for the server's shell
-	lab_bg ip netns exec srv socat -t5 TCP-LISTEN:7,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR'
+	lab_bg ip netns exec srv socat -t$((5 * ${NJ_SLOW:-1})) TCP-LISTEN:7,fork,reuseaddr \
+		SYSTEM:'echo $SOCAT_PEERADDR'
 	# The UDP answer reads the datagram first: socat writes it to the command's stdin, and
 	# a command gone already made that write fail (EPIPE) and the answer get lost, in about
 	# one try in 15 on a busy machine.
