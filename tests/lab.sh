@@ -156,12 +156,14 @@ lab_ns_add() {
 	ip netns exec "$1" sh -c 'for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > $f; done'
 }
 
-# wait_for SECONDS CMD...
+# wait_for SECONDS CMD...: try CMD every 0.1 s until it succeeds or SECONDS (x NJ_SLOW) have
+# passed.  A bound in time, not a count of tries: where CMD itself is slow (host_state takes
+# seconds in an emulated guest) a count stretched the bound by CMD's cost, to over an hour.
+# ${EPOCHREALTIME//[!0-9]/}: the clock in microseconds, whatever the locale's decimal mark.
 wait_for() {
-	local tries=$(($1 * 10 * ${NJ_SLOW:-1})); shift
+	local end=$((${EPOCHREALTIME//[!0-9]/} + $1 * 1000000 * ${NJ_SLOW:-1})); shift
 	while ! "$@"; do
-		tries=$((tries - 1))
-		[[ $tries -gt 0 ]] || return 1
+		[[ ${EPOCHREALTIME//[!0-9]/} -lt $end ]] || return 1
 		sleep 0.1
 	done
 }
@@ -190,9 +192,12 @@ lab_up() {
 	set +e
 	trap - ERR
 
-	# The "internet" server: reply with the peer address it saw.
+	# The "internet" server: reply with the peer address it saw.  Its -t: after the client's
+	# end of input, socat waits that long for sh's answer, then its write fails (EIO); with 20
+	# clients at once in an emulated guest sh took longer than 5 s to start.
 	# shellcheck disable=SC2016  # $SOCAT_PEERADDR is for the server's shell
-	lab_bg ip netns exec srv socat -t5 TCP-LISTEN:7,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR'
+	lab_bg ip netns exec srv socat -t$((5 * ${NJ_SLOW:-1})) TCP-LISTEN:7,fork,reuseaddr \
+		SYSTEM:'echo $SOCAT_PEERADDR'
 	# The UDP answer reads the datagram first: socat writes it to the command's stdin, and
 	# a command gone already made that write fail (EPIPE) and the answer get lost, in about
 	# one try in 15 on a busy machine.
@@ -351,12 +356,11 @@ nj_bg() {
 # to "hung" (then it is SIGKILLed).  kill -0 succeeds on zombies, so look at the state instead.
 # Not in $(...): only the shell that started PID can wait for it.
 finish() {
-	local tries=$(($2 * 10 * ${NJ_SLOW:-1})) st
+	local end=$((${EPOCHREALTIME//[!0-9]/} + $2 * 1000000 * ${NJ_SLOW:-1})) st
 	while :; do
 		st=$(ps -o stat= -p "$1" 2>/dev/null)
 		[[ -z $st || $st == Z* ]] && break
-		tries=$((tries - 1))
-		if [[ $tries -le 0 ]]; then
+		if [[ ${EPOCHREALTIME//[!0-9]/} -ge $end ]]; then
 			kill -KILL "$1" 2>/dev/null
 			wait "$1" 2>/dev/null
 			RC=hung

@@ -39,9 +39,9 @@ for t in "${tests[@]}"; do
 	t0=$SECONDS
 	# unshare inside the test ignores SIGTERM while it waits; -k makes sure the lab dies
 	# (its pid 1 has a parent-death SIGKILL, so the whole lab goes with it).
-	timeout -k 5 $((${NJ_TEST_TIMEOUT:-150} * ${NJ_SLOW:-1})) bash "$t" >"$out" 2>&1 </dev/null
-	rc=$?
-	cat "$out"
+	# Shown as it comes (tee), so that a test that hangs in a guest shows where.
+	timeout -k 5 $((${NJ_TEST_TIMEOUT:-150} * ${NJ_SLOW:-1})) bash "$t" 2>&1 </dev/null | tee "$out"
+	rc=${PIPESTATUS[0]}
 	echo "# $name: $((SECONDS - t0)) s"
 	p=$(grep -cE '^ok [0-9]+' "$out")
 	s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$out")

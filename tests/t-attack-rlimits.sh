@@ -37,8 +37,9 @@ else
 	caller_limits+=(--data=500000000:900000000 --as=2000000000:3000000000)
 fi
 
-# Root's jail on up0, which no limit of 65534's may disturb.
-nj_bg -i up0 -- sleep 60 >/dev/null 2>&1 </dev/null
+# Root's jail on up0, which no limit of 65534's may disturb; it lives until the end kills it
+# (a 60 s sleep ended half-way in an emulated guest).
+nj_bg -i up0 -- sleep 3600 >/dev/null 2>&1 </dev/null
 root_jail=$NJ_PID
 if ! wait_for 10 jail_links_at_least 1; then
 	not_ok "root's jail on up0 comes up"

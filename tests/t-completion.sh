@@ -127,7 +127,9 @@ fi
 cat >"$LAB_TMP/zcomp-rc.zsh" <<'EOF'
 PS1='' RPROMPT=''
 fpath=($ZCOMP_DIR $fpath)
-autoload -Uz compinit && compinit -u -D
+# One dump for all the test's completions: the first writes it, the others load it (-C: no
+# rescan of fpath, the slowest part in an emulated guest, 9p and TCG).
+autoload -Uz compinit && compinit -u -C -d "$ZCOMP_DUMP"
 compadd() {
 	local -a hits
 	# Calls with -O, -A or -D only ask for matches; the others add them.
@@ -143,7 +145,7 @@ print -r -- '<''ready>'
 EOF
 cat >"$LAB_TMP/zcomp.zsh" <<'EOF'
 zmodload zsh/zpty || exit 2
-export ZCOMP_DIR=$1
+export ZCOMP_DIR=$1 ZCOMP_DUMP=${0:h}/zcompdump
 zpty z TERM=xterm zsh -f -i
 zpty -w z "source ${(q)0:h}/zcomp-rc.zsh"
 local line

@@ -37,7 +37,9 @@ for i in $(seq 1 20); do
 		up=(-i up1 -g 198.51.100.1) want[i]=198.51.100.2
 	fi
 	mkfifo "$LAB_TMP/go.$i"
-	nj_bg "${up[@]}" -- sh -c 'read go && socat -T5 -t5 - TCP:203.0.113.10:7 </dev/null' \
+	# shellcheck disable=SC2016  # $0 is the jailed sh's: socat's bounds, stretched by NJ_SLOW
+	nj_bg "${up[@]}" -- sh -c 'read go && socat -T"$0" -t"$0" - TCP:203.0.113.10:7 </dev/null' \
+		$((5 * ${NJ_SLOW:-1})) \
 		<>"$LAB_TMP/go.$i" >"$LAB_TMP/seen.$i" 2>"$LAB_TMP/err.$i"
 	pids[i]=$NJ_PID
 done

@@ -40,10 +40,13 @@ is "$(grep -ciE 'busy|stopped' "$LAB_TMP/starts")" 0 "(a) ... none is told the l
 # jail ahead of it), so all N end within a fraction of a second of each other.  A start
 # stalled for a second (what 4 % of them did with the fork under the lock, and what a
 # fixed timeout or retry of 1 s would do) stands out by 0.9 s from the median however fast
-# or slow the machine is: count those.
+# or slow the machine is: count those.  Not in an emulated guest (NJ_SLOW), where each turn
+# at the lock takes 10-100x as long and 19 of 40 ended 1-5 s after the median of 27 s on
+# 6.12: there the bound grows with NJ_SLOW, and only a native run sees a 1 s stall.
 median=$(awk '{print $2}' "$LAB_TMP/starts" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
-slow=$(awk -v m="$median" '$2 >= m + 0.9' "$LAB_TMP/starts" | wc -l)
-is "$slow" 0 "(a) ... none takes 0.9 s more than the median ($median s)"
+stall=$(awk -v s="${NJ_SLOW:-1}" 'BEGIN { print 0.9 * s }')
+slow=$(awk -v m="$median" -v b="$stall" '$2 >= m + b' "$LAB_TMP/starts" | wc -l)
+is "$slow" 0 "(a) ... none takes $stall s more than the median ($median s)"
 [[ $failed -eq 0 && $slow -eq 0 ]] || diag "$(sort -k2 -n "$LAB_TMP/starts" | tail -n 5)"
 check "(a) no jail link left" wait_for 10 no_jail_links
 

@@ -121,8 +121,9 @@ check "... and nothing is left" built_and_gone
 ip netns exec rb nft delete table inet blackhole
 
 # IPv6 on up1: the jail gets it (the kernel forwards per interface), and the probe reaches
-# the server over it.
-if lab_ipv6_on_up1; then
+# the server over it.  Before Linux 6.17 a jail gets no IPv6 (issue 19): skipped, named.
+lab_ipv6_if_jails_get_it
+if [[ $ipv6 == 1 ]]; then
 	host_state >"$before"
 	report -i up1 -g 198.51.100.1 --probe '[2001:db8:ff::10]:7'
 	check "IPv6 on up1: the ipv6 line says the jail gets it, exit 0" \
@@ -130,8 +131,6 @@ if lab_ipv6_on_up1; then
 	check "... and [2001:db8:ff::10]:7 accepted the throwaway jail's connection" \
 		grep -qE '^probe +ok +TCP connection .* to \[2001:db8:ff::10\]:7: accepted$' <<<"$out"
 	check "... and nothing is left" built_and_gone
-else
-	skip "IPv6 on up1" "the lab's IPv6 did not come up"
 fi
 
 # As uid 65534 through a setuid copy, on the uplink the policy allows.

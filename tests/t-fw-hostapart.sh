@@ -56,10 +56,13 @@ fi
 seen=$LAB_TMP/host-seen
 : >"$seen"
 answer="echo \$SOCAT_PEERADDR >>$seen; echo host"
-lab_bg socat TCP4-LISTEN:7100,fork,reuseaddr SYSTEM:"$answer"
-lab_bg socat TCP4-LISTEN:7201,bind=198.51.100.2,fork,reuseaddr SYSTEM:"$answer"
+# -t: after the client's end of input socat waits that long for sh's answer (default 0.5 s,
+# shorter than sh's start in an emulated guest: 'echo: I/O error' and no answer on 6.12).
+wait_answer=-t$((5 * ${NJ_SLOW:-1}))
+lab_bg socat "$wait_answer" TCP4-LISTEN:7100,fork,reuseaddr SYSTEM:"$answer"
+lab_bg socat "$wait_answer" TCP4-LISTEN:7201,bind=198.51.100.2,fork,reuseaddr SYSTEM:"$answer"
 for a in 0.0.0.0 198.51.100.2 172.30.0.1; do
-	lab_bg socat UDP4-RECVFROM:7100,bind=$a,reuseaddr,fork SYSTEM:"cat >/dev/null; $answer"
+	lab_bg socat "$wait_answer" UDP4-RECVFROM:7100,bind=$a,reuseaddr,fork SYSTEM:"cat >/dev/null; $answer"
 done
 lab_bg socat UDP4-RECVFROM:7300,broadcast,fork SYSTEM:"cat >/dev/null; echo \$SOCAT_PEERADDR >>$seen.broadcast"
 if [[ $ipv6 == 1 ]]; then

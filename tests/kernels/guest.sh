@@ -20,6 +20,8 @@ ln -s fd/0 /dev/stdin; ln -s fd/1 /dev/stdout; ln -s fd/2 /dev/stderr
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 hostname netjail-guest
 ip link set lo up
+# What udev would load on first use of /dev/net/tun (t-p2p, OpenVPN's tun).
+modprobe tun 2>/dev/null
 exec >/dev/ttyS1 2>&1
 IFS=, read -r -a words <<<"$1"
 cd "${words[0]}" || { echo 1 >/nj-out/rc; echo b >/proc/sysrq-trigger; }
