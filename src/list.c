@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -78,18 +79,23 @@ static int collect_jail(const struct link_info *link, void *data)
 
 int list_collect(struct nl *nl, const struct pool_config *cfg, struct listing **out)
 {
-	static struct listing listing;
+	/* On the heap, not in .bss: at LIST_MAX jails it is over 200 KB, which every run would
+	 * otherwise map before main() (under a low ulimit -d, ld.so itself fails then, and the
+	 * limit is never named).  Kept until exit: --list ends the process. */
+	static struct listing *listing;
 	int err, tries = 0;
 
+	if (!listing && !(listing = malloc(sizeof(*listing))))
+		return -ENOMEM;
 	/* Collect first: reading /proc inside the dump callback would stall the dump.  A dump
 	 * the kernel marks interrupted (jails came or went meanwhile) is read again: under
 	 * churn, scripts must still get a whole listing. */
 	do {
-		memset(&listing, 0, sizeof(listing));
-		listing.cfg = cfg;
-		err = link_for_each(nl, collect_jail, &listing);
+		memset(listing, 0, sizeof(*listing));
+		listing->cfg = cfg;
+		err = link_for_each(nl, collect_jail, listing);
 	} while (err == -EINTR && ++tries < NL_DUMP_TRIES);
-	*out = &listing;
+	*out = listing;
 	return err;
 }
 
