@@ -121,13 +121,14 @@ check "... and nothing is left" built_and_gone
 ip netns exec rb nft delete table inet blackhole
 
 # IPv6 on up1: the jail gets it (the kernel forwards per interface), and the probe reaches
-# the server over it.  Before Linux 6.17 a jail gets no IPv6 (issue 19): skipped, named.
+# the server over it.  Before Linux 6.17 with ipv6_forwarding = all (lab_ipv6_if_jails_get_it).
 lab_ipv6_if_jails_get_it
 if [[ $ipv6 == 1 ]]; then
 	host_state >"$before"
 	report -i up1 -g 198.51.100.1 --probe '[2001:db8:ff::10]:7'
-	check "IPv6 on up1: the ipv6 line says the jail gets it, exit 0" \
-		eval '[[ $rc == 0 ]] && grep -qE "^ipv6 +ok +the jail gets IPv6: up1 has an IPv6 default route via 2001:db8:1::1" <<<"$out"'
+	check "IPv6 on up1: the ipv6 and ipv6fwd lines say the jail gets it, exit 0" \
+		eval '[[ $rc == 0 ]] && grep -qE "^ipv6 +ok +up1 has an IPv6 default route via 2001:db8:1::1" <<<"$out" &&
+			grep -qE "^ipv6fwd +ok +the jail gets IPv6" <<<"$out"'
 	check "... and [2001:db8:ff::10]:7 accepted the throwaway jail's connection" \
 		grep -qE '^probe +ok +TCP connection .* to \[2001:db8:ff::10\]:7: accepted$' <<<"$out"
 	check "... and nothing is left" built_and_gone
