@@ -3,6 +3,7 @@
 #ifndef NETJAIL_REAPER_H
 #define NETJAIL_REAPER_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 /* What the reaper and the supervisor say on their socket.  Up: COMMAND's exit status, an
@@ -13,6 +14,10 @@
 #define REAPER_STOP_GRACE_MS 5000
 /* Its name in ps, pgrep and /proc/PID/comm: not netjail's, which is the supervisor's. */
 #define REAPER_COMM "netjail-reaper"
+
+/* Whether @pid is (still) a jail's reaper, by its name: --stop and --join check it after
+ * opening their pidfd, so that a recycled pid is not taken for the jail's. */
+bool reaper_is(pid_t pid);
 
 /* netjail's exit status for waitpid's @wait_status: the exit code, or 128+N for signal N. */
 int reaper_exit_status(int wait_status);

@@ -38,21 +38,6 @@
 #include "sigfd.h"
 #include "util.h"
 
-static bool is_reaper(pid_t pid)
-{
-	char path[64], comm[32];
-	ssize_t got;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	got = read(fd, comm, sizeof(comm) - 1);
-	close(fd);
-	return got == (ssize_t)strlen(REAPER_COMM) + 1 && memcmp(comm, REAPER_COMM "\n", (size_t)got) == 0;
-}
-
 /* The process @pidfd holds (pid @jail->reaper) is @jail's reaper still: started when the
  * alias says, running as @owner, named a reaper, and the alias names it yet. */
 static bool still_the_reaper(struct nl *nl, const struct pool_config *cfg, uid_t owner,
@@ -63,7 +48,7 @@ static bool still_the_reaper(struct nl *nl, const struct pool_config *cfg, uid_t
 	uid_t uid = (uid_t)-1;
 
 	return proc_start_time(jail->reaper, &start) == 0 && start == jail->start &&
-	       proc_real_uid(jail->reaper, &uid) == 0 && uid == owner && is_reaper(jail->reaper) &&
+	       proc_real_uid(jail->reaper, &uid) == 0 && uid == owner && reaper_is(jail->reaper) &&
 	       jail_name_find(nl, cfg, owner, name, &again) == 0 && again.reaper == jail->reaper &&
 	       again.start == jail->start;
 }

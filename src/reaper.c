@@ -34,6 +34,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -273,4 +274,20 @@ void reaper_run(int sock, pid_t supervisor, pid_t command, int listener, int lin
 			reap(&r);	/* no child left to send SIGCHLD: joined programs were the last */
 		}
 	}
+}
+
+bool reaper_is(pid_t pid)
+{
+	char path[64], comm[32];
+	ssize_t got;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	got = read(fd, comm, sizeof(comm) - 1);
+	close(fd);
+	return got > 0 && (size_t)got == strlen(REAPER_COMM) + 1 &&
+	       memcmp(comm, REAPER_COMM "\n", (size_t)got) == 0;
 }

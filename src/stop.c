@@ -68,22 +68,6 @@ static int find_jail(struct nl *nl, struct wanted *w)
 	return err ? err : w->matches == 1 ? 0 : -ENOENT;
 }
 
-static bool is_reaper(pid_t pid)
-{
-	char path[64], comm[32];
-	ssize_t got;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	got = read(fd, comm, sizeof(comm) - 1);
-	close(fd);
-	return got > 0 && (size_t)got == strlen(REAPER_COMM) + 1 &&
-	       memcmp(comm, REAPER_COMM "\n", (size_t)got) == 0;
-}
-
 int stop_jail(struct nl *nl, const struct pool_config *cfg, const char *jail, char *why,
 	      size_t why_len)
 {
@@ -122,7 +106,7 @@ int stop_jail(struct nl *nl, const struct pool_config *cfg, const char *jail, ch
 		return err;
 	}
 	/* Still that jail's reaper, now that its pid is held. */
-	if (find_jail(nl, &w) || w.reaper != reaper || !is_reaper(reaper)) {
+	if (find_jail(nl, &w) || w.reaper != reaper || !reaper_is(reaper)) {
 		close(exited.fd);
 		return 0;
 	}
