@@ -428,7 +428,7 @@ void jail_child_abort(struct jail_child *child)
 }
 
 /* A signal for the child, or its end: -1 to go on, else netjail's exit status. */
-static int on_signal(struct jail_child *child, int signal_fd)
+static int on_signal(struct jail_child *child, int signal_fd, bool *stopping)
 {
 	struct signalfd_siginfo info;
 	ssize_t got = read(signal_fd, &info, sizeof(info));
@@ -442,6 +442,7 @@ static int on_signal(struct jail_child *child, int signal_fd)
 		if (info.ssi_code != SI_KERNEL || child->own_session) {
 			log_verbose("forwarding signal %u to %d", info.ssi_signo, (int)child->pid);
 			kill(child->pid, (int)info.ssi_signo);
+			*stopping |= info.ssi_signo == SIGTERM;
 		}
 		return -1;
 	}
@@ -475,6 +476,11 @@ int jail_supervise(struct jail_child *child, int signal_fd, const struct jail_wa
 		{ .fd = child->sock, .events = POLLIN },
 	};
 
+	/* Once a SIGTERM was passed on, the reaper is ending every program of the jail: the
+	 * caller (a service manager, kill) waits for the jail's end, not a background copy
+	 * that would still be tearing it down when netjail has exited. */
+	bool stopping = false;
+
 	*background = false;
 	/* Blocks until something happens: no timer, no wake-up while all is quiet. */
 	for (;;) {
@@ -486,9 +492,10 @@ int jail_supervise(struct jail_child *child, int signal_fd, const struct jail_wa
 			return EXIT_NETJAIL_FAILED;
 		}
 		/* The child's end first: no repair for a jail that is over. */
-		if (fds[0].revents && (status = on_signal(child, signal_fd)) >= 0)
+		if (fds[0].revents && (status = on_signal(child, signal_fd, &stopping)) >= 0)
 			return status;
-		if (fds[2].revents && (status = on_reaper(child)) >= 0) {
+		/* COMMAND ended, others live on: the reaper exits with the same status later. */
+		if (fds[2].revents && (status = on_reaper(child)) >= 0 && !stopping) {
 			*background = true;
 			return status;
 		}

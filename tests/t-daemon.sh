@@ -96,6 +96,18 @@ is "$rc|$out_stop" "0|" "uid 65534's own --stop PID (the PID --list shows) ends 
 check "... the jail goes" wait_for 5 no_jail_links
 assert_host_unchanged "$before" "nothing left of the stopped jails"
 
+# ---- SIGTERM to netjail while a program of the jail holds on (ignores it): netjail returns
+# once the jail is gone, as a service manager's stop expects, not while a background copy
+# of it still tears the jail down
+ready=$LAB_TMP/ready5
+printf "trap '' TERM\ntouch %s\nsleep 2\n" "$ready" >"$LAB_TMP/holdon.sh"
+nj_bg -i up1 -g 198.51.100.1 -- sh -c "sh $LAB_TMP/holdon.sh & wait" </dev/null >/dev/null 2>&1
+wait_for 10 test -e "$ready"
+kill -TERM "$NJ_PID"
+finish "$NJ_PID" 30
+is "$RC" 143 "SIGTERM to netjail while a program ignores it: 143, COMMAND's end by SIGTERM"
+is "$(jail_links)" "" "... and its jail is gone when netjail returns"
+
 # ---- SIGKILL of the supervisor of a background jail: its programs go, nothing leaks
 go=$LAB_TMP/go4 out=$LAB_TMP/seen4
 NJ_TIMEOUT=10 nj -i up1 -g 198.51.100.1 -- sh -c "$(daemon "$go" "$out")" </dev/null >/dev/null 2>&1
