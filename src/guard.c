@@ -157,11 +157,12 @@ int guard_ipv6_all(struct nl *nft, uint32_t mark_mask)
 	return nftb_commit(&b);
 }
 
-int unguard_ipv6_all(struct nl *nft)
+/* Remove the guard rules whose comment starts with @prefix, in one batch; none: nothing. */
+static int unguard_prefix(struct nl *nft, const char *prefix)
 {
 	struct guard_found found;
 	struct nft_batch b;
-	int err = find_guard(nft, GUARD_IPV6_ALL, &found);
+	int err = find_guard(nft, prefix, &found);
 
 	if (err || !found.matches)
 		return err;
@@ -170,6 +171,11 @@ int unguard_ipv6_all(struct nl *nft)
 		return err;
 	guard_remove(&b, &found);
 	return nftb_commit(&b);
+}
+
+int unguard_ipv6_all(struct nl *nft)
+{
+	return unguard_prefix(nft, GUARD_IPV6_ALL);
 }
 
 int guard_find(struct nl *nft, const char *uplink, struct guard_found *found)
@@ -192,15 +198,8 @@ void guard_remove(struct nft_batch *b, const struct guard_found *found)
 
 int unguard_uplink(struct nl *nft, const char *uplink)
 {
-	struct guard_found found;
-	struct nft_batch b;
-	int err = guard_find(nft, uplink, &found);
+	char prefix[32];
 
-	if (err || !found.matches)
-		return err;
-	err = nftb_start(&b, nft);
-	if (err)
-		return err;
-	guard_remove(&b, &found);
-	return nftb_commit(&b);
+	snprintf(prefix, sizeof(prefix), "%s ", uplink);
+	return unguard_prefix(nft, prefix);
 }
