@@ -16,7 +16,7 @@ for series in ${KERNELS:-6.1 6.12}; do
 	kdir=$("$here/fetch.sh" "$series" "$cache") || exit 1
 	"$here/initramfs.sh" "$kdir" || exit 1
 	# The guest's serial port ends lines with CR LF: drop the CR so the log reads as TAP.
-	"$here/boot.sh" "$kdir" "$@" | tr -d '\r' | tee "$kdir/tap.log"
+	"$here/boot.sh" "$kdir" "$@" | sed -u 's/\r$//' | tee "$kdir/tap.log"
 	rc=${PIPESTATUS[0]}
 	# Where the time goes: tests/run.sh's "# t-foo.sh: N s" lines, slowest first.
 	echo "# kernel $series: seconds per test, slowest first"
