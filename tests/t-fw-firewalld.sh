@@ -130,13 +130,12 @@ host_state >"$before"
 is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "zone and policy installed: the jail gets out by up1"
 is "$(seen_source_udp nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "... UDP too"
 ask6='socat -T3 - "TCP6:[2001:db8:ff::10]:7,connect-timeout=3" </dev/null 2>&1 | tr -d "\r" | head -n1'
-# Before Linux 6.17 a jail gets no IPv6 (issue 19): skipped, named.
-if [[ -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]]; then
-	is "$(nj -i up1 -g 198.51.100.1 -- sh -c "$ask6")" "[2001:0db8:0001:0000:0000:0000:0000:0002]" \
-		"... IPv6 too (NAT66 by up1, past firewalld's IPv6 rpfilter)"
-else
-	skip "... IPv6 too" "this kernel has no per-interface IPv6 forwarding (force_forwarding, Linux 6.17)"
-fi
+# Before Linux 6.17 a jail gets IPv6 only by the global switch (ipv6_forwarding = all, in the
+# lab's /etc): firewalld must let that through as well.
+[[ -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]] || lab_ipv6_all
+is "$(nj -i up1 -g 198.51.100.1 -- sh -c "$ask6")" "[2001:0db8:0001:0000:0000:0000:0000:0002]" \
+	"... IPv6 too (NAT66 by up1, past firewalld's IPv6 rpfilter)"
+rm -f /etc/netjail/netjail.conf
 out=$(nj --check -i up1 -g 198.51.100.1 2>&1)
 check "--check: firewalld ok" grep -q '^firewalld  *ok  *lets jails out by up1$' <<<"$out"
 is "$(as_nobody "$SUID_NJ" -i up1 -g 198.51.100.1 -- socat -T3 -t3 - TCP:203.0.113.10:7 </dev/null 2>/dev/null | tr -d '\r')" \
