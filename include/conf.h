@@ -45,6 +45,9 @@ struct netjail_conf {
 	 * force_forwarding on the jail's link and the uplink (Linux 6.17), no IPv6 for jails
 	 * on older kernels; all: net.ipv6.conf.all.forwarding, guarded (ipv6global.c). */
 	enum { CONF_IPV6_INTERFACE, CONF_IPV6_ALL } ipv6_forwarding;
+	/* [network] fastpath = no: no flowtable, every packet of a jail on the slow path, so
+	 * that the host firewall's forward chains see (count, log, limit) all of them. */
+	bool no_fastpath;
 };
 
 /* No file: any uplink, CONF_DEFAULT_MAX_JAILS_PER_USER jails a user, the built-in pool. */

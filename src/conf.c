@@ -24,6 +24,7 @@ enum conf_key {
 	KEY_RULE_PRIORITY,
 	KEY_FW_INSERT_INTO,
 	KEY_IPV6_FORWARDING,
+	KEY_FASTPATH,
 	KEY_COUNT,
 };
 
@@ -38,6 +39,7 @@ static const struct {
 	[KEY_RULE_PRIORITY] = { "network", "rule_priority" },
 	[KEY_FW_INSERT_INTO] = { "firewall", "insert_into" },
 	[KEY_IPV6_FORWARDING] = { "network", "ipv6_forwarding" },
+	[KEY_FASTPATH] = { "network", "fastpath" },
 };
 
 struct parse_state {
@@ -223,6 +225,19 @@ static int take_ipv6_forwarding(struct parse_state *ps, const char *value)
 	return 0;
 }
 
+static int take_fastpath(struct parse_state *ps, const char *value)
+{
+	char shown[72];
+
+	if (strcmp(value, "yes") == 0)
+		ps->conf->no_fastpath = false;
+	else if (strcmp(value, "no") == 0)
+		ps->conf->no_fastpath = true;
+	else
+		REFUSE("invalid fastpath '%s': expected yes or no", SHOW(value));
+	return 0;
+}
+
 static int take(struct parse_state *ps, enum conf_key key, const char *value)
 {
 	switch (key) {
@@ -242,6 +257,8 @@ static int take(struct parse_state *ps, enum conf_key key, const char *value)
 		return take_fw_insert_into(ps, value);
 	case KEY_IPV6_FORWARDING:
 		return take_ipv6_forwarding(ps, value);
+	case KEY_FASTPATH:
+		return take_fastpath(ps, value);
 	case KEY_COUNT:
 		break;
 	}

@@ -407,7 +407,10 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_confi
 		err = nft_install_jail(&jh->nft, &nft);
 	}
 	jh->has_table = !err;
-	if (!err) {
+	if (!err && jh->no_fastpath) {
+		log_verbose("%s: no flowtable (netjail.conf: fastpath = no), all on the slow path",
+			    nft.table);
+	} else if (!err) {
 		/* Refused where the kernel has no flowtables: the slow path alone, as before. */
 		int refused = fastpath_install(&jh->nft, &nft);
 

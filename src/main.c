@@ -211,6 +211,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	jh.publish = opts->publish;
 	jh.publish_count = opts->publish_count;
 	jh.allow_host = opts->allow_host;
+	jh.no_fastpath = conf.no_fastpath;
 	/* The jail's namespaces are made before the state lock is taken: they need no slot,
 	 * and a fork and a new network namespace cost more than all the rest of a start
 	 * (under 200 concurrent starts a fork stalled 1-2 s on the kernel's locks of shared

@@ -9,6 +9,7 @@
 #     (not one packet by the other uplink's router);
 #   - an uplink address change: not one packet of the offloaded upload leaves as the lost
 #     address ("leave" and "stale" are not skipped);
+#   - [network] fastpath = no in netjail.conf: no flowtable, every packet on the rules;
 #   - a published port (DNAT) serves a 4 MB download.
 set -u
 . "$(dirname "$0")/lab.sh"
@@ -87,6 +88,27 @@ touch "$LAB_TMP/stop"
 finish "$jail1" 10
 is "$RC" 0 "the jail ends with its command"
 rm -f "$LAB_TMP/stop"
+
+# ---- the admin's fastpath = no (netjail.conf): no flowtable, every packet on the rules
+if lab_writable_etc && mkdir -p /etc/netjail &&
+	printf '[network]\nfastpath = no\n' >/etc/netjail/netjail.conf; then
+	nj_bg -v -i up1 -g 198.51.100.1 -- sh -c "$cmd" >/dev/null 2>"$LAB_TMP/nj4.err" </dev/null
+	jail4=$NJ_PID
+	wait_for 10 jail_links_at_least 1
+	t=$(table)
+	check "fastpath = no: -v names the setting" grep -q "no flowtable (netjail.conf: fastpath = no)" "$LAB_TMP/nj4.err"
+	check "... the jail's table has no flowtable" fails quiet sh -c "nft list table inet $t | grep -q flowtable"
+	e0=$(egress_rule "$t")
+	check "... a 4 MB upload arrives" upload
+	e1=$(egress_rule "$t")
+	check "... all of it through the forward chain's egress rule ($((e1 - e0)) >= $size)" \
+		test $((e1 - e0)) -ge $size
+	touch "$LAB_TMP/stop"
+	finish "$jail4" 10
+	rm -f "$LAB_TMP/stop" /etc/netjail/netjail.conf
+else
+	not_ok "the lab's own /etc for netjail.conf"
+fi
 
 # ---- a published port (DNAT) with the fast path on
 server="socat TCP-LISTEN:7,fork,reuseaddr SYSTEM:'head -c $size /dev/zero' &

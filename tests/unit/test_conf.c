@@ -86,6 +86,16 @@ static void test_interfaces(void)
 	CHECK(parse("[policy]\ninterfaces = abcdefghijklmnopqrstuvwxyz01234\n") == 0);
 }
 
+/* [network] fastpath: yes unless the admin says no; nothing else. */
+static void test_fastpath(void)
+{
+	CHECK(parse("") == 0 && !conf.no_fastpath);
+	CHECK(parse("[network]\nfastpath = no\n") == 0 && conf.no_fastpath);
+	CHECK(parse("[network]\nfastpath = yes\n") == 0 && !conf.no_fastpath);
+	CHECK(refused_at("[network]\nfastpath = off\n", 2, "invalid fastpath 'off': expected yes or no"));
+	CHECK(refused_at("[policy]\nfastpath = no\n", 2, "unknown key 'fastpath'"));
+}
+
 /* [network] ipv6_forwarding: interface unless the admin says all; nothing else. */
 static void test_ipv6_forwarding(void)
 {
@@ -269,6 +279,7 @@ int main(void)
 	test_interfaces();
 	test_max_jails_per_user();
 	test_ipv6_forwarding();
+	test_fastpath();
 	test_pool();
 	test_numbers();
 	test_firewall();
