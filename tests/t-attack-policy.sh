@@ -14,6 +14,9 @@ set -u
 . "$(dirname "$0")/attack.sh"
 lab_enter "$@"
 lab_start_test
+# The jails' programs outlast the checks made while they run, also where the host's tools
+# are slow (NJ_SLOW: in an emulated guest, host_state alone takes seconds); each is ended.
+long=$((30 * ${NJ_SLOW:-1}))
 if ! lab_writable_etc; then
 	echo "1..0 # SKIP no overlay filesystem to give the lab its own /etc"
 	exit 0
@@ -76,7 +79,7 @@ refused "... user types up1-none, a name the policy matches that names nothing" 
 
 is "$(seen_source as_nobody "$SUID_NJ" -i wl-up1 -g 198.51.100.1 --)" 198.51.100.2 \
 	"user types wl-up1, an alternative name of up1 (allowed): the jail works, by up1"
-as_nobody "$SUID_NJ" -i wl-up1 -g 198.51.100.1 -- sleep 20 </dev/null >/dev/null 2>&1 &
+as_nobody "$SUID_NJ" -i wl-up1 -g 198.51.100.1 -- sleep "$long" </dev/null >/dev/null 2>&1 &
 pid=$!
 LAB_PIDS+=("$pid")
 if wait_for 10 jail_links_at_least 1; then
@@ -84,7 +87,7 @@ if wait_for 10 jail_links_at_least 1; then
 	check "... its nftables rules name the uplink up1, never wl-up1" \
 		test -n "$(grep -E 'oifname "up1"' <<<"$rules")" -a -z "$(grep -F wl-up1 <<<"$rules")"
 	check "... netjail's record of the uplink is up1's" test -e /run/netjail/*/uplink-up1
-	check "... --list shows the jail on up1" grep -q ' up1 .*sleep 20' <<<"$(as_nobody "$SUID_NJ" --list)"
+	check "... --list shows the jail on up1" grep -q " up1 .*sleep $long" <<<"$(as_nobody "$SUID_NJ" --list)"
 else
 	not_ok "a jail of uid 65534 on wl-up1 came up"
 fi
@@ -107,7 +110,7 @@ supervisor_idle() {
 	awk -v inodes="$inodes" 'NR > 1 && index(inodes, " " $NF " ") && $5 != 0 { busy = 1 }
 		END { exit busy }' /proc/net/netlink
 }
-nj_bg -i up1 -g 198.51.100.1 -- sleep 20 </dev/null >/dev/null 2>&1
+nj_bg -i up1 -g 198.51.100.1 -- sleep "$long" </dev/null >/dev/null 2>&1
 if wait_for 10 jail_links_at_least 1; then
 	ip link set up1 down
 	ip link set up1 name up1-old
@@ -134,7 +137,7 @@ refused "max_jails_per_user = 0: a jail of uid 65534" "(max_jails_per_user = 0 i
 write_conf $'[policy]\nmax_jails_per_user = 2'
 # Four at once: the count and the claim are made under one lock, so exactly two run.
 for i in 1 2 3 4; do
-	( as_nobody "$SUID_NJ" -i up1 -g 198.51.100.1 -- sleep 25 </dev/null >/dev/null 2>"$LAB_TMP/err.$i"
+	( as_nobody "$SUID_NJ" -i up1 -g 198.51.100.1 -- sleep "$long" </dev/null >/dev/null 2>"$LAB_TMP/err.$i"
 	  echo $? >"$LAB_TMP/rc.$i" ) &
 	LAB_PIDS+=($!)
 done

@@ -30,7 +30,7 @@ check_unprivileged_use /run/njpriv/netjail
 
 # --join with file capabilities: entering the jail takes SYS_CHROOT and SYS_PTRACE.
 lab_bg setpriv --reuid=65534 --regid=65534 --clear-groups -- /run/njpriv/netjail --name capsjail \
-	-i up1 -g 198.51.100.1 -- sleep 30
+	-i up1 -g 198.51.100.1 -- sleep $((30 * ${NJ_SLOW:-1}))
 named=${LAB_PIDS[-1]}
 wait_for 10 quiet as_nobody /run/njpriv/netjail --join capsjail -- true
 is "$(seen_source as_nobody /run/njpriv/netjail --join capsjail --)" 198.51.100.2 \

@@ -116,7 +116,8 @@ _preload_spy() {
 # netjail's state is root's; another user's --cleanup leaves the jail alone.
 _while_a_user_jail_runs() {
 	local pid status jail_before
-	as_nobody "$1" -i up1 -g 198.51.100.1 -- sleep 30 </dev/null >/dev/null 2>&1 &
+	# Long enough for the checks, where host_state is slow (NJ_SLOW); it is ended below.
+	as_nobody "$1" -i up1 -g 198.51.100.1 -- sleep $((30 * ${NJ_SLOW:-1})) </dev/null >/dev/null 2>&1 &
 	pid=$!
 	LAB_PIDS+=("$pid")
 	if ! wait_for 10 jail_links_at_least 1; then
