@@ -30,10 +30,10 @@ reaper_of() { pgrep -P "$1" -x netjail-reaper; }
 links_are() { [[ $(jail_links | wc -w) == "$1" ]]; }
 
 # ---- names are per user; another user cannot join; root can
-nobody_bg --name work -i up1 -g 198.51.100.1 -- sh -c "($addr_cmd) >$w/work.new && mv $w/work.new $w/work; exec sleep 60" \
+nobody_bg --name work -i up1 -g 198.51.100.1 -- sh -c "($addr_cmd) >$w/work.new && mv $w/work.new $w/work; exec sleep $((60 * ${NJ_SLOW:-1}))" \
 	</dev/null >/dev/null 2>&1
 nobody_nj=$NJ_PID
-nj_bg --name work -i up0 -- sh -c "($addr_cmd) >$LAB_TMP/rootwork.new && mv $LAB_TMP/rootwork.new $LAB_TMP/rootwork; exec sleep 60" >/dev/null 2>&1
+nj_bg --name work -i up0 -- sh -c "($addr_cmd) >$LAB_TMP/rootwork.new && mv $LAB_TMP/rootwork.new $LAB_TMP/rootwork; exec sleep $((60 * ${NJ_SLOW:-1}))" >/dev/null 2>&1
 root_nj=$NJ_PID
 wait_for 10 test -s $w/work -a -s "$LAB_TMP/rootwork"
 nobody_work=$(cat $w/work)
