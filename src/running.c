@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "priv.h"
+#include "procstat.h"
 #include "progname.h"
 #include "running.h"
 
@@ -68,14 +69,9 @@ static ssize_t read_proc(pid_t pid, const char *name, char *buf, size_t size)
 
 static pid_t parent_of(pid_t pid)
 {
-	char stat[512], *close_paren;
-	long ppid;
+	struct proc_stat ps;
 
-	/* "PID (COMM) STATE PPID ...": COMM may hold anything, so go past the last ')'. */
-	if (read_proc(pid, "stat", stat, sizeof(stat)) < 0 || !(close_paren = strrchr(stat, ')')))
-		return 0;
-	ppid = strtol(close_paren + 3 + 1, NULL, 10);
-	return ppid > 0 ? (pid_t)ppid : 0;
+	return proc_stat_read(pid, &ps) == 0 && ps.ppid > 0 ? ps.ppid : 0;
 }
 
 /* Is @pid's comm or argv[0] one of @names? */
