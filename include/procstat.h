@@ -1,7 +1,8 @@
-/* procstat.h - one process's /proc/PID/stat, read and parsed in one place. */
+/* procstat.h - what /proc/PID says of a process: a small file of it read, its stat parsed. */
 #ifndef NETJAIL_PROCSTAT_H
 #define NETJAIL_PROCSTAT_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 /* The longest name /proc/PID/stat shows: 15 bytes for a process (TASK_COMM_LEN - 1), more
@@ -17,11 +18,15 @@ struct proc_stat {
 	unsigned long long start;		/* field 22: clock ticks after boot */
 };
 
+/* Read /proc/@pid/@file (one read, as "stat", "status" or "comm" are read whole) into @buf,
+ * NUL-terminated, with the caller's rights.  The bytes read (> 0), or -errno of the open
+ * (-ENOENT: no such process), or -ESRCH if nothing could be read (it exited). */
+ssize_t proc_read(pid_t pid, const char *file, char *buf, size_t size);
+
 /* Parse @text, the start of a /proc/PID/stat (at least up to field 23).  0 or -EPROTO. */
 int proc_stat_parse(const char *text, struct proc_stat *ps);
 
-/* Read /proc/@pid/stat with the caller's rights and parse it.  0, or -errno of the open
- * (-ENOENT: no such process), -ESRCH if nothing could be read (it exited), -EPROTO. */
+/* Read /proc/@pid/stat (proc_read) and parse it.  0, proc_read's -errno, or -EPROTO. */
 int proc_stat_read(pid_t pid, struct proc_stat *ps);
 
 #endif

@@ -13,12 +13,10 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "jailprocs.h"
 #include "procstat.h"
@@ -32,20 +30,12 @@ struct proc_link {
 
 int proc_real_uid(pid_t pid, uid_t *uid)
 {
-	char path[64], status[4096], *line, *end;
+	char status[4096], *line, *end;
 	unsigned long value;
-	ssize_t got;
-	int fd;
+	ssize_t got = proc_read(pid, "status", status, sizeof(status));
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	got = read(fd, status, sizeof(status) - 1);
-	close(fd);
-	if (got <= 0)
-		return -ESRCH;
-	status[got] = '\0';
+	if (got < 0)
+		return (int)got;
 	line = strstr(status, "\nUid:\t");
 	if (!line)
 		return -EPROTO;

@@ -1,4 +1,4 @@
-/* procstat.c - one process's /proc/PID/stat, read and parsed in one place.
+/* procstat.c - what /proc/PID says of a process: a small file of it read, its stat parsed.
  *
  * Any user may read any process's stat, and what it holds is partly the process's own
  * choice: COMM, which a program sets to anything of 15 bytes (prctl PR_SET_NAME), spaces
@@ -78,20 +78,29 @@ int proc_stat_parse(const char *text, struct proc_stat *ps)
 	return 0;
 }
 
-int proc_stat_read(pid_t pid, struct proc_stat *ps)
+ssize_t proc_read(pid_t pid, const char *file, char *buf, size_t size)
 {
-	char path[32], text[STAT_READ_MAX];
+	char path[64];
 	ssize_t got;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((size_t)snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file) >= sizeof(path))
+		return -ENAMETOOLONG;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	got = read(fd, text, sizeof(text) - 1);
+	got = read(fd, buf, size - 1);
 	close(fd);
 	if (got <= 0)
 		return -ESRCH;
-	text[got] = '\0';
-	return proc_stat_parse(text, ps);
+	buf[got] = '\0';
+	return got;
+}
+
+int proc_stat_read(pid_t pid, struct proc_stat *ps)
+{
+	char text[STAT_READ_MAX];
+	ssize_t got = proc_read(pid, "stat", text, sizeof(text));
+
+	return got < 0 ? (int)got : proc_stat_parse(text, ps);
 }

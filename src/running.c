@@ -48,25 +48,6 @@ static const char *last_component(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* Read /proc/@pid/@name into @buf (NUL-terminated); bytes read, or -1. */
-static ssize_t read_proc(pid_t pid, const char *name, char *buf, size_t size)
-{
-	char path[64];
-	ssize_t got;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	got = read(fd, buf, size - 1);
-	close(fd);
-	if (got < 0)
-		return -1;
-	buf[got] = '\0';
-	return got;
-}
-
 static pid_t parent_of(pid_t pid)
 {
 	struct proc_stat ps;
@@ -78,8 +59,8 @@ static pid_t parent_of(pid_t pid)
 static bool named(pid_t pid, const struct prog_names *names)
 {
 	char comm[64], cmdline[4096];
-	bool has_comm = read_proc(pid, "comm", comm, sizeof(comm)) > 0;
-	bool has_cmdline = read_proc(pid, "cmdline", cmdline, sizeof(cmdline)) > 0;
+	bool has_comm = proc_read(pid, "comm", comm, sizeof(comm)) > 0;
+	bool has_cmdline = proc_read(pid, "cmdline", cmdline, sizeof(cmdline)) > 0;
 
 	comm[has_comm ? strcspn(comm, "\n") : 0] = '\0';
 	for (size_t i = 0; i < names->count; i++) {

@@ -1,4 +1,5 @@
-/* test_procstat.c - /proc/PID/stat parsed after the last ')': names with spaces and ')'. */
+/* test_procstat.c - /proc/PID/stat parsed after the last ')': names with spaces and ')';
+ * /proc/PID files read whole and NUL-terminated. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -77,5 +78,13 @@ int main(void)
 	CHECK(!strcmp(ps.comm, "t) Z 1 (u v") && ps.state == 'R' && ps.ppid == getppid() &&
 	      ps.start > 0);
 	CHECK(proc_stat_read(-1, &ps) == -ENOENT);
+	{
+		char comm[32], tiny[4];
+
+		CHECK(proc_read(getpid(), "comm", comm, sizeof(comm)) == 12 &&
+		      !strcmp(comm, "t) Z 1 (u v\n"));
+		CHECK(proc_read(getpid(), "comm", tiny, sizeof(tiny)) == 3 && !strcmp(tiny, "t) "));
+		CHECK(proc_read(getpid(), "no-such-file", comm, sizeof(comm)) == -ENOENT);
+	}
 	return CHECK_DONE("procstat");
 }
