@@ -100,7 +100,9 @@ ssize_t proc_read(pid_t pid, const char *file, char *buf, size_t size)
 int proc_stat_read(pid_t pid, struct proc_stat *ps)
 {
 	char text[STAT_READ_MAX];
-	ssize_t got = proc_read(pid, "stat", text, sizeof(text));
+	ssize_t got;
 
+	text[0] = '\0';	/* never parsed uninitialized, even were -errno ever 0 */
+	got = proc_read(pid, "stat", text, sizeof(text));
 	return got < 0 ? (int)got : proc_stat_parse(text, ps);
 }
