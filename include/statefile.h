@@ -18,5 +18,8 @@ int for_each_entry(struct state *st, int (*visit)(const char *name, void *data),
  * (-EIO for a short write). */
 int state_write_whole(struct state *st, const char *name, const char *text, size_t len,
 		      bool replace);
+/* Open @name, made if missing, as root and hold the flock @lock (LOCK_SH or LOCK_EX) on it
+ * without waiting (statefile.c).  The fd, or -errno (-EWOULDBLOCK: another holds it). */
+int state_open_locked(struct state *st, const char *name, int lock);
 
 #endif

@@ -1,4 +1,5 @@
-/* statefile.c - a file of the state directory (state.c) written whole or not at all.
+/* statefile.c - a file of the state directory (state.c) written whole or not at all, or
+ * held locked.
  *
  * What netjail records before it changes the host (an uplink's settings, uplinkstate.c;
  * the host's IPv6 forwarding, ipv6global.c) is what a later run puts back, so a record must
@@ -10,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "priv.h"
@@ -44,4 +46,19 @@ int state_write_whole(struct state *st, const char *name, const char *text, size
 	unlinkat(st->dir_fd, draft, 0);
 	priv_files_restore(&saved);
 	return err;
+}
+
+int state_open_locked(struct state *st, const char *name, int lock)
+{
+	int fd = root_openat(st->dir_fd, name, O_RDONLY | O_CREAT);
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, lock | LOCK_NB)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
 }

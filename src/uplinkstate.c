@@ -19,19 +19,9 @@
 int state_join_uplink(struct state *st, const char *uplink)
 {
 	char name[64];
-	int fd;
 
 	snprintf(name, sizeof(name), USERS_PREFIX "%s", uplink);
-	fd = root_openat(st->dir_fd, name, O_RDONLY | O_CREAT);
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_SH | LOCK_NB)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
+	return state_open_locked(st, name, LOCK_SH);
 }
 
 int state_uplink_in_use(struct state *st, const char *uplink, int own_fd)
