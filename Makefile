@@ -60,7 +60,7 @@ SRCS     := $(wildcard src/*.c)
 OBJS     := $(SRCS:src/%.c=build/%.o)
 ASAN_OBJS := $(SRCS:src/%.c=build/asan/%.o)
 # Pure modules the unit tests link against.
-PURE     := cli util pool log conf initext profile resolvconf desktop nftbatch nl progname
+PURE     := cli util pool log conf initext profile resolvconf desktop nftbatch nl progname procstat
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/*.c))
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # Fuzzing needs clang's libFuzzer; `make check` replays the shipped corpus with $(CC) instead.

@@ -50,7 +50,4 @@ int jail_name_claim(struct jail_host *jh, struct nl *nl, const struct pool_confi
 /* Print, one a line, the names of @owner's running jails (--list-names, for completion). */
 int jail_name_print_all(struct nl *nl, const struct pool_config *cfg, uid_t owner);
 
-/* The start time of @pid (/proc/PID/stat field 22, clock ticks since boot).  0 or -errno. */
-int proc_start_time(pid_t pid, unsigned long long *start);
-
 #endif

@@ -45,7 +45,6 @@
 #include "ipv6conf.h"
 #include "ipv6global.h"
 #include "pool.h"
-#include "priv.h"
 #include "statefile.h"
 #include "util.h"
 
@@ -137,35 +136,19 @@ static int keep_accepting_ras(const char *name, void *data)
 	return 0;
 }
 
-/* Written aside and renamed, NOREPLACE (as uplinkstate.c does): whole or not at all, and
- * a record already kept stays. */
+/* Whole or not at all, and a record already kept stays (not replaced): as an uplink's
+ * (uplinkstate.c). */
 static int remember(struct state *st, const struct record *r)
 {
 	static char text[RECORD_MAX];
-	struct priv_files saved;
-	int fd, len, err = 0;
-	ssize_t written;
+	int len;
 
 	len = snprintf(text, sizeof(text), "%u\n", r->forwarding);
 	for (unsigned i = 0; i < r->count; i++)
 		len += snprintf(text + len, sizeof(text) - (size_t)len, "%s %d %u %u\n",
 				r->links[i].name, r->links[i].index, r->links[i].forwarding,
 				r->links[i].accept_ra);
-	fd = root_openat(st->dir_fd, "new-" RECORD_NAME, O_WRONLY | O_CREAT | O_TRUNC);
-	if (fd < 0)
-		return -errno;
-	written = write(fd, text, (size_t)len);
-	if (written != len)
-		err = written < 0 ? -errno : -EIO;
-	if (close(fd) && !err)
-		err = -EIO;
-	priv_files_as_root(&saved);
-	if (!err && renameat2(st->dir_fd, "new-" RECORD_NAME, st->dir_fd, RECORD_NAME,
-			      RENAME_NOREPLACE) && errno != EEXIST)
-		err = -errno;
-	unlinkat(st->dir_fd, "new-" RECORD_NAME, 0);
-	priv_files_restore(&saved);
-	return err;
+	return state_write_whole(st, RECORD_NAME, text, (size_t)len, false);
 }
 
 /* "FORWARDING\n" then "NAME INDEX FORWARDING ACCEPT_RA\n" per line, nothing else. */

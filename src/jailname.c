@@ -11,59 +11,29 @@
  * pid the reaper freed and another process took is never entered (join.c).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "hostnet.h"
 #include "jailname.h"
 #include "link.h"
+#include "procstat.h"
 #include "util.h"
 
 #define OWNER_PART " owner="
 #define NAME_PART " name="
 #define START_PART " start="
 
-int proc_start_time(pid_t pid, unsigned long long *start)
-{
-	char path[64], stat[1024], *field, *end;
-	ssize_t got;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	got = read(fd, stat, sizeof(stat) - 1);
-	close(fd);
-	if (got <= 0)
-		return -ESRCH;
-	stat[got] = '\0';
-	/* COMM may hold anything: the fields are counted from the last ')', which ends it;
-	 * field 3 (state) follows it, field 22 is 19 spaces further. */
-	field = strrchr(stat, ')');
-	for (int spaces = 0; field && spaces < 20; spaces++)
-		field = strchr(field + 1, ' ');
-	if (!field)
-		return -EPROTO;
-	errno = 0;
-	*start = strtoull(field + 1, &end, 10);
-	if (errno || end == field + 1 || *end != ' ')
-		return -EPROTO;
-	return 0;
-}
-
 int jail_name_tag(char *tag, size_t size, const char *name, uid_t owner, pid_t reaper)
 {
-	unsigned long long start = 0;
-	int err = proc_start_time(reaper, &start);
+	struct proc_stat ps;
+	int err = proc_stat_read(reaper, &ps);
 
 	if (err)
 		return err;
 	snprintf(tag, size, OWNER_PART "%u" NAME_PART "%s" START_PART "%llu", (unsigned)owner,
-		 name, start);
+		 name, ps.start);
 	return 0;
 }
 

@@ -13,14 +13,13 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "jailprocs.h"
+#include "procstat.h"
 
 struct proc_link {
 	pid_t pid, parent;
@@ -31,20 +30,12 @@ struct proc_link {
 
 int proc_real_uid(pid_t pid, uid_t *uid)
 {
-	char path[64], status[4096], *line, *end;
+	char status[4096], *line, *end;
 	unsigned long value;
-	ssize_t got;
-	int fd;
+	ssize_t got = proc_read(pid, "status", status, sizeof(status));
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	got = read(fd, status, sizeof(status) - 1);
-	close(fd);
-	if (got <= 0)
-		return -ESRCH;
-	status[got] = '\0';
+	if (got < 0)
+		return (int)got;
 	line = strstr(status, "\nUid:\t");
 	if (!line)
 		return -EPROTO;
@@ -56,35 +47,17 @@ int proc_real_uid(pid_t pid, uid_t *uid)
 	return 0;
 }
 
-/* The parent and the state of @pid, from "PID (COMM) STATE PPID ...": COMM may hold
- * anything, so what follows the last ')' is read; whether COMM is @joined_comm (or NULL).
- * 0 or -1. */
+/* The parent and the state of @pid, and whether its name is @joined_comm (or NULL).
+ * 0 or -errno. */
 static int read_link(pid_t pid, const char *joined_comm, struct proc_link *link)
 {
-	char path[64], stat[512], *end, *after;
-	long parent;
-	ssize_t got;
-	int fd;
+	struct proc_stat ps;
+	int err = proc_stat_read(pid, &ps);
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	got = read(fd, stat, sizeof(stat) - 1);
-	close(fd);
-	if (got <= 0)
-		return -1;
-	stat[got] = '\0';
-	end = strrchr(stat, ')');
-	if (!end || strlen(end) < 5 || end[1] != ' ' || end[3] != ' ')
-		return -1;
-	parent = strtol(end + 4, &after, 10);
-	if (after == end + 4 || *after != ' ' || parent < 0)
-		return -1;
-	*link = (struct proc_link){ .pid = pid, .parent = (pid_t)parent, .zombie = end[2] == 'Z' };
-	after = strchr(stat, '(');
-	link->joined_reaper = joined_comm && after && (size_t)(end - after - 1) == strlen(joined_comm) &&
-			      memcmp(after + 1, joined_comm, strlen(joined_comm)) == 0;
+	if (err)
+		return err;
+	*link = (struct proc_link){ .pid = pid, .parent = ps.ppid, .zombie = ps.state == 'Z' };
+	link->joined_reaper = joined_comm && strcmp(ps.comm, joined_comm) == 0;
 	return 0;
 }
 

@@ -33,6 +33,7 @@
 #include "joinlink.h"
 #include "log.h"
 #include "priv.h"
+#include "procstat.h"
 #include "reaper.h"
 #include "rlimits.h"
 #include "sigfd.h"
@@ -44,10 +45,10 @@ static bool still_the_reaper(struct nl *nl, const struct pool_config *cfg, uid_t
 			     const char *name, const struct named_jail *jail)
 {
 	struct named_jail again;
-	unsigned long long start = 0;
+	struct proc_stat ps;
 	uid_t uid = (uid_t)-1;
 
-	return proc_start_time(jail->reaper, &start) == 0 && start == jail->start &&
+	return proc_stat_read(jail->reaper, &ps) == 0 && ps.start == jail->start &&
 	       proc_real_uid(jail->reaper, &uid) == 0 && uid == owner && reaper_is(jail->reaper) &&
 	       jail_name_find(nl, cfg, owner, name, &again) == 0 && again.reaper == jail->reaper &&
 	       again.start == jail->start;

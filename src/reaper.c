@@ -47,6 +47,7 @@
 #include "jailprocs.h"
 #include "joinlink.h"
 #include "log.h"
+#include "procstat.h"
 #include "reaper.h"
 
 /* While the jail is killed: how often to look again for what forked meanwhile. */
@@ -278,16 +279,9 @@ void reaper_run(int sock, pid_t supervisor, pid_t command, int listener, int lin
 
 bool reaper_is(pid_t pid)
 {
-	char path[64], comm[32];
-	ssize_t got;
-	int fd;
+	char comm[32];
+	ssize_t got = proc_read(pid, "comm", comm, sizeof(comm));
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	got = read(fd, comm, sizeof(comm) - 1);
-	close(fd);
 	return got > 0 && (size_t)got == strlen(REAPER_COMM) + 1 &&
 	       memcmp(comm, REAPER_COMM "\n", (size_t)got) == 0;
 }

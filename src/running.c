@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "priv.h"
+#include "procstat.h"
 #include "progname.h"
 #include "running.h"
 
@@ -47,43 +48,19 @@ static const char *last_component(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* Read /proc/@pid/@name into @buf (NUL-terminated); bytes read, or -1. */
-static ssize_t read_proc(pid_t pid, const char *name, char *buf, size_t size)
-{
-	char path[64];
-	ssize_t got;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	got = read(fd, buf, size - 1);
-	close(fd);
-	if (got < 0)
-		return -1;
-	buf[got] = '\0';
-	return got;
-}
-
 static pid_t parent_of(pid_t pid)
 {
-	char stat[512], *close_paren;
-	long ppid;
+	struct proc_stat ps;
 
-	/* "PID (COMM) STATE PPID ...": COMM may hold anything, so go past the last ')'. */
-	if (read_proc(pid, "stat", stat, sizeof(stat)) < 0 || !(close_paren = strrchr(stat, ')')))
-		return 0;
-	ppid = strtol(close_paren + 3 + 1, NULL, 10);
-	return ppid > 0 ? (pid_t)ppid : 0;
+	return proc_stat_read(pid, &ps) == 0 && ps.ppid > 0 ? ps.ppid : 0;
 }
 
 /* Is @pid's comm or argv[0] one of @names? */
 static bool named(pid_t pid, const struct prog_names *names)
 {
 	char comm[64], cmdline[4096];
-	bool has_comm = read_proc(pid, "comm", comm, sizeof(comm)) > 0;
-	bool has_cmdline = read_proc(pid, "cmdline", cmdline, sizeof(cmdline)) > 0;
+	bool has_comm = proc_read(pid, "comm", comm, sizeof(comm)) > 0;
+	bool has_cmdline = proc_read(pid, "cmdline", cmdline, sizeof(cmdline)) > 0;
 
 	comm[has_comm ? strcspn(comm, "\n") : 0] = '\0';
 	for (size_t i = 0; i < names->count; i++) {

@@ -376,20 +376,10 @@ int state_count_slots_of(struct state *st, unsigned slots, uid_t owner)
 int state_mark_retired(struct state *st, int index)
 {
 	char name[32];
-	int fd;
 
 	snprintf(name, sizeof(name), RETIRED_MARK "%d", index);
-	fd = root_openat(st->dir_fd, name, O_RDONLY | O_CREAT);
-	if (fd < 0)
-		return -errno;
 	/* Held by whoever will delete the link: the marker of a dead one is free. */
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
+	return state_open_locked(st, name, LOCK_EX);
 }
 
 void state_unmark_retired(struct state *st, int index)

@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "procstat.h"
 #include "state.h"
 #include "util.h"
 
@@ -79,24 +80,9 @@ static void note_holder(struct state *st)
 /* true if process @pid is stopped or traced (its state in /proc/PID/stat). */
 static bool is_stopped(pid_t pid)
 {
-	char path[32], text[512], *end;
-	ssize_t len;
-	int fd;
+	struct proc_stat ps;
 
-	if (pid <= 0)
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	len = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (len <= 0)
-		return false;
-	text[len] = '\0';
-	/* "PID (COMM) STATE ...": COMM may hold anything, ')' too; the last ')' ends it. */
-	end = strrchr(text, ')');
-	return end && end[1] == ' ' && (end[2] == 'T' || end[2] == 't');
+	return pid > 0 && proc_stat_read(pid, &ps) == 0 && (ps.state == 'T' || ps.state == 't');
 }
 
 /* From /proc/locks: the pid (as seen from here; 0 if it cannot be) of the holder of the

@@ -9,7 +9,6 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "priv.h"
 #include "state.h"
 #include "statefile.h"
 #include "util.h"
@@ -20,19 +19,9 @@
 int state_join_uplink(struct state *st, const char *uplink)
 {
 	char name[64];
-	int fd;
 
 	snprintf(name, sizeof(name), USERS_PREFIX "%s", uplink);
-	fd = root_openat(st->dir_fd, name, O_RDONLY | O_CREAT);
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_SH | LOCK_NB)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
+	return state_open_locked(st, name, LOCK_SH);
 }
 
 int state_uplink_in_use(struct state *st, const char *uplink, int own_fd)
@@ -62,41 +51,22 @@ static void record_name(char *buf, size_t size, const char *uplink)
 	snprintf(buf, size, UPLINK_PREFIX "%s", uplink);
 }
 
-/* The record appears whole or not at all (written aside, then renamed): a netjail killed
- * half-way, or a full disk, must not leave a record that no later run can read. */
+/* The record appears whole or not at all (state_write_whole): a netjail killed half-way,
+ * or a full disk, must not leave a record that no later run can read. */
 int state_remember_uplink(struct state *st, const char *uplink, const struct uplink_record *record,
 			  bool replace)
 {
-	char name[64], draft[72], text[64], force_forwarding6[16] = "-";
-	struct priv_files saved;
-	int fd, len, err = 0;
-	ssize_t written;
+	char name[64], text[64], force_forwarding6[16] = "-";
+	int len;
 
 	record_name(name, sizeof(name), uplink);
-	snprintf(draft, sizeof(draft), "new-%s", name);
-	fd = root_openat(st->dir_fd, draft, O_WRONLY | O_CREAT | O_TRUNC);
-	if (fd < 0)
-		return -errno;
 	if (record->force_forwarding6 != UPLINK_UNKNOWN)
 		snprintf(force_forwarding6, sizeof(force_forwarding6), "%u", record->force_forwarding6);
 	len = snprintf(text, sizeof(text), "%u %u %s\n", record->forwarding, record->src_valid_mark,
 		       force_forwarding6);
-	/* A write past the file size limit fails with EFBIG (SIGXFSZ is ignored, priv.c), a
-	 * short one leaves a draft that is never renamed: either way, no record. */
-	written = write(fd, text, (size_t)len);
-	if (written != len)
-		err = written < 0 ? -errno : -EIO;
-	if (close(fd) && !err)
-		err = -EIO;
-	priv_files_as_root(&saved);
-	/* NOREPLACE: a record already kept is the older truth; keep it (unless told to
+	/* Not @replace: a record already kept is the older truth; keep it (unless told to
 	 * complete it). */
-	if (!err && renameat2(st->dir_fd, draft, st->dir_fd, name, replace ? 0 : RENAME_NOREPLACE) &&
-	    errno != EEXIST)
-		err = -errno;
-	unlinkat(st->dir_fd, draft, 0);
-	priv_files_restore(&saved);
-	return err;
+	return state_write_whole(st, name, text, (size_t)len, replace);
 }
 
 int state_recall_uplink(struct state *st, const char *uplink, struct uplink_record *record)
