@@ -7,9 +7,9 @@ lab_enter "$@"
 lab_start_test
 
 # --list with two jails running.
-nj_bg -i up0 -- sleep 60 >/dev/null 2>&1 </dev/null
+nj_bg -i up0 -- sleep $((60 * ${NJ_SLOW:-1})) >/dev/null 2>&1 </dev/null
 a=$NJ_PID
-nj_bg -i up1 -g 198.51.100.1 -- sleep 60 >/dev/null 2>&1 </dev/null
+nj_bg -i up1 -g 198.51.100.1 -- sleep $((60 * ${NJ_SLOW:-1})) >/dev/null 2>&1 </dev/null
 b=$NJ_PID
 if wait_for 10 jail_links_at_least 2; then
 	list=$(nj --list 2>&1); rc=$?

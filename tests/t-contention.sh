@@ -55,7 +55,7 @@ check "(a) no jail link left" wait_for 10 no_jail_links
 # another start: that one runs and ends before the slow jail is set up.
 if command -v strace >/dev/null; then
 	strace -f -qq -o /dev/null -e trace=unshare -e inject=unshare:delay_enter=4000000 \
-		"$NETJAIL" "${NJ_ARGS[@]}" -- sleep 20 >/dev/null 2>&1 </dev/null &
+		"$NETJAIL" "${NJ_ARGS[@]}" -- sleep $((20 * ${NJ_SLOW:-1})) >/dev/null 2>&1 </dev/null &
 	tracer=$!
 	LAB_PIDS+=("$tracer")
 	slow_child() {

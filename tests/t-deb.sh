@@ -168,7 +168,7 @@ check "... nothing named netjail in what the install changed" test -z "$named"
 # The running netjail keeps its deleted binary and needs its state to tear down: the purge
 # must leave /run/netjail, and the jail must still end cleanly (the last assertion).
 if in_root dpkg -i "/tmp/${deb##*/}" >"$LAB_TMP/dpkg.log" 2>&1; then
-	as_user netjail -i up1 -g 198.51.100.1 -- sleep 20 >/dev/null 2>&1 </dev/null &
+	as_user netjail -i up1 -g 198.51.100.1 -- sleep $((20 * ${NJ_SLOW:-1})) >/dev/null 2>&1 </dev/null &
 	jail_pid=$!
 	LAB_PIDS+=("$jail_pid")
 	if wait_for 10 jail_links_at_least 1; then

@@ -170,7 +170,7 @@ before=$LAB_TMP/plain
 snapshot "$before"
 is "$(seen_source nj "${J[@]}")" 198.51.100.2 "iptables -P FORWARD DROP: egress by up1"
 # Two jails: each one's rules are its own; one's end leaves the other's in place.
-nj_bg "${J[@]}" sleep 20 >/dev/null 2>&1 </dev/null
+nj_bg "${J[@]}" sleep $((20 * ${NJ_SLOW:-1})) >/dev/null 2>&1 </dev/null
 if wait_for 10 jail_links_at_least 1; then
 	is "$(seen_source nj "${J[@]}")" 198.51.100.2 "... a second jail while the first runs: egress by up1"
 	is "$(iptables -S FORWARD | grep -c 'netjail:nj')" 2 "... and after it, the first one's two rules remain"
