@@ -188,8 +188,8 @@ build/bench/%: bench/%.c | build
 		$(shell pkg-config --libs libmnl)
 
 # The floor with a jail's objects (--objects) builds an nftables batch too.
-FLOOR_SRCS = bench/floor.c bench/floorobj.c bench/floornft.c
-build/bench/floor: $(FLOOR_SRCS) bench/floor.h | build
+FLOOR_SRCS = bench/floor.c bench/floorobj.c bench/floornft.c bench/floorexpr.c
+build/bench/floor: $(FLOOR_SRCS) bench/floor.h bench/floorexpr.h | build
 	mkdir -p build/bench
 	$(CC) -std=gnu11 $(WARNINGS) $(CFLAGS) $(shell pkg-config --cflags libmnl libnftnl) -o $@ \
 		$(FLOOR_SRCS) $(shell pkg-config --libs libmnl libnftnl)

@@ -37,10 +37,8 @@
 #include <libnftnl/udata.h>
 
 #include "floor.h"
+#include "floorexpr.h"
 
-#define MARK_MASK 0xff000000u
-#define MARK 0x01000000u
-#define ESTABLISHED (NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED))
 
 /* The batch being written: its buffer, the next sequence number, the acks asked for. */
 struct batch {
@@ -49,15 +47,6 @@ struct batch {
 	unsigned *acks;
 	int full;
 };
-
-static void *must(void *p)
-{
-	if (!p) {
-		fprintf(stderr, "floor: out of memory\n");
-		exit(1);
-	}
-	return p;
-}
 
 static struct nlmsghdr *header(struct batch *bt, uint16_t type, uint16_t flags)
 {
@@ -123,181 +112,13 @@ static void send_rule(struct batch *bt, struct nftnl_rule *r)
 	next(bt);
 }
 
-static struct nftnl_expr *expr(struct nftnl_rule *r, const char *name)
-{
-	struct nftnl_expr *e = must(nftnl_expr_alloc(name));
-
-	nftnl_rule_add_expr(r, e);
-	return e;
-}
-
-static void meta(struct nftnl_rule *r, uint32_t key)
-{
-	struct nftnl_expr *e = expr(r, "meta");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
-}
-
-static void ct(struct nftnl_rule *r, uint32_t key, uint32_t reg_attr)
-{
-	struct nftnl_expr *e = expr(r, "ct");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
-	nftnl_expr_set_u32(e, reg_attr, NFT_REG_1);
-}
-
-static void cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
-{
-	struct nftnl_expr *e = expr(r, "cmp");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
-	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
-}
-
-static void cmp32(struct nftnl_rule *r, uint32_t op, uint32_t value)
-{
-	cmp(r, op, &value, sizeof(value));
-}
-
-static void cmp8(struct nftnl_rule *r, uint8_t value)
-{
-	cmp(r, NFT_CMP_EQ, &value, sizeof(value));
-}
-
-static void mask(struct nftnl_rule *r, uint32_t and, uint32_t xor)
-{
-	struct nftnl_expr *e = expr(r, "bitwise");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, sizeof(uint32_t));
-	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, &and, sizeof(and));
-	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, &xor, sizeof(xor));
-}
-
-static void payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len)
-{
-	struct nftnl_expr *e = expr(r, "payload");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-}
-
-/* "meta KEY OP NAME", the whole name, or with @prefix its first characters ("nj*") */
-static void ifname(struct nftnl_rule *r, uint32_t key, uint32_t op, const char *name, int prefix)
-{
-	char padded[IFNAMSIZ] = { 0 };
-
-	strncpy(padded, name, sizeof(padded) - 1);
-	meta(r, key);
-	cmp(r, op, padded, prefix ? (uint32_t)strlen(name) : sizeof(padded));
-}
-
-static void verdict(struct nftnl_rule *r, int code, const char *target)
-{
-	struct nftnl_expr *e = expr(r, "immediate");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)code);
-	if (target)
-		nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, target);
-}
-
-static void comment(struct nftnl_rule *r, const char *text)
-{
-	struct nftnl_udata_buf *u = must(nftnl_udata_buf_alloc(64));
-
-	nftnl_udata_put_strz(u, NFTNL_UDATA_RULE_COMMENT, text);
-	nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(u), nftnl_udata_buf_len(u));
-	nftnl_udata_buf_free(u);
-}
-
-static void counted_drop(struct nftnl_rule *r, const char *text)
-{
-	expr(r, "counter");
-	verdict(r, NF_DROP, NULL);
-	comment(r, text);
-}
-
-static void nfproto(struct nftnl_rule *r, uint8_t family)
-{
-	meta(r, NFT_META_NFPROTO);
-	cmp8(r, family);
-}
-
-static void ct_mark_is(struct nftnl_rule *r, uint32_t op, uint32_t value)
-{
-	ct(r, NFT_CT_MARK, NFTNL_EXPR_CT_DREG);
-	mask(r, MARK_MASK, 0);
-	cmp32(r, op, value);
-}
-
-static void ct_bits(struct nftnl_rule *r, uint32_t key, uint32_t bits, uint32_t op, uint32_t value)
-{
-	ct(r, key, NFTNL_EXPR_CT_DREG);
-	mask(r, bits, 0);
-	cmp32(r, op, value);
-}
-
-/* "ct state untracked meta l4proto ipv6-icmp accept" */
-static void neighbour_discovery(struct nftnl_rule *r)
-{
-	ct_bits(r, NFT_CT_STATE, NF_CT_STATE_UNTRACKED_BIT, NFT_CMP_NEQ, 0);
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, IPPROTO_ICMPV6);
-	verdict(r, NF_ACCEPT, NULL);
-}
-
-/* "tcp flags & (fin|syn|rst|ack) != syn" */
-static void not_syn(struct nftnl_rule *r)
-{
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, IPPROTO_TCP);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 13, 1);
-	mask(r, 0x17, 0);
-	cmp(r, NFT_CMP_NEQ, &(uint8_t){ 0x02 }, 1);
-}
-
-static void fib_saddr_not_local(struct nftnl_rule *r, uint32_t flags)
-{
-	struct nftnl_expr *e = expr(r, "fib");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_SADDR | flags);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
-	cmp32(r, NFT_CMP_NEQ, RTN_LOCAL);
-}
-
-static void reject(struct nftnl_rule *r, uint32_t type, uint8_t code)
-{
-	struct nftnl_expr *e = expr(r, "reject");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_REJECT_TYPE, type);
-	nftnl_expr_set_u8(e, NFTNL_EXPR_REJECT_CODE, code);
-}
-
-/* "snat ip|ip6 to" what register 1 holds */
-static void snat(struct nftnl_rule *r, uint32_t family)
-{
-	struct nftnl_expr *e = expr(r, "nat");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_SNAT);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, family);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
-}
-
 /* One of from_host's and to_host's guards of the jail's link (nft.c add_link_guard). */
 static void link_guard(struct batch *bt, const struct floor_jail *fj, const char *chn, uint32_t key,
 		       int published, const char *text)
 {
 	struct nftnl_rule *r = rule(fj->table, chn);
 
-	meta(r, key);
-	cmp32(r, NFT_CMP_NEQ, (uint32_t)fj->host_veth_index);
+	on_link(r, key, NFT_CMP_NEQ, fj);
 	verdict(r, NF_ACCEPT, NULL);
 	send_rule(bt, r);
 	r = rule(fj->table, chn);
@@ -320,7 +141,6 @@ static void link_guard(struct batch *bt, const struct floor_jail *fj, const char
 
 static void jail_table(struct batch *bt, const struct floor_jail *fj)
 {
-	uint32_t index = (uint32_t)fj->host_veth_index;
 	struct nftnl_rule *r;
 
 	table(bt, fj->table, NFT_TABLE_F_OWNER, NFT_MSG_NEWTABLE);
@@ -347,7 +167,7 @@ static void jail_table(struct batch *bt, const struct floor_jail *fj)
 
 	r = rule(fj->table, "leave");
 	ifname(r, NFT_META_OIFNAME, NFT_CMP_EQ, fj->uplink, 0);
-	ct_mark_is(r, NFT_CMP_EQ, MARK);
+	ct_bits(r, NFT_CT_MARK, MARK_MASK, NFT_CMP_EQ, MARK);
 	fib_saddr_not_local(r, 0);
 	counted_drop(r, "fail-closed");
 	send_rule(bt, r);
@@ -380,14 +200,12 @@ static void jail_table(struct batch *bt, const struct floor_jail *fj)
 	}
 
 	r = rule(fj->table, "forward");
-	meta(r, NFT_META_IIF);
-	cmp32(r, NFT_CMP_EQ, index);
+	on_link(r, NFT_META_IIF, NFT_CMP_EQ, fj);
 	ifname(r, NFT_META_OIFNAME, NFT_CMP_EQ, fj->uplink, 0);
 	verdict(r, NFT_JUMP, "stale");
 	send_rule(bt, r);
 	r = rule(fj->table, "forward");
-	meta(r, NFT_META_IIF);
-	cmp32(r, NFT_CMP_EQ, index);
+	on_link(r, NFT_META_IIF, NFT_CMP_EQ, fj);
 	ifname(r, NFT_META_OIFNAME, NFT_CMP_EQ, fj->uplink, 0);
 	nfproto(r, NFPROTO_IPV4);
 	ct(r, NFT_CT_MARK, NFTNL_EXPR_CT_DREG);
@@ -398,26 +216,23 @@ static void jail_table(struct batch *bt, const struct floor_jail *fj)
 	comment(r, "egress");
 	send_rule(bt, r);
 	r = rule(fj->table, "forward");
-	meta(r, NFT_META_IIF);
-	cmp32(r, NFT_CMP_EQ, index);
+	on_link(r, NFT_META_IIF, NFT_CMP_EQ, fj);
 	counted_drop(r, "fail-closed");
 	send_rule(bt, r);
 	r = rule(fj->table, "forward");
-	meta(r, NFT_META_OIF);
-	cmp32(r, NFT_CMP_EQ, index);
+	on_link(r, NFT_META_OIF, NFT_CMP_EQ, fj);
 	ct_bits(r, NFT_CT_STATUS, IPS_DST_NAT, NFT_CMP_EQ, IPS_DST_NAT);
 	verdict(r, NF_ACCEPT, NULL);
 	send_rule(bt, r);
 	r = rule(fj->table, "forward");
-	meta(r, NFT_META_OIF);
-	cmp32(r, NFT_CMP_EQ, index);
+	on_link(r, NFT_META_OIF, NFT_CMP_EQ, fj);
 	ct_bits(r, NFT_CT_STATE, ESTABLISHED, NFT_CMP_EQ, 0);
 	counted_drop(r, "inbound");
 	send_rule(bt, r);
 	r = rule(fj->table, "forward");
 	ifname(r, NFT_META_IIFNAME, NFT_CMP_EQ, fj->uplink, 0);
 	nfproto(r, NFPROTO_IPV4);
-	ct_mark_is(r, NFT_CMP_EQ, 0);
+	ct_bits(r, NFT_CT_MARK, MARK_MASK, NFT_CMP_EQ, 0);
 	verdict(r, NF_DROP, NULL);
 	send_rule(bt, r);
 
@@ -434,7 +249,7 @@ static void jail_table(struct batch *bt, const struct floor_jail *fj)
 /* The tables netjail's jails share (guard.c, hostnat.c, seal.c), which the first jail makes. */
 static void shared_tables(struct batch *bt, const struct floor_jail *fj)
 {
-	char guard[48], hostnat[48], seal[48];
+	char guard[48], hostnat[48], seal[48], text[IFNAMSIZ + 8];
 	struct nftnl_rule *r;
 
 	snprintf(guard, sizeof(guard), "%s_guard", fj->table);
@@ -446,8 +261,9 @@ static void shared_tables(struct batch *bt, const struct floor_jail *fj)
 	r = rule(guard, "forward");
 	ifname(r, NFT_META_IIFNAME, NFT_CMP_EQ, fj->uplink, 0);
 	nfproto(r, NFPROTO_IPV4);
-	ct_mark_is(r, NFT_CMP_EQ, 0);
-	counted_drop(r, fj->uplink);
+	ct_bits(r, NFT_CT_MARK, MARK_MASK, NFT_CMP_EQ, 0);
+	snprintf(text, sizeof(text), "%s ipv4", fj->uplink);
+	counted_drop(r, text);
 	send_rule(bt, r);
 
 	table(bt, hostnat, 0, NFT_MSG_NEWTABLE);
@@ -483,7 +299,7 @@ static void shared_tables(struct batch *bt, const struct floor_jail *fj)
 	r = rule(seal, "forward");
 	ifname(r, NFT_META_IIFNAME, NFT_CMP_NEQ, fj->prefix, 1);
 	ifname(r, NFT_META_OIFNAME, NFT_CMP_NEQ, fj->prefix, 1);
-	ct_mark_is(r, NFT_CMP_NEQ, 0);
+	ct_bits(r, NFT_CT_MARK, MARK_MASK, NFT_CMP_NEQ, 0);
 	counted_drop(r, "past its jail");
 	send_rule(bt, r);
 	for (int lost = 0; lost < 2; lost++) {
@@ -499,7 +315,7 @@ static void shared_tables(struct batch *bt, const struct floor_jail *fj)
 	}
 	r = rule(seal, "output");
 	ifname(r, NFT_META_OIFNAME, NFT_CMP_NEQ, fj->prefix, 1);
-	ct_mark_is(r, NFT_CMP_NEQ, 0);
+	ct_bits(r, NFT_CT_MARK, MARK_MASK, NFT_CMP_NEQ, 0);
 	counted_drop(r, "about a jail's");
 	send_rule(bt, r);
 }

@@ -170,7 +170,7 @@ for regime in isolated back-to-back; do
 	row "$s" "netjail against the floor left to the netns" "$nj_ms" ms "$(ratio "$nj_ms" "$lazy_ms")"
 	row "$s" "floor: a jail's kernel objects ($floor_trips round trips), against unshare" "$whole_obj" us \
 		"$(ratio "$whole_obj" "$whole_un")" - - "$obj_spread"
-	row "$s" "floor: a jail's kernel objects but netjail's shared tables, against unshare" "$whole_own" us \
+	row "$s" "floor: a jail's kernel objects without netjail's shared tables, against unshare" "$whole_own" us \
 		"$(ratio "$whole_own" "$whole_un")" - - "$own_spread"
 	row "$s" "netjail against the floor with a jail's objects" "$whole_nj" us \
 		"$(ratio "$whole_nj" "$whole_obj")" - - "$nj_obj_spread"
