@@ -10,9 +10,9 @@
  *   floor --objects [--shared] [-v] [UPLINK GATEWAY UPLINK_ADDR] [-- CMD...]
  *                    (default up0 192.0.2.1 192.0.2.2, the bench's lab) every kernel object
  *                    netjail makes for one jail, by the cheapest means (floorobj.c); then
- *                    CMD in the child's namespace (as root; none: the child exits); once it
- *                    has exited, the objects removed as netjail removes them:
- *       host, one send:  the veth pair (peer born in the child's namespace, both indexes
+ *                    CMD in the jail's namespace (forked, as root; none: nothing run); once
+ *                    it has exited, the objects removed as netjail removes them:
+ *       host, one send:  the veth pair (peer born in the jail's namespace, both indexes
  *                        chosen so that nothing has to be asked), no IPv6 address on the
  *                        host end, its IPv4 address (no prefix route), forwarding on it and
  *                        on the uplink, the host end up, its route in the jails' shared
@@ -20,7 +20,8 @@
  *                        default), the four policy rules (to the jails' /16, iif lo goto,
  *                        iif <host end>, nop)
  *       jail, one send:  lo up, the jail end's address, the jail end up, its default route
- *                        (through a socket the child opened in its namespace and passed over)
+ *                        (through a socket opened there: the floor itself moves to the new
+ *                        namespace once it has opened the host's sockets)
  *       nftables, one batch: the jail's table (floornft.c); with --shared also the three
  *                        tables netjail's jails share, which a lone jail makes too
  *       teardown, two sends: host end down, its address, the rules, the jail's table's routes,

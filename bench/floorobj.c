@@ -3,8 +3,9 @@
  * one send per netlink socket and phase, every message of it written at once and its acks
  * read after (the kernel handles a send's messages in order, before the send returns, so a
  * message may use what an earlier one made); the link indexes chosen in the request, so that
- * nothing has to be looked up; the jail's side done by the parent through a socket the child
- * opened in its namespace.  Bench-only code.
+ * nothing has to be looked up; one process for all of it: it opens the host's sockets, moves
+ * to a new network namespace (unshare, as `unshare -n` does), opens the jail's socket there,
+ * and forks only to run CMD, as it must to tear down after CMD.  Bench-only code.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -122,7 +123,8 @@ static void one_queue(struct nlmsghdr *nlh)
 	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
 }
 
-static void veth(struct sendbuf *s, const struct floor_jail *fj, pid_t child)
+/* The pair, its peer born in the namespace of @jail_pid */
+static void veth(struct sendbuf *s, const struct floor_jail *fj, pid_t jail_pid)
 {
 	struct nlmsghdr *nlh = put(s, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
@@ -139,7 +141,7 @@ static void veth(struct sendbuf *s, const struct floor_jail *fj, pid_t child)
 	ifi->ifi_index = PEER_INDEX;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, "eth0");
 	one_queue(nlh);
-	mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)child);
+	mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)jail_pid);
 	mnl_attr_nest_end(nlh, peer);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, linkinfo);
@@ -278,61 +280,6 @@ static void read_acks(int fd, struct sendbuf *s, const char *what)
 	s->len = 0;
 }
 
-/* The child: a new network namespace, and a netlink socket in it passed to the parent over
- * @chan; then, at the parent's word, it execs @cmd (or exits, without one). */
-static void child_main(int chan, char **cmd)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control = { 0 };
-	struct iovec iov = { .iov_base = "r", .iov_len = 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-			      .msg_controllen = sizeof(control.buf) };
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-	char byte;
-	int fd;
-
-	if (unshare(CLONE_NEWNET))
-		_exit(1);
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		_exit(1);
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(fd));
-	if (sendmsg(chan, &msg, 0) != 1)
-		_exit(1);
-	close(fd);
-	if (read(chan, &byte, 1) != 1)
-		_exit(1);
-	if (!*cmd)
-		_exit(0);
-	execvp(cmd[0], cmd);
-	_exit(127);
-}
-
-static int receive_fd(int chan)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	char byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-			      .msg_controllen = sizeof(control.buf) };
-	struct cmsghdr *cmsg;
-	int fd;
-
-	if (recvmsg(chan, &msg, MSG_CMSG_CLOEXEC) != 1 || !(cmsg = CMSG_FIRSTHDR(&msg)) ||
-	    cmsg->cmsg_type != SCM_RIGHTS)
-		fail("the child's netlink socket", ECHILD);
-	memcpy(&fd, CMSG_DATA(cmsg), sizeof(fd));
-	return fd;
-}
-
 /* The last close of an nftables socket waits, holding nftables' commit mutex, until the
  * objects its batches deleted are freed an RCU grace period later (nf_tables_api.c
  * nft_rcv_nl_event flushes the destroy work): 10-150 ms on this loaded machine.  netjail
@@ -379,7 +326,7 @@ static uint32_t parse_addr(const char *text)
 int floor_objects(int argc, char **argv)
 {
 	static struct sendbuf host, jail, nft;
-	int shared = 0, chan[2], status, rtnl, jail_rtnl, nfnl, uplink_index;
+	int shared = 0, status, rtnl, jail_rtnl, nfnl, uplink_index;
 	const char *uplink = "up0", *gateway_text = "192.0.2.1", *nat_text = "192.0.2.2";
 	uint32_t gateway, host_addr, old_forwarding, nft_seq;
 	struct floor_jail fj = { .prefix = "fl" };
@@ -416,21 +363,15 @@ int floor_objects(int argc, char **argv)
 		fail(uplink, errno);
 	old_forwarding = uplink_forwarding(uplink);
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan))
-		fail("socketpair", errno);
-	child = fork();
-	if (child < 0)
-		fail("fork", errno);
-	if (child == 0) {
-		close(chan[0]);
-		child_main(chan[1], cmd);
-	}
-	close(chan[1]);
+	/* The host's sockets stay in the host's namespace; the rest of this process moves to
+	 * the jail's, where its socket and, after the setup, CMD's process are born. */
 	rtnl = nl_socket(NETLINK_ROUTE);
 	nfnl = nl_socket(NETLINK_NETFILTER);
-	jail_rtnl = receive_fd(chan[0]);
+	if (unshare(CLONE_NEWNET))
+		fail("unshare", errno);
+	jail_rtnl = nl_socket(NETLINK_ROUTE);
 
-	veth(&host, &fj, child);
+	veth(&host, &fj, getpid());
 	no_ipv6_address(&host, fj.host_veth_index);
 	addr(&host, RTM_NEWADDR, fj.host_veth_index, host_addr, IFA_F_NOPREFIXROUTE);
 	forwarding(&host, fj.host_veth_index, 1);
@@ -459,11 +400,20 @@ int floor_objects(int argc, char **argv)
 	read_acks(rtnl, &host, "the host's side");
 	read_acks(jail_rtnl, &jail, "the jail's side");
 	read_acks(nfnl, &nft, "nftables");
-	if (write(chan[0], "g", 1) != 1 || waitpid(child, &status, 0) < 0)
-		fail("the child", errno);
+	child = fork();
+	if (child < 0)
+		fail("fork", errno);
+	if (child == 0) {
+		if (!*cmd)
+			_exit(0);
+		execvp(cmd[0], cmd);
+		_exit(127);
+	}
+	if (waitpid(child, &status, 0) < 0)
+		fail("waitpid", errno);
 
 	/* What netjail removes, once the command is over; the rest goes with the namespace,
-	 * which the jail's socket keeps until then. */
+	 * which this process is in until it exits. */
 	link_up(&host, fj.host_veth_index, 0);
 	addr(&host, RTM_DELADDR, fj.host_veth_index, host_addr, 0);
 	rules(&host, RTM_DELRULE, &fj);
