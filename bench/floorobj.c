@@ -214,7 +214,9 @@ static void rule(struct sendbuf *s, uint16_t msg, uint32_t pref, uint32_t table,
 }
 
 /* netjail's four: the way back to every jail, the host's own lookups past the jails', the
- * jail's own table, the nop that the goto lands on (gate.c, hostnet.c). */
+ * jail's own table, the nop that the goto lands on (gate.c, hostnet.c).  netjail's jails
+ * share all but the third, so a lone jail makes them all; two floors at once would clash
+ * on them (EEXIST): the bench runs one at a time. */
 static void rules(struct sendbuf *s, uint16_t msg, const struct floor_jail *fj)
 {
 	rule(s, msg, 98, SHARED_TABLE, NULL, htonl(JAILS_NET), 0);
