@@ -334,7 +334,6 @@ int floor_objects(int argc, char **argv)
 	struct floor_jail fj = { .prefix = "fl" };
 	pid_t child, pid = getpid();
 	unsigned slot = (unsigned)pid % 16383 + 1;
-
 	char **cmd = argv + argc;	/* empty: no command */
 
 	for (int i = 0; i < argc; i++)
@@ -373,7 +372,7 @@ int floor_objects(int argc, char **argv)
 		fail("unshare", errno);
 	jail_rtnl = nl_socket(NETLINK_ROUTE);
 
-	veth(&host, &fj, getpid());
+	veth(&host, &fj, pid);	/* its namespace is the jail's now */
 	no_ipv6_address(&host, fj.host_veth_index);
 	addr(&host, RTM_NEWADDR, fj.host_veth_index, host_addr, IFA_F_NOPREFIXROUTE);
 	forwarding(&host, fj.host_veth_index, 1);
