@@ -187,6 +187,13 @@ build/bench/%: bench/%.c | build
 	$(CC) -std=gnu11 $(WARNINGS) $(CFLAGS) $(shell pkg-config --cflags libmnl) -o $@ $< \
 		$(shell pkg-config --libs libmnl)
 
+# The floor with a jail's objects (--objects) builds an nftables batch too.
+FLOOR_SRCS = bench/floor.c bench/floorobj.c bench/floornft.c bench/floorexpr.c
+build/bench/floor: $(FLOOR_SRCS) bench/floor.h bench/floorexpr.h | build
+	mkdir -p build/bench
+	$(CC) -std=gnu11 $(WARNINGS) $(CFLAGS) $(shell pkg-config --cflags libmnl libnftnl) -o $@ \
+		$(FLOOR_SRCS) $(shell pkg-config --libs libmnl libnftnl)
+
 # Only prints: no number fails it.  BENCH_JAILS, BENCH_RUNS, ... : see bench/run.sh.
 bench: deps-bench
 	$(MAKE) all build/bench/alt build/bench/floor build/bench/pps build/bench/rr build/bench/lookup

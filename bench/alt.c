@@ -1,13 +1,14 @@
-/* alt.c - start and whole-run times of two commands, run alternately, for bench/run.sh.
+/* alt.c - start and whole-run times of two or more commands, run in turn, for bench/run.sh.
  *
- *   alt RUNS GAP_MS A... :: B...   run A, then B, RUNS times each, alternating, GAP_MS apart;
- *                                  one line per run: "A|B start_us whole_us"
+ *   alt RUNS GAP_MS A... :: B... [:: C...]...
+ *                                  run A, then B (then C...), RUNS times each, in turn,
+ *                                  GAP_MS apart; one line per run: "A|B|C... start_us whole_us"
  *   alt -s                         the probe: print CLOCK_MONOTONIC in ns and exit
  *
  * Each command must end in the probe (`alt -s`): "start" is the time from just before the
  * fork that execs the command to the probe's clock reading (the jailed program running),
  * "whole" from the same point to the command's exit.  CLOCK_MONOTONIC is one clock for
- * every network namespace.  Alternating (A, B, A, B...) gives both commands the same
+ * every network namespace.  Alternating (A, B, A, B...) gives every command the same
  * share of a noisy machine; the gap lets the kernel finish a run's background work (a
  * namespace's removal) before the next.  Bench-only code.
  */
@@ -68,11 +69,15 @@ static int one_run(const char *name, char **argv)
 	return 0;
 }
 
+#define MAX_COMMANDS 8
+
 int main(int argc, char **argv)
 {
+	static const char *const names[MAX_COMMANDS] = { "A", "B", "C", "D", "E", "F", "G", "H" };
+	char **cmds[MAX_COMMANDS];
 	struct timespec gap;
-	char **a, **b = NULL;
 	long runs, gap_ms;
+	int n = 1;
 
 	if (argc == 2 && !strcmp(argv[1], "-s")) {
 		printf("%lld\n", now_ns());
@@ -82,27 +87,29 @@ int main(int argc, char **argv)
 		goto usage;
 	runs = strtol(argv[1], NULL, 10);
 	gap_ms = strtol(argv[2], NULL, 10);
-	a = argv + 3;
+	cmds[0] = argv + 3;
 	for (int i = 3; i < argc; i++)
 		if (!strcmp(argv[i], "::")) {
+			if (n == MAX_COMMANDS)
+				goto usage;
 			argv[i] = NULL;
-			b = argv + i + 1;
-			break;
+			cmds[n++] = argv + i + 1;
 		}
-	if (runs < 1 || gap_ms < 0 || !b || !*a || !*b)
+	if (runs < 1 || gap_ms < 0 || n < 2)
 		goto usage;
+	for (int c = 0; c < n; c++)
+		if (!*cmds[c])
+			goto usage;
 	gap.tv_sec = gap_ms / 1000;
 	gap.tv_nsec = gap_ms % 1000 * 1000000L;
-	for (long i = 0; i < runs; i++) {
-		nanosleep(&gap, NULL);
-		if (one_run("A", a) < 0)
-			return 1;
-		nanosleep(&gap, NULL);
-		if (one_run("B", b) < 0)
-			return 1;
-	}
+	for (long i = 0; i < runs; i++)
+		for (int c = 0; c < n; c++) {
+			nanosleep(&gap, NULL);
+			if (one_run(names[c], cmds[c]) < 0)
+				return 1;
+		}
 	return 0;
 usage:
-	fprintf(stderr, "usage: alt RUNS GAP_MS A... :: B...  |  alt -s\n");
+	fprintf(stderr, "usage: alt RUNS GAP_MS A... :: B... [:: C...]...  |  alt -s\n");
 	return 2;
 }

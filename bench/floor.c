@@ -1,5 +1,5 @@
-/* floor.c - the kernel's floor for a jail's network: a bare network namespace plus one veth
- * pair, made and unmade through netlink, nothing else.  bench/run.sh times it next to
+/* floor.c - the kernel's floor for a jail's network: what it costs to make and unmake, through
+ * netlink, the objects of a jail and nothing else.  bench/run.sh times it next to
  * `unshare -n true` and netjail.
  *
  *   floor            a child in a new network namespace; the pair made with its peer born
@@ -7,8 +7,32 @@
  *                    exits
  *   floor --lazy     the same, but the pair is left to go with the namespace, as netjail
  *                    leaves it (its host end down)
+ *   floor --objects [--shared] [-v] [UPLINK GATEWAY UPLINK_ADDR] [-- CMD...]
+ *                    (default up0 192.0.2.1 192.0.2.2, the bench's lab) every kernel object
+ *                    netjail makes for one jail, by the cheapest means (floorobj.c); then
+ *                    CMD in the jail's namespace (forked, as root; none: nothing run); once
+ *                    it has exited, the objects removed as netjail removes them:
+ *       host, one send:  the veth pair (peer born in the jail's namespace, both indexes
+ *                        chosen so that nothing has to be asked), no IPv6 address on the
+ *                        host end, its IPv4 address (no prefix route), forwarding on it and
+ *                        on the uplink, the host end up, its route in the jails' shared
+ *                        table, the jail's table (default via GATEWAY, unreachable
+ *                        default), the four policy rules (to the jails' /16, iif lo goto,
+ *                        iif <host end>, nop)
+ *       jail, one send:  lo up, the jail end's address, the jail end up, its default route
+ *                        (through a socket opened there: the floor itself moves to the new
+ *                        namespace once it has opened the host's sockets)
+ *       nftables, one batch: the jail's table (floornft.c); with --shared also the three
+ *                        tables netjail's jails share, which a lone jail makes too
+ *       teardown, two sends: host end down, its address, the rules, the jail's table's routes,
+ *                        the uplink's forwarding as it was; the nftables tables.  The pair,
+ *                        the shared table's route and the jail's side go with the namespace.
+ *                    Every send's messages are written at once and their acks read after
+ *                    (pipelined).  -v prints each send's kernel time, the round trips (sends)
+ *                    and the messages.
  *
- * Bench-only code, run as root inside the bench's lab.  Exit status 0, or 1 with a message.
+ * Bench-only code, run as root inside the bench's lab.  Exit status 0 (--objects: CMD's), or 1
+ * with a message.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,6 +47,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "floor.h"
 
 static struct mnl_socket *sock;
 static unsigned seq = 1;
@@ -113,6 +139,8 @@ int main(int argc, char **argv)
 	char byte = 0;
 	pid_t child;
 
+	if (argc > 1 && strcmp(argv[1], "--objects") == 0)
+		return floor_objects(argc - 2, argv + 2);
 	snprintf(host_name, sizeof(host_name), "floor%d", (int)getpid());
 	if (pipe(ready) || pipe(go))
 		die("pipe");

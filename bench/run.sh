@@ -15,7 +15,11 @@
 #    command's exit (the whole run).  Twice: "isolated", each run 100 ms after the last so
 #    that the kernel has finished the previous run's background work (the namespace's
 #    removal, the freeing of nftables objects), and "back to back", where it has not.
-#    Then hyperfine's medians of the floor (bench/floor: a bare namespace plus one veth
+#    In the same turns, the floor with a jail's objects (bench/floor --objects --shared
+#    -- PROBE: every kernel object netjail makes for a lone jail, its shared nftables
+#    tables included, made by the cheapest means and removed as netjail removes them; and
+#    without the shared tables), against unshare, and netjail against it.  Then
+#    hyperfine's medians of the bare floor (bench/floor: a bare namespace plus one veth
 #    pair, made and deleted through netlink; --lazy: left to go with the namespace, as
 #    netjail does) and of the seed's way (bench/scripted.sh: the same jail made by
 #    ip/nft/sysctl commands).
@@ -124,19 +128,29 @@ GW=192.0.2.1
 
 # ---------------------------------------------------------------------------- 1. start
 say "1. start and whole run ($BENCH_RUNS alternations, medians)"
-# alternate GAP_MS: netjail against unshare -n, alternately (bench/alt); sets start_nj,
-# start_un, whole_nj, whole_un (medians, us) and start_spread, whole_spread
+# alternate GAP_MS: in turn, BENCH_RUNS times each (bench/alt): the floor with a jail's
+# objects (bench/floor --objects --shared), the same without netjail's shared tables
+# (--objects), unshare -n, netjail, each running the probe (netjail's run follows unshare's,
+# as when the two alternated alone); sets the medians (us) start_nj, start_un, whole_nj,
+# whole_un, whole_obj (--shared), whole_own, and the spreads start_spread, whole_spread,
+# obj_spread, own_spread (against unshare) and nj_obj_spread (netjail against --shared)
 alternate() {
-	local out=$LAB_TMP/alt.out probe=$BENCH_BIN/alt
+	local out=$LAB_TMP/alt.out probe=$BENCH_BIN/alt floor=$BENCH_BIN/floor
 	# shellcheck disable=SC2086  # $NJ is a command line
-	if ! "$BENCH_BIN/alt" "$BENCH_RUNS" "$1" $NJ -- "$probe" -s :: unshare -n "$probe" -s >"$out"; then
+	if ! "$BENCH_BIN/alt" "$BENCH_RUNS" "$1" "$floor" --objects --shared -- "$probe" -s :: \
+		"$floor" --objects -- "$probe" -s :: unshare -n "$probe" -s :: $NJ -- "$probe" -s >"$out"; then
 		say "bench: alternating runs failed"
 	fi
 	col() { awk -v w="$1" -v c="$2" '$1 == w { printf "%s ", $c }' "$out"; }
-	start_nj=$(col A 2 | tr ' ' '\n' | grep . | median) start_un=$(col B 2 | tr ' ' '\n' | grep . | median)
-	whole_nj=$(col A 3 | tr ' ' '\n' | grep . | median) whole_un=$(col B 3 | tr ' ' '\n' | grep . | median)
-	start_spread=$(spread "$(col A 2)" "$(col B 2)") whole_spread=$(spread "$(col A 3)" "$(col B 3)")
+	med_col() { col "$1" "$2" | tr ' ' '\n' | grep . | median; }
+	start_nj=$(med_col D 2) start_un=$(med_col C 2) whole_nj=$(med_col D 3) whole_un=$(med_col C 3)
+	whole_obj=$(med_col A 3) whole_own=$(med_col B 3)
+	start_spread=$(spread "$(col D 2)" "$(col C 2)") whole_spread=$(spread "$(col D 3)" "$(col C 3)")
+	obj_spread=$(spread "$(col A 3)" "$(col C 3)") own_spread=$(spread "$(col B 3)" "$(col C 3)")
+	nj_obj_spread=$(spread "$(col D 3)" "$(col A 3)")
 }
+# The floor's round trips (netlink sends), as it counts them
+floor_trips=$("$BENCH_BIN/floor" --objects --shared -v 2>&1 >/dev/null | sed -n 's/^floor: \([0-9]*\) round trips.*/\1/p')
 for regime in isolated back-to-back; do
 	gap=0 prepare=""
 	[[ $regime == isolated ]] && gap=100 prepare="sleep 0.1"
@@ -154,6 +168,12 @@ for regime in isolated back-to-back; do
 	row "$s" "floor: netns + veth, deleted, against unshare" "$floor_ms" ms "$(ratio "$floor_ms" "$un_ms")"
 	row "$s" "floor: netns + veth, left to the netns, against unshare" "$lazy_ms" ms "$(ratio "$lazy_ms" "$un_ms")"
 	row "$s" "netjail against the floor left to the netns" "$nj_ms" ms "$(ratio "$nj_ms" "$lazy_ms")"
+	row "$s" "floor: a jail's kernel objects ($floor_trips round trips), against unshare" "$whole_obj" us \
+		"$(ratio "$whole_obj" "$whole_un")" - - "$obj_spread"
+	row "$s" "floor: a jail's kernel objects without netjail's shared tables, against unshare" "$whole_own" us \
+		"$(ratio "$whole_own" "$whole_un")" - - "$own_spread"
+	row "$s" "netjail against the floor with a jail's objects" "$whole_nj" us \
+		"$(ratio "$whole_nj" "$whole_obj")" - - "$nj_obj_spread"
 	row "$s" "scripted ip/nft/sysctl jail, against netjail" "$script_ms" ms "$(ratio "$script_ms" "$nj_ms")" ">=" 10
 done
 
