@@ -41,7 +41,8 @@ struct jail_host {
 	struct nl nft;			/* owns the nftables table while open */
 	bool has_table;			/* the jail's nftables table was installed */
 	bool fastpath;			/* and its flowtable (fastpath.c) */
-	bool no_fastpath;		/* netjail.conf's fastpath = no: none tried */
+	const char *no_fastpath;	/* why none is tried (fastpath = no, a refusal before) */
+	int fastpath_refusal;		/* the kernel's -errno when it refused one */
 	bool guard_ipv4, guard_ipv6;	/* netjail turned the uplink's forwarding on */
 	const struct publish *publish;	/* -P: ports forwarded into the jail */
 	size_t publish_count;

@@ -408,13 +408,14 @@ int jail_host_setup(struct jail_host *jh, struct nl *nl, const struct pool_confi
 	}
 	jh->has_table = !err;
 	if (!err && jh->no_fastpath) {
-		log_verbose("%s: no flowtable (netjail.conf: fastpath = no), all on the slow path",
-			    nft.table);
+		log_verbose("%s: no flowtable (%s), all on the slow path", nft.table,
+			    jh->no_fastpath);
 	} else if (!err) {
 		/* Refused where the kernel has no flowtables: the slow path alone, as before. */
 		int refused = fastpath_install(&jh->nft, &nft);
 
 		jh->fastpath = !refused;
+		jh->fastpath_refusal = refused;
 		log_verbose("%s: %s%s", nft.table, refused ? "no flowtable, all on the slow path: " :
 			    "flowtable: established connections offloaded",
 			    refused ? nl_reason(refused) : "");

@@ -9,6 +9,7 @@
 #     (not one packet by the other uplink's router);
 #   - an uplink address change: not one packet of the offloaded upload leaves as the lost
 #     address ("leave" and "stale" are not skipped);
+#   - without flowtables the kernel is asked once, until --cleanup;
 #   - [network] fastpath = no in netjail.conf: no flowtable, every packet on the rules;
 #   - a published port (DNAT) serves a 4 MB download.
 set -u
@@ -88,6 +89,21 @@ touch "$LAB_TMP/stop"
 finish "$jail1" 10
 is "$RC" 0 "the jail ends with its command"
 rm -f "$LAB_TMP/stop"
+
+# ---- a kernel without flowtables is asked once: undoing its refusal waits out an RCU grace
+# period each time (fastpathmemo.c), so later jails skip it, until netjail --cleanup.
+out=$(nj -v -i up1 -g 198.51.100.1 -- true 2>&1)
+if [[ $fast == 0 ]]; then
+	check "no flowtables: a later jail does not ask the kernel again (-v says why)" \
+		grep -q "no flowtable (this kernel refused one before; netjail --cleanup asks again)" <<<"$out"
+	nj --cleanup >/dev/null 2>&1
+	out=$(nj -v -i up1 -g 198.51.100.1 -- true 2>&1)
+	check "... after --cleanup the next one asks again" grep -q "no flowtable, all on the slow path: " <<<"$out"
+else
+	check "flowtables: a later jail gets one too (nothing remembered)" \
+		grep -q "flowtable: established connections offloaded" <<<"$out"
+fi
+[[ $TAP_FAILED -eq 0 ]] || diag "$out"
 
 # ---- the admin's fastpath = no (netjail.conf): no flowtable, every packet on the rules
 if lab_writable_etc && mkdir -p /etc/netjail &&
