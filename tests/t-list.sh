@@ -72,11 +72,13 @@ else
 fi
 
 # ---- two jails: one on up0 with awkward arguments, one on up1 that sends something
+# The jails outlast the checks, also in an emulated guest (NJ_SLOW); they are ended below.
+long=$((30 * ${NJ_SLOW:-1}))
 tricky=$'say "hi" \\ \e[31m\tred \xc3\xa9'
-nj_bg -i up0 -- sh -c 'sleep 30' "$tricky" '' $'bad\xffbyte' $'\xc2\x9b' \
+nj_bg -i up0 -- sh -c "sleep $long" "$tricky" '' $'bad\xffbyte' $'\xc2\x9b' \
 	>/dev/null 2>&1 </dev/null
 a=$NJ_PID
-nj_bg -i up1 -g 198.51.100.1 -- sh -c 'socat -T3 -t3 - TCP:203.0.113.10:7 </dev/null; sleep 30' \
+nj_bg -i up1 -g 198.51.100.1 -- sh -c 'socat -T3 -t3 - TCP:203.0.113.10:7 </dev/null; sleep '"$long" \
 	>"$LAB_TMP/b.out" 2>&1 </dev/null
 b=$NJ_PID
 if ! wait_for 10 jail_links_at_least 2 || ! wait_for 10 grep -qx 198.51.100.2 "$LAB_TMP/b.out"; then
@@ -100,7 +102,7 @@ check "... and each jail's processes, COUNT:PID,... ($(field "$a" 8), $(field "$
 	grep -qE '^[1-9][0-9]*:[0-9]+' <<<"$(field "$a" 8)"
 check "... the up1 jail's traffic counted (OUT-PKTS $(field "$b" 5) > 0)" test "$(field "$b" 5)" -gt 0
 check "... its arguments shown with every control and non-ASCII byte as '?'" \
-	grep -qF -- '-- sh -c sleep 30 say "hi" \ ?[31m?red ??  bad?byte ??' <<<"$table"
+	grep -qF -- '-- sh -c sleep '"$long"' say "hi" \ ?[31m?red ??  bad?byte ??' <<<"$table"
 printf '%s\n' "$table" >"$LAB_TMP/table"
 check "... and nothing but printable ASCII in the table" fails env LC_ALL=C grep -q '[^ -~]' "$LAB_TMP/table"
 [[ $TAP_FAILED -eq 0 ]] || diag "$table"
@@ -120,12 +122,12 @@ if $have_python; then
 		True "... counters as integers (root)"
 	is "$(py 'b["out_packets"] > 0 and b["out_bytes"] >= 40 * b["out_packets"]')" True \
 		"... the up1 jail's traffic counted ($(py 'b["out_packets"], b["out_bytes"]'))"
-	is "$(py 'a["command"][1:] == ["-i", "up0", "--", "sh", "-c", "sleep 30", tricky, "", "bad\ufffdbyte", "\x9b"]')" \
+	is "$(py 'a["command"][1:] == ["-i", "up0", "--", "sh", "-c", "sleep '"$long"'", tricky, "", "bad\ufffdbyte", "\x9b"]')" \
 		True "... netjail's command line as an array, a non-UTF-8 byte as U+FFFD ($(py 'a["command"][1:]'))"
 	is "$(py 'a["command"][-4] == tricky and a["command"][-1] == "\x9b"')" True \
 		"... the quote, backslash, escape, tab, é and the C1 control round-trip exactly"
 	is "$(py 'b["command"][-3:]')" \
-		"['sh', '-c', 'socat -T3 -t3 - TCP:203.0.113.10:7 </dev/null; sleep 30']" "... the other jail's too"
+		"['sh', '-c', 'socat -T3 -t3 - TCP:203.0.113.10:7 </dev/null; sleep $long']" "... the other jail's too"
 	[[ $TAP_FAILED -eq 0 ]] || diag "$(cat "$LAB_TMP/list.json")"
 else
 	for t in "valid JSON" pids uplinks addresses counters traffic commands round-trip "other command"; do
