@@ -24,7 +24,7 @@ check "jail eth0 has a /30 in 10.231.0.0/16 (got '$addr')" grep -qE '^10\.231\.[
 is "$(nj -i up0 -- id -u 2>/dev/null)" 0 "command runs as uid 0 when root runs netjail"
 
 # While a jail runs: ip_forward stays 0, the uplink forwards, the policy rules exist.
-nj_bg -i up1 -g 198.51.100.1 -- sleep 20 >/dev/null 2>&1 </dev/null
+nj_bg -i up1 -g 198.51.100.1 -- sleep $((20 * ${NJ_SLOW:-1})) >/dev/null 2>&1 </dev/null
 jail=$NJ_PID
 if wait_for 10 jail_links_at_least 1; then
 	ok "a running jail has a host-side nj<N> link ($(jail_links | tr '\n' ' '))"

@@ -117,7 +117,7 @@ check "every try reached the server as 198.51.100.2/.3 or failed: never as 192.0
 
 # ---- a jail with a detected gateway follows a new default route
 ip -n ra addr add 192.0.2.254/24 dev ra-h
-nj_bg -i up0 -- sleep 30 </dev/null >/dev/null 2>&1
+nj_bg -i up0 -- sleep $((30 * ${NJ_SLOW:-1})) </dev/null >/dev/null 2>&1
 gw_pid=$NJ_PID
 if wait_for 10 jail_links_at_least 2; then
 	ip route replace default via 192.0.2.254 dev up0

@@ -41,7 +41,7 @@ ip route add 10.231.0.12/31 via 192.0.2.1 dev up0
 host_state >"$before"
 is "$(jail_addr -i up0)" 10.231.0.10 "a route equal to the first subnet skips it; the jail takes 10.231.0.8/30"
 is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "... and a jail there still reaches the server by up1"
-nj_bg -i up0 -- sleep 30 >/dev/null 2>&1 </dev/null
+nj_bg -i up0 -- sleep $((30 * ${NJ_SLOW:-1})) >/dev/null 2>&1 </dev/null
 jail=$NJ_PID
 wait_for 10 jail_links_at_least 1
 is "$(jail_addr -i up1 -g 198.51.100.1)" 10.231.0.18 "with 10.231.0.8/30 in use, a route inside 10.231.0.12/30 skips that one too"

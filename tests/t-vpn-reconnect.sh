@@ -104,7 +104,7 @@ assert_host_unchanged "$before" "host state (with the VPN up) unchanged after th
 # A supervisor that cannot act (stopped) while wg-quick reconnects, then killed: the rules
 # the kernel put in front of the gate meanwhile go where they belong before --cleanup
 # removes the gate, which they would otherwise stay in front of.
-nj_bg -i up1 -g 198.51.100.1 -- sleep 60 >/dev/null 2>&1 </dev/null
+nj_bg -i up1 -g 198.51.100.1 -- sleep $((60 * ${NJ_SLOW:-1})) >/dev/null 2>&1 </dev/null
 jail=$NJ_PID
 wait_for 10 jail_links_at_least 1
 kill -STOP "$jail"
@@ -132,7 +132,7 @@ vpn6() {
 vpn6 add
 wg_rules6=$(ip -6 rule show)
 host_state >"$before"
-nj_bg -i up1 -g 198.51.100.1 -- sleep 60 >/dev/null 2>&1 </dev/null
+nj_bg -i up1 -g 198.51.100.1 -- sleep $((60 * ${NJ_SLOW:-1})) >/dev/null 2>&1 </dev/null
 jail=$NJ_PID
 wait_for 10 jail_links_at_least 1
 settled6() {

@@ -41,7 +41,7 @@ is "$(seen_source nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "jail on up1 bypas
 is "$(seen_source_udp nj -i up1 -g 198.51.100.1 --)" 198.51.100.2 "... also over UDP"
 is "$(seen_source nj -i up0 --)" 192.0.2.2 "jail on up0 (auto gateway) bypasses the VPN: server sees 192.0.2.2"
 
-nj_bg -i up1 -g 198.51.100.1 -- sleep 30 >/dev/null 2>&1 </dev/null
+nj_bg -i up1 -g 198.51.100.1 -- sleep $((30 * ${NJ_SLOW:-1})) >/dev/null 2>&1 </dev/null
 jail=$NJ_PID
 wait_for 10 jail_links_at_least 1
 is "$(seen_source)" 10.66.0.2 "host direct while a jail runs: still through the VPN"
@@ -93,7 +93,7 @@ ip route del default dev wg0 table 52
 # goto 101, 101: nop), which would take the host's own lookups past it, while it is there;
 # --check names it (netjail.conf(5), rule_priority).
 ip route add default dev wg0 table 77
-nj_bg -i up1 -g 198.51.100.1 -- sleep 60 >/dev/null 2>&1 </dev/null
+nj_bg -i up1 -g 198.51.100.1 -- sleep $((60 * ${NJ_SLOW:-1})) >/dev/null 2>&1 </dev/null
 jail=$NJ_PID
 wait_for 10 jail_links_at_least 1
 slot=$(jail_links)
