@@ -16,6 +16,11 @@ if ! lab_ipv6_on_up1; then
 	echo "Bail out! could not give up1 IPv6"
 	exit 1
 fi
+# Before Linux 6.17 the jail's IPv6 needs the global switch (netjail.conf in the lab's /etc).
+if [[ ! -e /proc/sys/net/ipv6/conf/lo/force_forwarding ]] && ! { lab_writable_etc && lab_ipv6_all; }; then
+	echo "Bail out! no /etc of the lab's own for ipv6_forwarding = all"
+	exit 1
+fi
 
 # up1 becomes uplink-15-chars, keeping its addresses; its IPv6 default route goes with the
 # link's going down and is put back.
