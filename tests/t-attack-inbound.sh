@@ -48,11 +48,14 @@ ipv6_knob=net.ipv6.conf.up1.force_forwarding
 [[ $ipv6 == 1 && $ipv6_mode == all ]] && ipv6_knob=net.ipv6.conf.all.forwarding
 [[ $ipv6 == 1 ]] && sysctl -qw "$ipv6_knob=1"
 
+# Each try's time, stretched in an emulated guest (NJ_SLOW), where the lab server's answer
+# (a forked sh) took over 2 s with twelve tries at once.
+tmo=$((2 * ${NJ_SLOW:-1}))
 # The victim: uid 65534's jail.  It writes its addresses for us, then serves port 7000,
 # answering with the peer address it saw, which it also appends to $victim/seen.  With IPv6
 # it first connects out over IPv6: the host's end of its link has no link-local address, so
 # the host can only send forwarded IPv6 to a jail whose neighbour entry the jail's own
-# neighbour discovery made.
+# neighbour discovery made.  Its UDP answers wait $tmo for sh (socat's -t, 0.5 s by default).
 victim=$LAB_TMP/victim
 mkdir "$victim" && chown 65534:65534 "$victim"
 # shellcheck disable=SC2016  # $SOCAT_PEERADDR is for the jail's shell
@@ -61,12 +64,12 @@ ip -o addr show dev eth0 >"$0/addr.new" && mv "$0/addr.new" "$0/addr"
 answer="echo \$SOCAT_PEERADDR >>$0/seen; echo \$SOCAT_PEERADDR"
 socat TCP4-LISTEN:7000,fork,reuseaddr SYSTEM:"$answer" & pids=$!
 socat TCP6-LISTEN:7000,fork,reuseaddr,ipv6only=1 SYSTEM:"$answer" & pids="$pids $!"
-socat UDP4-RECVFROM:7000,fork SYSTEM:"cat >/dev/null; $answer" & pids="$pids $!"
-socat UDP6-RECVFROM:7000,fork,ipv6only=1 SYSTEM:"cat >/dev/null; $answer" & pids="$pids $!"
+socat -t"$2" UDP4-RECVFROM:7000,fork SYSTEM:"cat >/dev/null; $answer" & pids="$pids $!"
+socat -t"$2" UDP6-RECVFROM:7000,fork,ipv6only=1 SYSTEM:"cat >/dev/null; $answer" & pids="$pids $!"
 trap "kill $pids; exit 143" TERM
 wait'
 lab_bg setpriv --reuid=65534 --regid=65534 --clear-groups -- "$SUID_NJ" -i up1 -g 198.51.100.1 \
-	-P 8080:7000 -P 8081:7000/udp -- sh -c "$server" "$victim" "$ipv6" </dev/null >"$LAB_TMP/victim.log" 2>&1
+	-P 8080:7000 -P 8081:7000/udp -- sh -c "$server" "$victim" "$ipv6" "$tmo" </dev/null >"$LAB_TMP/victim.log" 2>&1
 victim_pid=$!
 
 # ask CMD...: the first line CMD's server answered (CMD has its own timeout).
@@ -88,12 +91,9 @@ declare -A attempt_pid
 attempt() {
 	local name=$1
 	shift
-	("$@" </dev/null 2>/dev/null | tr -d '\r' | head -n1 >"$LAB_TMP/got.$name") &
+	("$@" </dev/null 2>"$LAB_TMP/err.$name" | tr -d '\r' | head -n1 >"$LAB_TMP/got.$name") &
 	attempt_pid[$name]=$!
 }
-# Each try's time, stretched in an emulated guest (NJ_SLOW), where the lab server's answer
-# (a forked sh) took over 2 s with twelve tries at once.
-tmo=$((2 * ${NJ_SLOW:-1}))
 tcp4() { echo "socat -T$tmo - TCP4:$1:7000,connect-timeout=$tmo"; }
 tcp6() { echo "socat -T$tmo - TCP6:[$1]:7000,connect-timeout=$tmo"; }
 udp() { echo "sh -c 'echo probe | socat -T$tmo - UDP:$1:7000'"; }
@@ -106,7 +106,10 @@ from_jail="c=\$(socat -T$tmo - \"\$0,connect-timeout=$tmo\" </dev/null); a=\$(so
 # SEEN, the victim did not answer).
 refused() {
 	wait "${attempt_pid[$1]}"
-	is "$(cat "$LAB_TMP/got.$1")" "${3:+$3 refused}" "$2"
+	local got
+	got=$(cat "$LAB_TMP/got.$1")
+	is "$got" "${3:+$3 refused}" "$2"
+	[[ $got == "${3:+$3 refused}" ]] || diag "its stderr:" "$(cat "$LAB_TMP/err.$1")"
 }
 
 # (3) from outside: the uplink's router, and ra behind up0.
