@@ -35,7 +35,7 @@ setuid_copy
 as_user() {
 	local uid=$1
 	shift
-	timeout -k 3 30 setpriv --reuid="$uid" --regid="$uid" --clear-groups -- sh -c 'exec "$@"' sh "$@"
+	timeout -k 3 $((30 * ${NJ_SLOW:-1})) setpriv --reuid="$uid" --regid="$uid" --clear-groups -- sh -c 'exec "$@"' sh "$@"
 }
 
 # The administrator has the host route on up0 and up1 (IPv4, and IPv6 on up1): netjail then

@@ -42,7 +42,7 @@ check "uid 65534 and root each run a jail named work ($(tr '\n' ' ' <$w/work)/ $
 is "$(as_nobody "$SUID_NJ" --join work -- sh -c "$addr_cmd" 2>&1)" "$nobody_work" \
 	"65534's --join work runs in 65534's jail, as 65534"
 is "$(seen_source as_nobody "$SUID_NJ" --join work --)" 198.51.100.2 "... and leaves by its uplink, up1"
-out=$(timeout -k 3 30 setpriv --reuid=65533 --regid=65533 --clear-groups -- "$SUID_NJ" --join work -- \
+out=$(timeout -k 3 $((30 * ${NJ_SLOW:-1})) setpriv --reuid=65533 --regid=65533 --clear-groups -- "$SUID_NJ" --join work -- \
 	touch /tmp/joined-by-65533 2>&1); rc=$?
 is "$rc|$out" "125|netjail: no jail named work of yours is running (see netjail --list)" \
 	"uid 65533's --join work: refused, 125 (65534's and root's jails are not its own)"

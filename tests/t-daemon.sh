@@ -87,7 +87,7 @@ if $etc_writable; then
 else
 	skip "max_jails_per_user counts a background jail" "no overlay filesystem for the lab's /etc"
 fi
-out_stop=$(timeout -k 3 30 setpriv --reuid=65533 --regid=65533 --clear-groups -- "$SUID_NJ" --stop nj1 2>&1); rc=$?
+out_stop=$(timeout -k 3 $((30 * ${NJ_SLOW:-1})) setpriv --reuid=65533 --regid=65533 --clear-groups -- "$SUID_NJ" --stop nj1 2>&1); rc=$?
 is "$rc|$out_stop" "125|netjail: jail nj1 is not yours to stop" "uid 65533's --stop of 65534's jail: refused"
 check "... its daemon lives on" kill -0 "${program:-0}"
 is "$(jail_links)" nj1 "... and so does the jail"

@@ -134,7 +134,7 @@ check "fish completes netjail's options" grep -q -- '--no-ipv6' \
 # uid 65534 as a login would start it (HOME its own), its permitted capabilities emptied by
 # the exec of sh (see as_nobody in unprivileged.sh).
 as_user() {
-	timeout -k 3 30 chroot "$root" setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+	timeout -k 3 $((30 * ${NJ_SLOW:-1})) chroot "$root" setpriv --reuid=65534 --regid=65534 --clear-groups -- \
 		env HOME=/nonexistent sh -c 'exec "$@"' sh "$@"
 }
 # -p: the shipped profile is found where the package put it (its directory is compiled in).

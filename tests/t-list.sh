@@ -141,7 +141,7 @@ cp "$NETJAIL" /run/njplain/netjail
 chmod 0755 /run/njplain/netjail
 # setpriv keeps root's permitted set across its uid change; the exec of sh empties it.
 nobody() {
-	timeout -k 3 30 setpriv --reuid=65534 --regid=65534 --clear-groups -- sh -c 'exec "$@"' sh "$@"
+	timeout -k 3 $((30 * ${NJ_SLOW:-1})) setpriv --reuid=65534 --regid=65534 --clear-groups -- sh -c 'exec "$@"' sh "$@"
 }
 table=$(nobody /run/njplain/netjail --list 2>&1)
 is "$(field "$a" 5)/$(field "$a" 6)/$(field "$a" 7) $(field "$b" 5)/$(field "$b" 6)/$(field "$b" 7)" \

@@ -16,7 +16,7 @@ nobody_with() {
 	local extra=$1
 	shift
 	# shellcheck disable=SC2086  # $extra is one option or nothing
-	timeout -k 3 30 setpriv --reuid=65534 --regid=65534 --clear-groups $extra -- \
+	timeout -k 3 $((30 * ${NJ_SLOW:-1})) setpriv --reuid=65534 --regid=65534 --clear-groups $extra -- \
 		sh -c 'exec "$@"' sh "$@"
 }
 
