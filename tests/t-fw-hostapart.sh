@@ -66,8 +66,8 @@ for a in 0.0.0.0 198.51.100.2 172.30.0.1; do
 done
 lab_bg socat UDP4-RECVFROM:7300,broadcast,fork SYSTEM:"cat >/dev/null; echo \$SOCAT_PEERADDR >>$seen.broadcast"
 if [[ $ipv6 == 1 ]]; then
-	lab_bg socat TCP6-LISTEN:7100,fork,reuseaddr,ipv6only=1 SYSTEM:"$answer"
-	lab_bg socat 'UDP6-RECVFROM:7100,bind=[2001:db8:1::2],ipv6only=1,fork' SYSTEM:"cat >/dev/null; $answer"
+	lab_bg socat "$wait_answer" TCP6-LISTEN:7100,fork,reuseaddr,ipv6only=1 SYSTEM:"$answer"
+	lab_bg socat "$wait_answer" 'UDP6-RECVFROM:7100,bind=[2001:db8:1::2],ipv6only=1,fork' SYSTEM:"cat >/dev/null; $answer"
 fi
 wait_for 5 sh -c 'ss -ltn | grep -q ":7100 " && ss -ltn | grep -q 198.51.100.2:7201 && ss -lun | grep -q ":7300 "'
 is "$(socat -T2 - TCP:172.30.0.1:7100 </dev/null 2>/dev/null)" host "(control) the host's service answers on the host"
@@ -76,14 +76,16 @@ before=$LAB_TMP/state.before
 host_state >"$before"
 setuid_copy
 
-# The jail's probes, all at once (a dropped one costs its timeout), one line each: NAME and
-# what answered ("none" if nothing).  The host end of the jail's link is its default route.
+# The jail's probes, all at once (a dropped one costs its timeout, 2 s x NJ_SLOW: in an
+# emulated guest the answers took longer than 2 s), one line each: NAME and what answered
+# ("none" if nothing).  The host end of the jail's link is its default route.
 cat >"$LAB_TMP/probe.sh" <<'EOF'
 gw=$(ip -4 route show default | awk '{print $3; exit}')
 gw6=$(ip -6 route show default 2>/dev/null | awk '{print $3; exit}')
 bcast=255.255.255.255
-t() { a=$(socat -T2 - "$2,connect-timeout=2" </dev/null 2>/dev/null | tr -d '\r' | head -n1); echo "$1 ${a:-none}" >"$0.$1"; }
-u() { a=$(echo probe | socat -T2 - "$2" 2>/dev/null | tr -d '\r' | head -n1); echo "$1 ${a:-none}" >"$0.$1"; }
+tmo=$2
+t() { a=$(socat -T"$tmo" - "$2,connect-timeout=$tmo" </dev/null 2>/dev/null | tr -d '\r' | head -n1); echo "$1 ${a:-none}" >"$0.$1"; }
+u() { a=$(echo probe | socat -T"$tmo" - "$2" 2>/dev/null | tr -d '\r' | head -n1); echo "$1 ${a:-none}" >"$0.$1"; }
 t up1-tcp TCP4:198.51.100.2:7100 & u up1-udp UDP4:198.51.100.2:7100 &
 t up1-bound-tcp TCP4:198.51.100.2:7201 &
 t up0-tcp TCP4:192.0.2.2:7100 & t lan-tcp TCP4:172.30.0.1:7100 & u lan-udp UDP4:172.30.0.1:7100 &
@@ -99,7 +101,7 @@ EOF
 chmod 0755 "$LAB_TMP/probe.sh"
 # Each jail gets its own copy: the probes write next to it.
 probe() { local copy; copy=$(mktemp -d "$LAB_TMP/p.XXXX"); chmod 0777 "$copy"; cp "$LAB_TMP/probe.sh" "$copy/probe"
-	"$@" -- sh "$copy/probe" "$ipv6" 2>/dev/null; }
+	"$@" -- sh "$copy/probe" "$ipv6" "$((2 * ${NJ_SLOW:-1}))" 2>/dev/null; }
 expect() {
 	local name
 	for name in lan-tcp lan-udp up0-tcp up1-bound-tcp up1-tcp up1-udp veth-tcp veth-udp; do
