@@ -22,6 +22,9 @@ hostname netjail-guest
 ip link set lo up
 # What udev would load on first use of /dev/net/tun (t-p2p, OpenVPN's tun).
 modprobe tun 2>/dev/null
+# What Docker loads, and this project's own machines have built in: bridged traffic through
+# the IP hooks (t-vpn-bridge skips without it).
+modprobe br_netfilter 2>/dev/null
 exec >/dev/ttyS1 2>&1
 IFS=, read -r -a words <<<"$1"
 cd "${words[0]}" || { echo 1 >/nj-out/rc; echo b >/proc/sysrq-trigger; }
