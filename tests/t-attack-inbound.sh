@@ -94,14 +94,14 @@ attempt() {
 	("$@" </dev/null 2>"$LAB_TMP/err.$name" | tr -d '\r' | head -n1 >"$LAB_TMP/got.$name") &
 	attempt_pid[$name]=$!
 }
-tcp4() { echo "socat -T$tmo - TCP4:$1:7000,connect-timeout=$tmo"; }
-tcp6() { echo "socat -T$tmo - TCP6:[$1]:7000,connect-timeout=$tmo"; }
-udp() { echo "sh -c 'echo probe | socat -T$tmo - UDP:$1:7000'"; }
-udp6() { echo "sh -c 'echo probe | socat -T$tmo - UDP6:[$1]:7000'"; }
+tcp4() { echo "socat -T$tmo -t$tmo - TCP4:$1:7000,connect-timeout=$tmo"; }
+tcp6() { echo "socat -T$tmo -t$tmo - TCP6:[$1]:7000,connect-timeout=$tmo"; }
+udp() { echo "sh -c 'echo probe | socat -T$tmo -t$tmo - UDP:$1:7000'"; }
+udp6() { echo "sh -c 'echo probe | socat -T$tmo -t$tmo - UDP6:[$1]:7000'"; }
 # In an attacker's jail, `sh -c "$from_jail" SERVER VICTIM` (socat addresses) first reaches
 # the lab's server, whose answer shows that the jail works, then the victim: one line,
 # "SEEN refused" if the victim did not answer.
-from_jail="c=\$(socat -T$tmo - \"\$0,connect-timeout=$tmo\" </dev/null); a=\$(socat -T$tmo - \"\$1,connect-timeout=$tmo\" </dev/null); echo \"\$c \${a:-refused}\""
+from_jail="c=\$(socat -T$tmo -t$tmo - \"\$0,connect-timeout=$tmo\" </dev/null); a=\$(socat -T$tmo -t$tmo - \"\$1,connect-timeout=$tmo\" </dev/null); echo \"\$c \${a:-refused}\""
 # refused NAME TEXT [SEEN]: the attempt NAME got no answer (from a jail: the lab's server saw
 # SEEN, the victim did not answer).
 refused() {
@@ -124,7 +124,7 @@ seen_before=$(wc -l <"$victim/seen")
 	attempt host_root_tcp4 eval "$(tcp4 "$addr4")"
 	attempt host_65533_udp4 as_user 65533 sh -c "$(udp "$addr4")"
 	attempt host_65533_broadcast4 as_user 65533 sh -c \
-		"echo probe | socat -T$tmo - UDP4-DATAGRAM:$broadcast4:7000,broadcast"
+		"echo probe | socat -T$tmo -t$tmo - UDP4-DATAGRAM:$broadcast4:7000,broadcast"
 	attempt rb_tcp4 ip netns exec rb $(tcp4 "$addr4")
 	attempt rb_udp4 ip netns exec rb sh -c "$(udp "$addr4")"
 	attempt ra_tcp4 ip netns exec ra $(tcp4 "$addr4")
@@ -137,7 +137,7 @@ seen_before=$(wc -l <"$victim/seen")
 		attempt host_root_tcp6 eval "$(tcp6 "$addr6")"
 		attempt host_65533_udp6 as_user 65533 sh -c "$(udp6 "$addr6")"
 		attempt host_65533_multicast6 as_user 65533 sh -c \
-			"echo probe | socat -T$tmo - UDP6-DATAGRAM:[ff02::1%$host_link]:7000"
+			"echo probe | socat -T$tmo -t$tmo - UDP6-DATAGRAM:[ff02::1%$host_link]:7000"
 		attempt rb_tcp6 ip netns exec rb $(tcp6 "$addr6")
 		attempt jail_65533_tcp6 as_user 65533 "$SUID_NJ" -i up1 -g 198.51.100.1 -- \
 			sh -c "$from_jail" "TCP6:[2001:db8:ff::10]:7" "TCP6:[$addr6]:7000"
@@ -170,14 +170,14 @@ got=$(tail -n +$((seen_before + 1)) "$victim/seen" | sort -u | tr '\n' ' ')
 is "$got" "" "(1)-(3) the jail's listeners saw nothing of any of them"
 
 # (4) What must still work.
-is "$(ask as_user 65533 socat -T$tmo - TCP:198.51.100.2:8080,connect-timeout=$tmo)" 198.51.100.2 \
+is "$(ask as_user 65533 socat -T$tmo -t$tmo - TCP:198.51.100.2:8080,connect-timeout=$tmo)" 198.51.100.2 \
 	"(4) the published TCP port answers uid 65533 on the host"
-is "$(ask timeout $((tmo * 2 + 1)) socat -T$tmo - TCP:198.51.100.2:8080,connect-timeout=$tmo)" 198.51.100.2 "(4) ... and root"
-is "$(ask as_user 65533 sh -c "echo probe | socat -T$tmo - UDP:198.51.100.2:8081")" 198.51.100.2 \
+is "$(ask timeout $((tmo * 2 + 1)) socat -T$tmo -t$tmo - TCP:198.51.100.2:8080,connect-timeout=$tmo)" 198.51.100.2 "(4) ... and root"
+is "$(ask as_user 65533 sh -c "echo probe | socat -T$tmo -t$tmo - UDP:198.51.100.2:8081")" 198.51.100.2 \
 	"(4) the published UDP port answers uid 65533 on the host"
-is "$(ask timeout $((tmo * 2 + 1)) ip netns exec rb socat -T$tmo - TCP:198.51.100.2:8080,connect-timeout=$tmo)" 198.51.100.1 \
+is "$(ask timeout $((tmo * 2 + 1)) ip netns exec rb socat -T$tmo -t$tmo - TCP:198.51.100.2:8080,connect-timeout=$tmo)" 198.51.100.1 \
 	"(4) the published TCP port answers the uplink's router"
-is "$(ask timeout $((tmo * 2 + 1)) ip netns exec rb sh -c "echo probe | socat -T$tmo - UDP:198.51.100.2:8081")" 198.51.100.1 \
+is "$(ask timeout $((tmo * 2 + 1)) ip netns exec rb sh -c "echo probe | socat -T$tmo -t$tmo - UDP:198.51.100.2:8081")" 198.51.100.1 \
 	"(4) the published UDP port answers the uplink's router"
 is "$(seen_source as_nobody "$SUID_NJ" -i up1 -g 198.51.100.1 --)" 198.51.100.2 \
 	"(4) a jail's own TCP connection goes out (uid 65534, setuid copy)"

@@ -84,8 +84,8 @@ gw=$(ip -4 route show default | awk '{print $3; exit}')
 gw6=$(ip -6 route show default 2>/dev/null | awk '{print $3; exit}')
 bcast=255.255.255.255
 tmo=$2
-t() { a=$(socat -T"$tmo" - "$2,connect-timeout=$tmo" </dev/null 2>/dev/null | tr -d '\r' | head -n1); echo "$1 ${a:-none}" >"$0.$1"; }
-u() { a=$(echo probe | socat -T"$tmo" - "$2" 2>/dev/null | tr -d '\r' | head -n1); echo "$1 ${a:-none}" >"$0.$1"; }
+t() { a=$(socat -T"$tmo" -t"$tmo" - "$2,connect-timeout=$tmo" </dev/null 2>/dev/null | tr -d '\r' | head -n1); echo "$1 ${a:-none}" >"$0.$1"; }
+u() { a=$(echo probe | socat -T"$tmo" -t"$tmo" - "$2" 2>/dev/null | tr -d '\r' | head -n1); echo "$1 ${a:-none}" >"$0.$1"; }
 t up1-tcp TCP4:198.51.100.2:7100 & u up1-udp UDP4:198.51.100.2:7100 &
 t up1-bound-tcp TCP4:198.51.100.2:7201 &
 t up0-tcp TCP4:192.0.2.2:7100 & t lan-tcp TCP4:172.30.0.1:7100 & u lan-udp UDP4:172.30.0.1:7100 &
