@@ -4,8 +4,12 @@
 
 #include <stdbool.h>
 
+#include "conf.h"
 #include "state.h"
 
+/* Why a jail gets no flowtable without asking the kernel (netjail.conf's fastpath = no, or
+ * a refusal remembered), or NULL: what jail_host's no_fastpath holds. */
+const char *fastpath_skip_reason(const struct netjail_conf *conf, struct state *st);
 /* true if this kernel refused a jail's flowtable before, since the state was made. */
 bool fastpath_refused_before(struct state *st);
 /* Remember the refusal @err of fastpath_install(), if it says the kernel has no flowtables

@@ -37,6 +37,7 @@
 
 #include "checkprobe.h"
 #include "cleanup.h"
+#include "fastpathmemo.h"
 #include "jail.h"
 #include "lastout.h"
 #include "link.h"
@@ -341,6 +342,7 @@ int check_probe(const struct cli_options *opts, const struct netjail_conf *conf,
 	}
 	step = "give up the capabilities teardown does not need";
 	err = priv_narrow_to_supervisor(child.own_session);
+	jh->no_fastpath = fastpath_skip_reason(conf, &st);
 	if (!err)
 		err = jail_host_prepare(jh, &nl, &st, cfg, &step);
 	if (!err) {
@@ -349,6 +351,7 @@ int check_probe(const struct cli_options *opts, const struct netjail_conf *conf,
 	}
 	if (!err)
 		err = jail_host_setup(jh, &nl, cfg, child.netns, &step);
+	fastpath_remember_refusal(&st, jh->fastpath_refusal);
 	if (err) {
 		REASON("cannot %s: %s", step, nl_reason(err));
 		jail_child_abort(&child);

@@ -31,6 +31,15 @@ bool fastpath_refused_before(struct state *st)
 	return true;
 }
 
+const char *fastpath_skip_reason(const struct netjail_conf *conf, struct state *st)
+{
+	if (conf->no_fastpath)
+		return "netjail.conf: fastpath = no";
+	if (fastpath_refused_before(st))
+		return "this kernel refused one before; netjail --cleanup asks again";
+	return NULL;
+}
+
 void fastpath_remember_refusal(struct state *st, int err)
 {
 	static const char text[] = "the kernel refused a flowtable\n";

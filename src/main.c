@@ -212,7 +212,6 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	jh.publish = opts->publish;
 	jh.publish_count = opts->publish_count;
 	jh.allow_host = opts->allow_host;
-	jh.no_fastpath = conf.no_fastpath ? "netjail.conf: fastpath = no" : NULL;
 	/* The jail's namespaces are made before the state lock is taken: they need no slot,
 	 * and a fork and a new network namespace cost more than all the rest of a start
 	 * (under 200 concurrent starts a fork stalled 1-2 s on the kernel's locks of shared
@@ -267,8 +266,7 @@ static int run(const struct cli_options *opts, struct env_changes *env)
 	/* Listening before setup, so nothing another tool changes meanwhile goes unseen; our
 	 * own changes are told apart by the port id of the socket that made them. */
 	keeper_open(&keeper, &jh, &nl, &conf, opts->has_gateway, &watch);
-	if (!jh.no_fastpath && fastpath_refused_before(&st))
-		jh.no_fastpath = "this kernel refused one before; netjail --cleanup asks again";
+	jh.no_fastpath = fastpath_skip_reason(&conf, &st);
 	err = jail_host_prepare(&jh, &nl, &st, cfg, &step);
 	if (!err)
 		err = jail_host_setup(&jh, &nl, cfg, child.netns, &step);
