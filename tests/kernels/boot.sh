@@ -31,6 +31,8 @@ tests=$(IFS=,; echo "$*")
 cmdline="console=ttyS0 quiet panic=-1 rdinit=/init"
 cmdline+=" njrun=$here/guest.sh njmods=$kdir/root/lib/modules/$release njargs=$tree,$tests"
 cmdline+=" NJ_SLOW=${NJ_SLOW:-15} NJ_TEST_TIMEOUT=${NJ_TEST_TIMEOUT:-80} NJ_GUEST_CMD=${NJ_GUEST_CMD:-tests/run.sh}"
+# bench/kernel.sh's rounds and seconds per run (make bench-kernels BENCH_REPEAT=5)
+cmdline+=" BENCH_REPEAT=${BENCH_REPEAT:-3} BENCH_SECONDS=${BENCH_SECONDS:-3}"
 start=$(date +%s)
 timeout -k 10 "${KERNEL_TIMEOUT:-14400}" qemu-system-x86_64 \
 	-M pc -accel tcg,thread=multi -cpu max -smp "${KERNEL_SMP:-2}" -m "${KERNEL_MEM:-2G}" \
