@@ -96,8 +96,9 @@ kill "$(cat /run/njtest/lingering)" 2>/dev/null
 # (c) The last jail's netjail killed once its slot is gone, before the gate is: each of its
 # unlinkat()s is held (1.5 s, x NJ_SLOW: in an emulated guest the user's kill alone took
 # longer, and the supervisor had removed the shared objects by then), and the user's SIGKILL
-# comes once the slot's file is gone.
-as_nobody "$SUID_NJ" "${NJ_ARGS[@]}" -- sleep 2 >/dev/null 2>&1 &
+# comes once the slot's file is gone.  The jail lasts until strace holds its netjail (2 s,
+# x NJ_SLOW: under 6.12 in QEMU the jail had ended, untraced, before strace was attached).
+as_nobody "$SUID_NJ" "${NJ_ARGS[@]}" -- sleep $((2 * ${NJ_SLOW:-1})) >/dev/null 2>&1 &
 user_nj=$!
 LAB_PIDS+=("$user_nj")
 wait_for 10 jail_links_at_least 1 || not_ok "(c) uid 65534's jail comes up"
@@ -105,6 +106,7 @@ supervisor=$(user_netjails | head -n 1)
 strace -qq -o /dev/null -p "$supervisor" -e trace=unlinkat \
 	-e inject=unlinkat:delay_exit=$((1500000 * ${NJ_SLOW:-1})) 2>/dev/null &
 tracer=$!
+wait_for 10 traced || not_ok "(c) strace holds uid 65534's netjail"
 slot_gone() { ! compgen -G '/run/netjail/*/slot-*' >/dev/null; }
 if wait_for 15 slot_gone; then
 	as_nobody kill -KILL "$supervisor"
