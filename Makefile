@@ -201,7 +201,7 @@ bench: deps-bench
 	bench/report.sh
 
 # The guest runs this machine's iperf3 and build/bench/rr over 9p; its kernel brings
-# nf_flow_table and sch_netem.  Not part of `make check`: under TCG it takes ~10 min a kernel.
+# nf_flow_table and sch_netem.  Not part of `make check`: under TCG it takes ~5 min a kernel (3 rounds).
 BENCH_KERNELS ?= 6.12 6.1
 bench-kernels: netjail build/bench/rr
 	@sh scripts/deps.sh iperf3
