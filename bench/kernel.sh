@@ -122,16 +122,18 @@ table inet fwcount {
 	}
 }
 NFT
-# forwarded [N]: the Nth counter's packets (1: all, 2: SYN, FIN or RST)
-forwarded() { nft list chain inet fwcount forward | grep -o 'packets [0-9]*' | sed -n "${1:-1}p" | cut -d' ' -f2; }
-declare -A fwd edges
-for mode in fast slow; do fwd[$mode]="" edges[$mode]=""; done
+# counts: both counters' packets, all and SYN/FIN/RST, from one listing
+counts() { nft list chain inet fwcount forward | grep -o 'packets [0-9]*' | cut -d' ' -f2 | paste -sd' '; }
+declare -A fwd
+for mode in fast slow; do fwd[$mode]=""; done
+edges=""
 for ((i = 0; i < BENCH_REPEAT; i++)); do
 	for mode in fast slow; do
-		before=$(forwarded 1) before_edges=$(forwarded 2)
+		read -r before before_edges < <(counts)
 		"$mode" timeout 120 iperf3 -c $SERVER -p 5201 -n 4M </dev/null >/dev/null 2>&1
-		fwd[$mode]+="$(($(forwarded 1) - before)) "
-		edges[$mode]+="$(($(forwarded 2) - before_edges)) "
+		read -r after after_edges < <(counts)
+		fwd[$mode]+="$((after - before)) "
+		[[ $mode == fast ]] && edges+="$((after_edges - before_edges)) "
 	done
 done
 nft delete table inet fwcount
@@ -141,7 +143,7 @@ result fastpath "forward-chain packets per 4 MB, fast path / without" \
 result fastpath "forward-chain packets per 4 MB, without the fast path" \
 	"$(tr ' ' '\n' <<<"${fwd[slow]}" | grep . | median)" packets "" - -
 result fastpath "forward-chain packets per 4 MB with the fast path: SYN, FIN or RST" \
-	"$(tr ' ' '\n' <<<"${edges[fast]}" | grep . | median)" packets "" - -
+	"$(tr ' ' '\n' <<<"$edges" | grep . | median)" packets "" - -
 
 # ---------------------------------------------------------------------------- 2. throughput
 say "2. TCP throughput out of up0"
