@@ -31,7 +31,11 @@ tests=$(IFS=,; echo "$*")
 cmdline="console=ttyS0 quiet panic=-1 rdinit=/init"
 cmdline+=" njrun=$here/guest.sh njmods=$kdir/root/lib/modules/$release njargs=$tree,$tests"
 cmdline+=" NJ_SLOW=${NJ_SLOW:-15} NJ_TEST_TIMEOUT=${NJ_TEST_TIMEOUT:-80} NJ_GUEST_CMD=${NJ_GUEST_CMD:-tests/run.sh}"
-# bench/kernel.sh's rounds and seconds per run (make bench-kernels BENCH_REPEAT=5)
+# bench/kernel.sh's rounds and seconds per run (make bench-kernels BENCH_REPEAT=5): numbers
+# only, since each word of the command line becomes a parameter or an init variable.
+for n in "${BENCH_REPEAT:-3}" "${BENCH_SECONDS:-3}"; do
+	[[ $n =~ ^[0-9]+$ ]] || { echo "boot.sh: BENCH_REPEAT and BENCH_SECONDS are numbers, not '$n'" >&2; exit 1; }
+done
 cmdline+=" BENCH_REPEAT=${BENCH_REPEAT:-3} BENCH_SECONDS=${BENCH_SECONDS:-3}"
 start=$(date +%s)
 timeout -k 10 "${KERNEL_TIMEOUT:-14400}" qemu-system-x86_64 \
